@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test`. Only python3 and make are needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DEBUG ?= 1
+
+.PHONY: setup run test lint format check db-stop
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+## Start the embedded PostgreSQL, migrate, load the demo dairy, serve on 127.0.0.1:8000.
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite on PostgreSQL.
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## manage.py check --deploy with production-like values: must print no warning.
+check: setup
+	DEBUG=0 SECRET_KEY=ci-$$(date +%s%N)-a-long-random-production-secret-value-0123456789 \
+	ALLOWED_HOSTS=dairy.example.in $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Stop the embedded PostgreSQL (it keeps running between commands).
+db-stop:
+	-$(BIN)/python -c "import pgserver._commands as c, pathlib; c.pg_ctl(['-w', 'stop'], pgdata=pathlib.Path('var/pg').resolve(), user='pgserver' if __import__('os').geteuid() == 0 else None)"

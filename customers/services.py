@@ -1,0 +1,129 @@
+"""Writes on customers. Every path that makes a customer (admin, staff pages, API,
+import) calls create_customer, so every customer has a working login."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from customers.models import Area, Customer
+from earlybird import roles
+from earlybird.codes import next_code
+from earlybird.phones import InvalidPhone, normalise_phone
+
+User = get_user_model()
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    """The editable facts about a customer, as a form or an import gives them."""
+
+    name: str
+    phone: str
+    status: str = Customer.Status.TRIAL
+    area: Area | None = None
+    address: str = ""
+    landmark: str = ""
+    map_link: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    marketing_staff: object | None = None
+    opening_balance: Decimal = Decimal("0")
+    notes: str = ""
+    email: str = ""
+
+
+def clean_phone(raw: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except InvalidPhone as exc:
+        raise ValidationError({"phone": str(exc)}) from exc
+
+
+def _check_phone_free(phone: str, *, exclude_customer: Customer | None = None) -> None:
+    taken = Customer.objects.filter(phone=phone)
+    if exclude_customer is not None:
+        taken = taken.exclude(pk=exclude_customer.pk)
+    existing = taken.first()
+    if existing is not None:
+        raise ValidationError(
+            {"phone": f"{phone} already belongs to customer {existing.name} ({existing.code})."}
+        )
+    users = User.objects.filter(username=phone)
+    if exclude_customer is not None:
+        users = users.exclude(pk=exclude_customer.user_id)
+    if users.exists():
+        raise ValidationError({"phone": f"{phone} is already the login of another user."})
+
+
+def create_customer(
+    *, details: CustomerDetails, password: str | None = None, created_on=None
+) -> Customer:
+    """Create the customer and its login (username = phone) in one transaction.
+
+    With no password the login exists but cannot be used until a password is set.
+    Raises ValidationError (nothing written) on a bad or duplicate phone.
+    """
+    phone = clean_phone(details.phone)
+    _check_phone_free(phone)
+    try:
+        with transaction.atomic():
+            user = User(username=phone, email=details.email, first_name=details.name[:150])
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.full_clean()
+            user.save()
+            user.groups.add(Group.objects.get(name=roles.CUSTOMER))
+            customer = Customer(user=user, phone=phone, **_customer_fields(details))
+            customer.code = next_code("CU", on=created_on or timezone.localdate())
+            customer.full_clean()
+            customer.save()
+    except IntegrityError as exc:
+        # Lost a race with another request for the same phone.
+        if (
+            Customer.objects.filter(phone=phone).exists()
+            or User.objects.filter(username=phone).exists()
+        ):
+            raise ValidationError({"phone": f"{phone} is already registered."}) from exc
+        raise
+    return customer
+
+
+def update_customer(*, customer: Customer, details: CustomerDetails) -> Customer:
+    """Change a customer's details; a new phone also becomes the login's username."""
+    phone = clean_phone(details.phone)
+    _check_phone_free(phone, exclude_customer=customer)
+    with transaction.atomic():
+        for field, value in _customer_fields(details).items():
+            setattr(customer, field, value)
+        customer.phone = phone
+        customer.full_clean()
+        customer.save()
+        user = customer.user
+        if user.username != phone or user.email != details.email:
+            user.username = phone
+            user.email = details.email
+            user.save(update_fields=["username", "email"])
+    return customer
+
+
+def _customer_fields(details: CustomerDetails) -> dict:
+    return {
+        "name": details.name.strip(),
+        "status": details.status,
+        "area": details.area,
+        "address": details.address,
+        "landmark": details.landmark,
+        "map_link": details.map_link,
+        "latitude": details.latitude,
+        "longitude": details.longitude,
+        "marketing_staff": details.marketing_staff,
+        "opening_balance": details.opening_balance,
+        "notes": details.notes,
+    }

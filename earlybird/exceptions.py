@@ -1,0 +1,3 @@
+from django.core.exceptions import ValidationError
+
+__all__ = ["ValidationError"]

@@ -1,0 +1,101 @@
+"""Roles are Django groups (made by a data migration); scoping answers who sees what."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+ADMIN = "admin"
+MARKETING = "marketing"
+SUPPORT = "support"
+ACCOUNTS = "accounts"
+DELIVERY_BOY = "delivery boy"
+CUSTOMER = "customer"
+
+STAFF_ROLES = (ADMIN, MARKETING, SUPPORT, ACCOUNTS)
+ALL_ROLES = (*STAFF_ROLES, DELIVERY_BOY, CUSTOMER)
+
+# Model permissions per role: (app_label, model, actions).
+ALL = ("view", "add", "change", "delete")
+VIEW = ("view",)
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    ADMIN: [],  # admins get every permission (see the roles migration)
+    MARKETING: [
+        ("customers", "area", VIEW),
+        ("customers", "customer", ("view", "add", "change")),
+        ("orders", "product", VIEW),
+        ("orders", "productprice", VIEW),
+        ("orders", "order", ("view", "add", "change")),
+        ("orders", "orderline", ("view", "add", "change")),
+    ],
+    SUPPORT: [
+        ("customers", "area", VIEW),
+        ("customers", "customer", ("view", "add", "change")),
+        ("orders", "product", VIEW),
+        ("orders", "productprice", VIEW),
+        ("orders", "customerprice", VIEW),
+        ("orders", "order", ("view", "add", "change")),
+        ("orders", "orderline", ("view", "add", "change")),
+        ("orders", "orderpause", ALL),
+        ("orders", "dayoverride", ALL),
+        ("deliveries", "deliveryboy", VIEW),
+        ("deliveries", "routestop", ALL),
+        ("deliveries", "delivery", ("view", "change")),
+        ("deliveries", "deliverylink", ("view", "add", "change")),
+    ],
+    ACCOUNTS: [
+        ("customers", "area", VIEW),
+        ("customers", "customer", VIEW),
+        ("orders", "product", ("view", "add", "change")),
+        ("orders", "productprice", ALL),
+        ("orders", "customerprice", ALL),
+        ("orders", "order", VIEW),
+        ("deliveries", "delivery", VIEW),
+        ("billing", "billingrun", ("view", "add")),
+        ("billing", "bill", ("view", "add", "change")),
+        ("billing", "billingline", VIEW),
+        ("billing", "payment", ("view", "add", "change")),
+        ("billing", "adjustment", ("view", "add", "change")),
+    ],
+    DELIVERY_BOY: [
+        ("deliveries", "delivery", VIEW),
+        ("billing", "payment", ("add",)),
+    ],
+    CUSTOMER: [],
+}
+
+
+def role_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_earlybird_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(ADMIN)
+        user._earlybird_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(role_names(user) & set(roles))
+
+
+def is_staff_member(user) -> bool:
+    return has_role(user, *STAFF_ROLES)
+
+
+def customers_visible_to(user) -> QuerySet:
+    """Which customers this user may see: all for admin/support/accounts, their own for
+    marketing, the customers on his route for a delivery boy, themself for a customer."""
+    from customers.models import Customer
+
+    customers = Customer.objects.all()
+    roles = role_names(user)
+    if roles & {ADMIN, SUPPORT, ACCOUNTS}:
+        return customers
+    if MARKETING in roles:
+        return customers.filter(marketing_staff=user)
+    if DELIVERY_BOY in roles:
+        return customers.filter(route_stop__delivery_boy__user=user)
+    if CUSTOMER in roles:
+        return customers.filter(user=user)
+    return customers.none()
