@@ -1,15 +1,21 @@
 """Writes on delivery boys, routes and deliveries."""
 
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 
 from customers.models import Customer
 from customers.services import clean_phone
-from deliveries.models import DeliveryBoy, RouteStop
+from deliveries.models import Delivery, DeliveryBoy, RouteStop
 from earlybird import roles
+from earlybird.codes import reserve_codes
+from orders.selectors import due_lines_on
 
 User = get_user_model()
 
@@ -52,3 +58,193 @@ def assign_to_route(
         return RouteStop.objects.create(
             customer=customer, delivery_boy=delivery_boy, position=position
         )
+
+
+@dataclass
+class GenerationReport:
+    day: date
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    cancelled: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        shifts = sorted(set(self.created) | set(self.updated) | set(self.cancelled)
+                        | set(self.unchanged))  # fmt: skip
+        rows = [f"{self.day}: created {sum(self.created.values())}, "
+                f"updated {sum(self.updated.values())}, "
+                f"cancelled {sum(self.cancelled.values())}, "
+                f"unchanged {sum(self.unchanged.values())}"]  # fmt: skip
+        for shift in shifts:
+            rows.append(
+                f"  {shift}: created {self.created[shift]}, updated {self.updated[shift]}, "
+                f"cancelled {self.cancelled[shift]}, unchanged {self.unchanged[shift]}"
+            )
+        return rows
+
+
+# The price in force on the day: the customer's own, else the product's.
+_PRICE_SQL = """
+    COALESCE(
+        (SELECT cp.price FROM orders_customerprice cp
+          WHERE cp.customer_id = due.customer_id AND cp.product_id = due.product_id
+            AND cp.effective_from <= %(day)s ORDER BY cp.effective_from DESC LIMIT 1),
+        (SELECT pp.price FROM orders_productprice pp
+          WHERE pp.product_id = due.product_id AND pp.effective_from <= %(day)s
+          ORDER BY pp.effective_from DESC LIMIT 1)
+    )
+"""
+
+
+def generate_deliveries(*, day: date) -> GenerationReport:
+    """Materialise the Delivery rows due on `day`, set-based and idempotent.
+
+    New due lines get a pending row (with the day's price and the customer's route);
+    pending rows follow schedule edits (quantity, price, route) or are cancelled when
+    no longer due; a cancelled row due again is reinstated; confirmed rows are never
+    touched. Rows are written with a few bulk statements, not a save per row.
+    """
+    due = due_lines_on(day=day)
+    report = GenerationReport(day=day)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One generation per day at a time; a second one waits, then finds little to do.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_GENERATION_LOCK, day.toordinal()])
+        cursor.execute(
+            "CREATE TEMPORARY TABLE due (order_line_id bigint PRIMARY KEY, order_id bigint,"
+            " product_id bigint, customer_id bigint, shift varchar(8), quantity numeric(10,3))"
+            " ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            "COPY due (order_line_id, order_id, product_id, customer_id, shift, quantity)"
+            " FROM STDIN"
+        ) as copy:
+            for row in due:
+                copy.write_row(
+                    (row.order_line_id, row.order_id, row.product_id, row.customer_id,
+                     row.shift, row.quantity)  # fmt: skip
+                )
+        cursor.execute("ANALYZE due")
+        params = {"day": day}
+
+        # Pending or cancelled rows that are due: follow quantity, price and route.
+        cursor.execute(
+            f"""
+            WITH target AS (
+                SELECT d.id, due.quantity, {_PRICE_SQL} AS price, rs.delivery_boy_id
+                  FROM due
+                  JOIN deliveries_delivery d
+                    ON d.order_line_id = due.order_line_id AND d.date = %(day)s
+                   AND d.shift = due.shift
+                  LEFT JOIN deliveries_routestop rs ON rs.customer_id = due.customer_id
+                 WHERE d.status IN ('pending', 'cancelled')
+            ), changed AS (
+                UPDATE deliveries_delivery d
+                   SET ordered_qty = t.quantity, unit_price = t.price, status = 'pending',
+                       delivery_boy_id = t.delivery_boy_id, updated_at = now()
+                  FROM target t
+                 WHERE d.id = t.id AND t.price IS NOT NULL
+                   AND (d.ordered_qty, d.unit_price, d.status, d.delivery_boy_id)
+                       IS DISTINCT FROM (t.quantity, t.price, 'pending', t.delivery_boy_id)
+             RETURNING d.shift
+            )
+            SELECT shift, count(*) FROM changed GROUP BY shift
+            """,  # noqa: S608 - constant SQL fragments only
+            params,
+        )
+        report.updated.update(dict(cursor.fetchall()))
+
+        # Pending rows no longer due: cancelled (kept, so history shows what was planned).
+        cursor.execute(
+            """
+            WITH gone AS (
+                UPDATE deliveries_delivery d SET status = 'cancelled', updated_at = now()
+                 WHERE d.date = %(day)s AND d.status = 'pending'
+                   AND NOT EXISTS (SELECT 1 FROM due WHERE due.order_line_id = d.order_line_id
+                                   AND due.shift = d.shift)
+             RETURNING d.shift
+            )
+            SELECT shift, count(*) FROM gone GROUP BY shift
+            """,
+            params,
+        )
+        report.cancelled.update(dict(cursor.fetchall()))
+
+        # Due lines with no row yet: new pending rows with consecutive DL- codes.
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE fresh ON COMMIT DROP AS
+            SELECT due.*, {_PRICE_SQL} AS price, rs.delivery_boy_id,
+                   row_number() OVER (ORDER BY rs.delivery_boy_id, rs.position,
+                                      due.order_line_id) AS n
+              FROM due
+              LEFT JOIN deliveries_routestop rs ON rs.customer_id = due.customer_id
+             WHERE NOT EXISTS (SELECT 1 FROM deliveries_delivery d
+                                WHERE d.order_line_id = due.order_line_id
+                                  AND d.date = %(day)s AND d.shift = due.shift)
+            """,  # noqa: S608 - constant SQL fragments only
+            params,
+        )
+        cursor.execute("SELECT count(*) FROM fresh WHERE price IS NULL")
+        unpriced = cursor.fetchone()[0]
+        if unpriced:
+            raise ValidationError(
+                f"{unpriced} due line(s) on {day} have a product with no price in force; "
+                "set the product's price first."
+            )
+        cursor.execute("SELECT count(*) FROM fresh")
+        count = cursor.fetchone()[0]
+        if count:
+            first_code = reserve_codes("DL", on=day, count=count)[0]
+            first_number = int(first_code.rsplit("-", 1)[1])
+            cursor.execute(
+                """
+                WITH made AS (
+                    INSERT INTO deliveries_delivery
+                        (code, order_id, order_line_id, product_id, customer_id, delivery_boy_id,
+                         date, shift, ordered_qty, delivered_qty, unit_price, status, reason,
+                         reason_note, confirmed_by_name, confirmed_via, confirmed_user_agent,
+                         created_at, updated_at)
+                    SELECT %(prefix)s || lpad(num::text, greatest(4, length(num::text)), '0'),
+                           order_id, order_line_id, product_id, customer_id, delivery_boy_id,
+                           %(day)s, shift, quantity, 0, price, 'pending', '', '', '', '', '',
+                           now(), now()
+                      FROM (SELECT *, %(first)s + n - 1 AS num FROM fresh) numbered
+                 RETURNING shift
+                )
+                SELECT shift, count(*) FROM made GROUP BY shift
+                """,
+                {**params, "prefix": f"DL-{day:%Y%m%d}-", "first": first_number},
+            )
+            report.created.update(dict(cursor.fetchall()))
+        cursor.execute("SELECT shift, count(*) FROM due GROUP BY shift")
+        for shift, total in cursor.fetchall():
+            report.unchanged[shift] = total - report.created[shift] - report.updated[shift]
+        # Dropped now, not only at commit: the caller's transaction may go on.
+        cursor.execute("DROP TABLE due, fresh")
+    return report
+
+
+_GENERATION_LOCK = 7301  # advisory lock class for generate_deliveries
+
+
+def move_stop(*, stop: RouteStop, position: int) -> RouteStop:
+    """Move a stop to `position` on its route; the stops in between shift by one."""
+    with transaction.atomic():
+        stops = RouteStop.objects.filter(delivery_boy=stop.delivery_boy)
+        last = stops.aggregate(m=Max("position"))["m"] or 1
+        position = min(max(position, 1), last)
+        old = stop.position
+        if position < old:
+            stops.filter(position__gte=position, position__lt=old).update(position=F("position") + 1)
+        elif position > old:
+            stops.filter(position__gt=old, position__lte=position).update(position=F("position") - 1)
+        stops.filter(pk=stop.pk).update(position=position)
+    stop.position = position
+    return stop
+
+
+def ensure_deliveries_generated(*, day: date) -> GenerationReport | None:
+    """Opening a route for a day that has no rows yet generates them."""
+    if Delivery.objects.filter(date=day).exists():
+        return None
+    return generate_deliveries(day=day)

@@ -11,6 +11,7 @@ from orders.services import LineSpec, create_one_time_order, create_subscription
 class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Product {n}")
     unit = Product.Unit.LITRE

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from deliveries import views
+
+app_name = "deliveries"
+
+urlpatterns = [
+    path("routes/", views.route_list, name="route_list"),
+    path("routes/<int:boy_id>/", views.route_detail, name="route_detail"),
+    path("routes/<int:boy_id>/assign/", views.route_assign, name="route_assign"),
+    path("routes/stops/<int:stop_id>/move/", views.route_move, name="route_move"),
+    path("routes/<int:boy_id>/sheet/", views.daily_sheet, name="daily_sheet"),
+    path("procurement/", views.procurement, name="procurement"),
+]

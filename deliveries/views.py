@@ -1,0 +1,98 @@
+"""Staff pages for routes, daily sheets and procurement (thin: access, form, service)."""
+
+import csv
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from deliveries import selectors, services
+from deliveries.forms import AssignCustomerForm, DayShiftForm, MoveStopForm
+from deliveries.models import DeliveryBoy, RouteStop
+from earlybird.access import staff_required
+from earlybird.roles import ADMIN, SUPPORT
+
+ROUTE_EDITORS = (ADMIN, SUPPORT)
+
+
+@staff_required()
+def route_list(request):
+    boys = DeliveryBoy.objects.annotate(stop_count=Count("stops")).order_by("name")
+    return render(request, "deliveries/route_list.html", {"boys": boys})
+
+
+@staff_required(*ROUTE_EDITORS)
+def route_detail(request, boy_id: int):
+    boy = get_object_or_404(DeliveryBoy, pk=boy_id)
+    stops = boy.stops.select_related("customer__area").order_by("position")
+    return render(request, "deliveries/route_detail.html", {
+        "boy": boy, "stops": stops, "assign_form": AssignCustomerForm(),
+    })
+
+
+@require_POST
+@staff_required(*ROUTE_EDITORS)
+def route_assign(request, boy_id: int):
+    boy = get_object_or_404(DeliveryBoy, pk=boy_id)
+    form = AssignCustomerForm(request.POST)
+    if form.is_valid():
+        customer = form.cleaned_data["customer"]
+        stop = services.assign_to_route(
+            customer=customer, delivery_boy=boy, position=form.cleaned_data["position"]
+        )
+        messages.success(request, f"{customer.name} is now stop {stop.position}.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("deliveries:route_detail", boy_id=boy.pk)
+
+
+@require_POST
+@staff_required(*ROUTE_EDITORS)
+def route_move(request, stop_id: int):
+    stop = get_object_or_404(RouteStop.objects.select_related("customer"), pk=stop_id)
+    moves = {"up": stop.position - 1, "down": stop.position + 1}
+    form = MoveStopForm({"position": moves.get(request.POST.get("direction"),
+                                               request.POST.get("position"))})
+    if form.is_valid():
+        stop = services.move_stop(stop=stop, position=form.cleaned_data["position"])
+        messages.success(request, f"{stop.customer.name} is now stop {stop.position}.")
+    else:
+        messages.error(request, " ".join(form.errors["position"]))
+    return redirect("deliveries:route_detail", boy_id=stop.delivery_boy_id)
+
+
+@staff_required()
+def daily_sheet(request, boy_id: int):
+    boy = get_object_or_404(DeliveryBoy, pk=boy_id)
+    form = DayShiftForm(request.GET)
+    day, shift = form.day(), form.chosen_shift()
+    services.ensure_deliveries_generated(day=day)
+    stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
+    return render(request, "deliveries/daily_sheet.html", {
+        "boy": boy, "stops": stops, "day": day, "shift": shift, "form": form,
+    })
+
+
+@staff_required()
+def procurement(request):
+    form = DayShiftForm(request.GET)
+    day = form.day()
+    shift = form.cleaned_data.get("shift") or None if form.is_valid() else None
+    services.ensure_deliveries_generated(day=day)
+    tables = selectors.procurement_for(day=day, shift=shift)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="procurement-{day}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["grouping", "group", "product", "unit", "quantity"])
+        for grouping, rows in tables.items():
+            for row in rows:
+                writer.writerow([grouping, row.group, row.product, row.unit, row.quantity])
+        return response
+    return render(request, "deliveries/procurement.html", {
+        "tables": tables, "day": day, "shift": shift, "form": form,
+    })
