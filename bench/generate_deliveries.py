@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import counted_queries, peak_rss_mb, setup_django, timed  # noqa: E402
+from bench.common import counted_queries, peak_rss_mb, setup_django, timed
 
 DAY = dt.date(2026, 3, 16)
 
@@ -42,7 +42,8 @@ def build_dairy(customers: int, boys: int) -> None:
             INSERT INTO orders_productprice (product_id, price, effective_from, created_at, updated_at)
             SELECT id, 32 + id * 5, DATE '2026-03-10', now(), now() FROM orders_product WHERE id <= 3;
         """)
-        c.execute("""
+        c.execute(
+            """
             INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, email,
                                    is_staff, is_active, date_joined)
             SELECT 'b' || lpad(g::text, 9, '0'), '!', false, '', '', '', false, true, now()
@@ -64,10 +65,13 @@ def build_dairy(customers: int, boys: int) -> None:
             SELECT 1 + (c.id %% %(boys)s),  c.id,
                    row_number() OVER (PARTITION BY c.id %% %(boys)s ORDER BY c.id), now(), now()
               FROM customers_customer c;
-        """, {"n": customers, "boys": boys})
+        """,
+            {"n": customers, "boys": boys},
+        )
         # Every customer a subscription (all four patterns, both shifts); a quarter a second
         # product; 2 %% a one-time order on the day; pauses and overrides.
-        c.execute("""
+        c.execute(
+            """
             INSERT INTO orders_order (code, customer_id, kind, pattern, weekdays, shift, start_date,
                 end_date, status, notes, created_at, updated_at)
             SELECT 'SU-20260101-' || lpad(c.id::text, 6, '0'), c.id, 'subscription',
@@ -100,7 +104,9 @@ def build_dairy(customers: int, boys: int) -> None:
                    generate_series(%(day)s::date - 5, %(day)s::date + 5, interval '1 day') d
              WHERE o.pattern = 'listed_dates' OR l.id %% 20 = 0;
             ANALYZE;
-        """, {"day": DAY})
+        """,
+            {"day": DAY},
+        )
 
 
 def main() -> None:
@@ -126,13 +132,19 @@ def main() -> None:
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM orders_order")
         orders = c.fetchone()[0]
-    print(f"dairy: {args.customers} customers, {orders} orders, {args.boys} delivery boys "
-          f"(built in {results['build']:.1f} s)")
-    print(f"first run: {results['first']:.2f} s, {first_queries['queries']} queries, "
-          f"{sum(first.created.values())} deliveries created")
-    print(f"rerun:     {results['rerun']:.2f} s, {rerun_queries['queries']} queries, "
-          f"created {sum(rerun.created.values())}, updated {sum(rerun.updated.values())}, "
-          f"unchanged {sum(rerun.unchanged.values())}")
+    print(
+        f"dairy: {args.customers} customers, {orders} orders, {args.boys} delivery boys "
+        f"(built in {results['build']:.1f} s)"
+    )
+    print(
+        f"first run: {results['first']:.2f} s, {first_queries['queries']} queries, "
+        f"{sum(first.created.values())} deliveries created"
+    )
+    print(
+        f"rerun:     {results['rerun']:.2f} s, {rerun_queries['queries']} queries, "
+        f"created {sum(rerun.created.values())}, updated {sum(rerun.updated.values())}, "
+        f"unchanged {sum(rerun.unchanged.values())}"
+    )
     print(f"peak memory: {first_rss:.0f} MB (before generation {base_rss:.0f} MB)")
     print(f"rows on the day: {Delivery.objects.filter(date=DAY).count()}")
 

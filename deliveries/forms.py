@@ -1,5 +1,3 @@
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 
@@ -19,9 +17,13 @@ class DayShiftForm(forms.Form):
 
 
 class MoveStopForm(forms.Form):
-    position = forms.IntegerField(min_value=1, error_messages={
-        "min_value": "Positions start at 1.", "required": "Give the new position.",
-    })
+    position = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "min_value": "Positions start at 1.",
+            "required": "Give the new position.",
+        },
+    )
 
 
 class AssignCustomerForm(forms.Form):
@@ -32,5 +34,6 @@ class AssignCustomerForm(forms.Form):
         empty_label="Choose a customer not on any route",
         error_messages={"invalid_choice": "That customer is already on a route or stopped."},
     )
-    position = forms.IntegerField(min_value=1, required=False,
-                                  help_text="Leave empty to add at the end.")
+    position = forms.IntegerField(
+        min_value=1, required=False, help_text="Leave empty to add at the end."
+    )

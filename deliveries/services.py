@@ -120,8 +120,14 @@ def generate_deliveries(*, day: date) -> GenerationReport:
         ) as copy:
             for row in due:
                 copy.write_row(
-                    (row.order_line_id, row.order_id, row.product_id, row.customer_id,
-                     row.shift, row.quantity)  # fmt: skip
+                    (
+                        row.order_line_id,
+                        row.order_id,
+                        row.product_id,
+                        row.customer_id,
+                        row.shift,
+                        row.quantity,
+                    )
                 )
         cursor.execute("ANALYZE due")
         params = {"day": day}
@@ -235,9 +241,13 @@ def move_stop(*, stop: RouteStop, position: int) -> RouteStop:
         position = min(max(position, 1), last)
         old = stop.position
         if position < old:
-            stops.filter(position__gte=position, position__lt=old).update(position=F("position") + 1)
+            stops.filter(position__gte=position, position__lt=old).update(
+                position=F("position") + 1
+            )
         elif position > old:
-            stops.filter(position__gt=old, position__lte=position).update(position=F("position") - 1)
+            stops.filter(position__gt=old, position__lte=position).update(
+                position=F("position") - 1
+            )
         stops.filter(pk=stop.pk).update(position=position)
     stop.position = position
     return stop

@@ -27,9 +27,15 @@ def route_list(request):
 def route_detail(request, boy_id: int):
     boy = get_object_or_404(DeliveryBoy, pk=boy_id)
     stops = boy.stops.select_related("customer__area").order_by("position")
-    return render(request, "deliveries/route_detail.html", {
-        "boy": boy, "stops": stops, "assign_form": AssignCustomerForm(),
-    })
+    return render(
+        request,
+        "deliveries/route_detail.html",
+        {
+            "boy": boy,
+            "stops": stops,
+            "assign_form": AssignCustomerForm(),
+        },
+    )
 
 
 @require_POST
@@ -55,8 +61,9 @@ def route_assign(request, boy_id: int):
 def route_move(request, stop_id: int):
     stop = get_object_or_404(RouteStop.objects.select_related("customer"), pk=stop_id)
     moves = {"up": stop.position - 1, "down": stop.position + 1}
-    form = MoveStopForm({"position": moves.get(request.POST.get("direction"),
-                                               request.POST.get("position"))})
+    form = MoveStopForm(
+        {"position": moves.get(request.POST.get("direction"), request.POST.get("position"))}
+    )
     if form.is_valid():
         stop = services.move_stop(stop=stop, position=form.cleaned_data["position"])
         messages.success(request, f"{stop.customer.name} is now stop {stop.position}.")
@@ -72,9 +79,17 @@ def daily_sheet(request, boy_id: int):
     day, shift = form.day(), form.chosen_shift()
     services.ensure_deliveries_generated(day=day)
     stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
-    return render(request, "deliveries/daily_sheet.html", {
-        "boy": boy, "stops": stops, "day": day, "shift": shift, "form": form,
-    })
+    return render(
+        request,
+        "deliveries/daily_sheet.html",
+        {
+            "boy": boy,
+            "stops": stops,
+            "day": day,
+            "shift": shift,
+            "form": form,
+        },
+    )
 
 
 @staff_required()
@@ -93,6 +108,13 @@ def procurement(request):
             for row in rows:
                 writer.writerow([grouping, row.group, row.product, row.unit, row.quantity])
         return response
-    return render(request, "deliveries/procurement.html", {
-        "tables": tables, "day": day, "shift": shift, "form": form,
-    })
+    return render(
+        request,
+        "deliveries/procurement.html",
+        {
+            "tables": tables,
+            "day": day,
+            "shift": shift,
+            "form": form,
+        },
+    )

@@ -77,8 +77,16 @@ def due_lines_on(*, day: date) -> list[DueLine]:
     )
     order_rows = list(
         orders.values_list(
-            "pk", "customer_id", "customer__status", "kind", "pattern", "weekdays",
-            "start_date", "end_date", "status", "shift",
+            "pk",
+            "customer_id",
+            "customer__status",
+            "kind",
+            "pattern",
+            "weekdays",
+            "start_date",
+            "end_date",
+            "status",
+            "shift",
         )
     )
     lines_by_order: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
@@ -94,9 +102,9 @@ def due_lines_on(*, day: date) -> list[DueLine]:
     ):
         pauses_by_order[order_id].append((start, end))
     overrides_by_line: dict[int, dict[date, Decimal]] = defaultdict(dict)
-    for line_id, quantity in DayOverride.objects.filter(line__order__in=orders, date=day).values_list(
-        "line_id", "quantity"
-    ):
+    for line_id, quantity in DayOverride.objects.filter(
+        line__order__in=orders, date=day
+    ).values_list("line_id", "quantity"):
         overrides_by_line[line_id][day] = quantity
 
     due: list[DueLine] = []
@@ -112,8 +120,9 @@ def due_lines_on(*, day: date) -> list[DueLine]:
             status=status,
             pauses=tuple(pauses_by_order.get(order_id, ())),
             lines=tuple(
-                LineSchedule(line_id=line_id, quantity=quantity,
-                             overrides=overrides_by_line.get(line_id, {}))
+                LineSchedule(
+                    line_id=line_id, quantity=quantity, overrides=overrides_by_line.get(line_id, {})
+                )
                 for line_id, _product_id, quantity in lines
             ),
         )

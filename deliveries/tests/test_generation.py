@@ -43,15 +43,18 @@ def test_a_one_time_order_is_on_its_delivery_boys_route_on_its_date_and_no_other
     generate(*days(MON, 5))
     delivery = Delivery.objects.get(order=order)
     assert (delivery.date, delivery.delivery_boy, delivery.status) == (
-        MON + dt.timedelta(days=2), boy, Delivery.Status.PENDING,
+        MON + dt.timedelta(days=2),
+        boy,
+        Delivery.Status.PENDING,
     )
     assert delivery.ordered_qty == Decimal("2")
 
 
 def test_a_paused_subscription_delivers_nothing_inside_the_pause_and_resumes_after():
     order = SubscriptionFactory(start_date=MON)
-    OrderPause.objects.create(order=order, start_date=MON + dt.timedelta(days=1),
-                              end_date=MON + dt.timedelta(days=3))
+    OrderPause.objects.create(
+        order=order, start_date=MON + dt.timedelta(days=1), end_date=MON + dt.timedelta(days=3)
+    )
     generate(*days(MON, 6))
     assert delivered_dates(order) == [MON, MON + dt.timedelta(days=4), MON + dt.timedelta(days=5)]
 
@@ -63,15 +66,21 @@ def test_an_override_of_zero_skips_the_day_and_another_changes_the_quantity():
     DayOverride.objects.create(line=line, date=MON + dt.timedelta(days=2), quantity=Decimal("2.5"))
     generate(*days(MON, 3))
     assert dict(Delivery.objects.filter(order=order).values_list("date", "ordered_qty")) == {
-        MON: Decimal("1.000"), MON + dt.timedelta(days=2): Decimal("2.500"),
+        MON: Decimal("1.000"),
+        MON + dt.timedelta(days=2): Decimal("2.500"),
     }
 
 
 def test_alternate_days_stay_in_step_across_a_month_end():
-    order = SubscriptionFactory(start_date=dt.date(2026, 1, 29), pattern=Order.Pattern.ALTERNATE_DAYS)
+    order = SubscriptionFactory(
+        start_date=dt.date(2026, 1, 29), pattern=Order.Pattern.ALTERNATE_DAYS
+    )
     generate(*days(dt.date(2026, 1, 29), 8))
     assert delivered_dates(order) == [
-        dt.date(2026, 1, 29), dt.date(2026, 1, 31), dt.date(2026, 2, 2), dt.date(2026, 2, 4),
+        dt.date(2026, 1, 29),
+        dt.date(2026, 1, 31),
+        dt.date(2026, 2, 2),
+        dt.date(2026, 2, 4),
     ]
 
 
@@ -101,7 +110,9 @@ def test_pending_rows_follow_schedule_edits_and_rows_no_longer_due_are_cancelled
     gone = SubscriptionFactory(start_date=MON)
     generate(MON)
     DayOverride.objects.create(line=order.lines.get(), date=MON, quantity=Decimal("3"))
-    Order.objects.filter(pk=gone.pk).update(end_date=MON - dt.timedelta(days=1), start_date=MON - dt.timedelta(days=5))
+    Order.objects.filter(pk=gone.pk).update(
+        end_date=MON - dt.timedelta(days=1), start_date=MON - dt.timedelta(days=5)
+    )
     report = generate_deliveries(day=MON)
     assert sum(report.updated.values()) == 1
     assert sum(report.cancelled.values()) == 1
@@ -113,8 +124,10 @@ def test_a_confirmed_delivery_survives_a_schedule_change_untouched():
     order = SubscriptionFactory(start_date=MON, quantity=Decimal("1"))
     generate(MON)
     Delivery.objects.filter(order=order).update(
-        status=Delivery.Status.DELIVERED, delivered_qty=Decimal("1"),
-        confirmed_at=timezone.now(), confirmed_via=Delivery.Via.STAFF,
+        status=Delivery.Status.DELIVERED,
+        delivered_qty=Decimal("1"),
+        confirmed_at=timezone.now(),
+        confirmed_via=Delivery.Via.STAFF,
     )
     confirmed = Delivery.objects.filter(order=order).values().get()
     DayOverride.objects.create(line=order.lines.get(), date=MON, quantity=0)
@@ -127,11 +140,11 @@ def test_the_day_price_is_copied_with_the_customer_price_winning():
     set_price(product=product, price=Decimal("64.00"), effective_from=MON + dt.timedelta(days=1))
     plain = SubscriptionFactory(start_date=MON, product=product)
     special = SubscriptionFactory(start_date=MON, product=product)
-    set_price(product=product, price=Decimal("55.00"), effective_from=MON, customer=special.customer)
-    generate(MON, MON + dt.timedelta(days=1))
-    prices = dict(
-        Delivery.objects.filter(order=plain).values_list("date", "unit_price")
+    set_price(
+        product=product, price=Decimal("55.00"), effective_from=MON, customer=special.customer
     )
+    generate(MON, MON + dt.timedelta(days=1))
+    prices = dict(Delivery.objects.filter(order=plain).values_list("date", "unit_price"))
     assert prices == {MON: Decimal("60.00"), MON + dt.timedelta(days=1): Decimal("64.00")}
     assert set(Delivery.objects.filter(order=special).values_list("unit_price", flat=True)) == {
         Decimal("55.00")

@@ -62,8 +62,9 @@ def test_the_route_selector_runs_a_fixed_number_of_queries(stops, django_assert_
 
 
 @pytest.mark.parametrize("stops", [5, 200])
-def test_the_daily_sheet_runs_a_fixed_number_of_queries(stops, client, support,
-                                                        django_assert_max_num_queries):
+def test_the_daily_sheet_runs_a_fixed_number_of_queries(
+    stops, client, support, django_assert_max_num_queries
+):
     boy = route_with(stops)
     url = reverse("deliveries:daily_sheet", args=[boy.pk])
     with django_assert_max_num_queries(8):
@@ -72,8 +73,9 @@ def test_the_daily_sheet_runs_a_fixed_number_of_queries(stops, client, support,
 
 
 @pytest.mark.parametrize("stops", [5, 200])
-def test_the_route_page_runs_a_fixed_number_of_queries(stops, client, support,
-                                                       django_assert_max_num_queries):
+def test_the_route_page_runs_a_fixed_number_of_queries(
+    stops, client, support, django_assert_max_num_queries
+):
     boy = route_with(stops)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("deliveries:route_detail", args=[boy.pk]))
@@ -85,8 +87,10 @@ def test_opening_a_sheet_for_a_day_with_no_rows_generates_them(client, support):
     order = SubscriptionFactory(start_date=DAY)
     assign_to_route(customer=order.customer, delivery_boy=boy)
     assert not Delivery.objects.exists()
-    response = client.get(reverse("deliveries:daily_sheet", args=[boy.pk]),
-                          {"date": DAY.isoformat(), "shift": "morning"})
+    response = client.get(
+        reverse("deliveries:daily_sheet", args=[boy.pk]),
+        {"date": DAY.isoformat(), "shift": "morning"},
+    )
     assert order.customer.name in response.content.decode()
     assert Delivery.objects.filter(order=order, date=DAY).count() == 1
 
@@ -104,8 +108,9 @@ def test_staff_move_a_stop_up_down_and_to_a_position(client, support):
 def test_a_bad_position_is_a_message_and_changes_nothing(client, support):
     boy = route_with(2)
     stop = boy.stops.get(position=1)
-    response = client.post(reverse("deliveries:route_move", args=[stop.pk]), {"position": "0"},
-                           follow=True)
+    response = client.post(
+        reverse("deliveries:route_move", args=[stop.pk]), {"position": "0"}, follow=True
+    )
     assert "Positions start at 1." in response.content.decode()
     stop.refresh_from_db()
     assert stop.position == 1
@@ -148,8 +153,9 @@ def test_procurement_totals_per_product_area_and_delivery_boy(client, support):
     assert [(r.product, r.quantity) for r in tables["product"]] == [("Milk 1 L", Decimal("5.000"))]
     by_boy = {r.group: r.quantity for r in tables["delivery boy"]}
     assert by_boy == {boy.name: Decimal("3.000"), "—": Decimal("2.000")}
-    response = client.get(reverse("deliveries:procurement"),
-                          {"date": DAY.isoformat(), "format": "csv"})
+    response = client.get(
+        reverse("deliveries:procurement"), {"date": DAY.isoformat(), "format": "csv"}
+    )
     assert "product,All,Milk 1 L,litre,5.000" in response.content.decode().replace("\r", "")
 
 
