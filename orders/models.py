@@ -147,7 +147,8 @@ class Order(TimeStampedModel):
                 name="orders_order_status_matches_kind",
             ),
             models.CheckConstraint(
-                condition=Q(kind="subscription") | Q(pattern="daily", end_date=F("start_date")),
+                condition=Q(kind="subscription")
+                | Q(pattern="daily", end_date__isnull=False, end_date=F("start_date")),
                 name="orders_order_one_time_is_one_day",
             ),
             models.CheckConstraint(

@@ -4,7 +4,9 @@
   unit price, amount = round(quantity × price, 2).
 * A billed delivery is frozen: its quantities, status and price cannot change while
   its billing line exists.
-* An issued bill never changes (except being voided), and gets no new or changed lines.
+* A line bills a delivery of the bill's own customer.
+* An issued bill never changes (except being voided): no line or adjustment is added to
+  it, changed, moved off it or removed, and it cannot be deleted.
 """
 
 from django.db import migrations
@@ -13,8 +15,12 @@ SQL = r"""
 CREATE FUNCTION billing_check_billingline() RETURNS trigger AS $$
 DECLARE d RECORD;
 BEGIN
-    SELECT status, delivered_qty, unit_price INTO d
+    SELECT status, delivered_qty, unit_price, customer_id INTO d
       FROM deliveries_delivery WHERE id = NEW.delivery_id;
+    IF d.customer_id IS DISTINCT FROM (SELECT customer_id FROM billing_bill WHERE id = NEW.bill_id) THEN
+        RAISE EXCEPTION 'delivery % belongs to another customer than bill %',
+            NEW.delivery_id, NEW.bill_id USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
     IF d.status NOT IN ('delivered', 'partial') THEN
         RAISE EXCEPTION 'delivery % is %, only delivered or partial deliveries can be billed',
             NEW.delivery_id, d.status USING ERRCODE = 'integrity_constraint_violation';
@@ -24,7 +30,9 @@ BEGIN
         RAISE EXCEPTION 'billing line for delivery % must bill its delivered quantity at its unit price',
             NEW.delivery_id USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    IF EXISTS (SELECT 1 FROM billing_bill WHERE id = NEW.bill_id AND status <> 'draft') THEN
+    IF EXISTS (SELECT 1 FROM billing_bill WHERE id = NEW.bill_id AND status <> 'draft')
+       OR (TG_OP = 'UPDATE' AND EXISTS (
+            SELECT 1 FROM billing_bill WHERE id = OLD.bill_id AND status <> 'draft')) THEN
         RAISE EXCEPTION 'bill % is not a draft; its lines cannot change', NEW.bill_id
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
@@ -80,9 +88,45 @@ END $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER billing_billingline_protect_issued BEFORE DELETE ON billing_billingline
     FOR EACH ROW EXECUTE FUNCTION billing_protect_issued_lines();
+
+CREATE FUNCTION billing_protect_issued_bill_rows() RETURNS trigger AS $$
+BEGIN
+    IF OLD.status <> 'draft' THEN
+        RAISE EXCEPTION 'bill % is %; it cannot be deleted', OLD.id, OLD.status
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN OLD;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER billing_bill_protect_delete BEFORE DELETE ON billing_bill
+    FOR EACH ROW EXECUTE FUNCTION billing_protect_issued_bill_rows();
+
+CREATE FUNCTION billing_protect_issued_adjustments() RETURNS trigger AS $$
+BEGIN
+    -- An adjustment on an issued (or void) bill is part of it: frozen with it.
+    IF (TG_OP <> 'INSERT' AND EXISTS (
+            SELECT 1 FROM billing_bill WHERE id = OLD.bill_id AND status <> 'draft'))
+       OR (TG_OP <> 'DELETE' AND EXISTS (
+            SELECT 1 FROM billing_bill WHERE id = NEW.bill_id AND status <> 'draft')) THEN
+        RAISE EXCEPTION 'adjustments of an issued bill cannot change; add one to the next bill'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+
+CREATE TRIGGER billing_adjustment_protect_issued
+    BEFORE INSERT OR UPDATE OR DELETE ON billing_adjustment
+    FOR EACH ROW EXECUTE FUNCTION billing_protect_issued_adjustments();
 """
 
 REVERSE_SQL = """
+DROP TRIGGER billing_adjustment_protect_issued ON billing_adjustment;
+DROP FUNCTION billing_protect_issued_adjustments();
+DROP TRIGGER billing_bill_protect_delete ON billing_bill;
+DROP FUNCTION billing_protect_issued_bill_rows();
 DROP TRIGGER billing_billingline_protect_issued ON billing_billingline;
 DROP FUNCTION billing_protect_issued_lines();
 DROP TRIGGER billing_bill_freeze_issued ON billing_bill;

@@ -289,7 +289,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'subscription'), models.Q(('end_date', models.F('start_date')), ('pattern', 'daily')), _connector='OR'), name='orders_order_one_time_is_one_day'),
+            constraint=models.CheckConstraint(condition=models.Q(('kind', 'subscription'), models.Q(('end_date', models.F('start_date')), ('end_date__isnull', False), ('pattern', 'daily')), _connector='OR'), name='orders_order_one_time_is_one_day'),
         ),
         migrations.AddConstraint(
             model_name='order',

@@ -1,63 +1,15 @@
-"""Writes on delivery boys, routes and deliveries."""
+"""Materialising the day's deliveries from subscriptions and one-time orders."""
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max
 
-from customers.models import Customer
-from customers.services import clean_phone
-from deliveries.models import Delivery, DeliveryBoy, RouteStop
-from earlybird import roles
+from deliveries.models import Delivery
 from earlybird.codes import reserve_codes
 from orders.selectors import due_lines_on
-
-User = get_user_model()
-
-
-def create_delivery_boy(*, name: str, phone: str, password: str | None = None) -> DeliveryBoy:
-    """A delivery boy and his login (username = phone), in one transaction."""
-    phone = clean_phone(phone)
-    if User.objects.filter(username=phone).exists():
-        raise ValidationError({"phone": f"{phone} is already the login of another user."})
-    with transaction.atomic():
-        user = User(username=phone, first_name=name[:150])
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.save()
-        user.groups.add(Group.objects.get(name=roles.DELIVERY_BOY))
-        boy = DeliveryBoy(user=user, name=name, phone=phone)
-        boy.full_clean()
-        boy.save()
-    return boy
-
-
-def assign_to_route(
-    *, customer: Customer, delivery_boy: DeliveryBoy, position: int | None = None
-) -> RouteStop:
-    """Put a customer on a route, at the end or at `position` (later stops move down)."""
-    with transaction.atomic():
-        RouteStop.objects.filter(customer=customer).delete()
-        last = RouteStop.objects.filter(delivery_boy=delivery_boy).aggregate(m=Max("position"))["m"]
-        end = (last or 0) + 1
-        if position is None or position >= end:
-            position = end
-        else:
-            position = max(position, 1)
-            # The unique position is deferred, so one UPDATE can shift the later stops.
-            RouteStop.objects.filter(delivery_boy=delivery_boy, position__gte=position).update(
-                position=F("position") + 1
-            )
-        return RouteStop.objects.create(
-            customer=customer, delivery_boy=delivery_boy, position=position
-        )
 
 
 @dataclass
@@ -82,6 +34,8 @@ class GenerationReport:
             )
         return rows
 
+
+_GENERATION_LOCK = 7301  # advisory lock class for generate_deliveries
 
 # The price in force on the day: the customer's own, else the product's.
 _PRICE_SQL = """
@@ -228,29 +182,6 @@ def generate_deliveries(*, day: date) -> GenerationReport:
         # Dropped now, not only at commit: the caller's transaction may go on.
         cursor.execute("DROP TABLE due, fresh")
     return report
-
-
-_GENERATION_LOCK = 7301  # advisory lock class for generate_deliveries
-
-
-def move_stop(*, stop: RouteStop, position: int) -> RouteStop:
-    """Move a stop to `position` on its route; the stops in between shift by one."""
-    with transaction.atomic():
-        stops = RouteStop.objects.filter(delivery_boy=stop.delivery_boy)
-        last = stops.aggregate(m=Max("position"))["m"] or 1
-        position = min(max(position, 1), last)
-        old = stop.position
-        if position < old:
-            stops.filter(position__gte=position, position__lt=old).update(
-                position=F("position") + 1
-            )
-        elif position > old:
-            stops.filter(position__gt=old, position__lte=position).update(
-                position=F("position") - 1
-            )
-        stops.filter(pk=stop.pk).update(position=position)
-    stop.position = position
-    return stop
 
 
 def ensure_deliveries_generated(*, day: date) -> GenerationReport | None:
