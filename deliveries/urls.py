@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deliveries import views
+from deliveries.views import staff as views
 
 app_name = "deliveries"
 

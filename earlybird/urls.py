@@ -11,5 +11,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include("deliveries.urls")),
+    path("d/", include("deliveries.urls_boy")),
     path("", RedirectView.as_view(url="/staff/routes/", permanent=False)),
 ]

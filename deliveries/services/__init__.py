@@ -1,17 +1,35 @@
 """Writes on deliveries, by purpose: routes, generation, confirmation, shared links."""
 
+from deliveries.services.confirmation import (
+    Confirmer,
+    confirm_delivery,
+    confirm_stop,
+    status_for,
+    undo_confirmation,
+    undo_stop,
+)
 from deliveries.services.generation import (
     GenerationReport,
     ensure_deliveries_generated,
     generate_deliveries,
 )
+from deliveries.services.links import create_link, revoke_link, valid_link
 from deliveries.services.routes import assign_to_route, create_delivery_boy, move_stop
 
 __all__ = [
+    "Confirmer",
     "GenerationReport",
     "assign_to_route",
+    "confirm_delivery",
+    "confirm_stop",
     "create_delivery_boy",
+    "create_link",
     "ensure_deliveries_generated",
     "generate_deliveries",
     "move_stop",
+    "revoke_link",
+    "status_for",
+    "undo_confirmation",
+    "undo_stop",
+    "valid_link",
 ]

@@ -1,0 +1,171 @@
+"""Confirming deliveries: one service for the delivery view, shared links, staff pages,
+the admin, the API and the import. Every confirmation is validated and attributable."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from deliveries.models import Delivery, DeliveryLink
+from earlybird.locks import lock_one
+from orders.models import Order
+
+
+@dataclass(frozen=True)
+class Confirmer:
+    """Who confirms, through what, from where."""
+
+    via: str  # Delivery.Via
+    user: object | None = None
+    name: str = ""  # the name typed on a shared link
+    link: DeliveryLink | None = None
+    ip: str | None = None
+    user_agent: str = ""
+    confirmed_at: object | None = None  # the import keeps the original time
+
+    @property
+    def may_correct_the_past(self) -> bool:
+        return self.via in (Delivery.Via.STAFF, Delivery.Via.IMPORT)
+
+
+def _as_quantity(value) -> Decimal:
+    try:
+        quantity = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError({"delivered_qty": f"“{value}” is not a quantity."}) from exc
+    if not quantity.is_finite():
+        raise ValidationError({"delivered_qty": f"“{value}” is not a quantity."})
+    return quantity
+
+
+def status_for(*, ordered: Decimal, delivered: Decimal) -> str:
+    if delivered == ordered:
+        return Delivery.Status.DELIVERED
+    if delivered == 0:
+        return Delivery.Status.NOT_DELIVERED
+    return Delivery.Status.PARTIAL
+
+
+def _check_may_change(delivery: Delivery, by: Confirmer, today: date) -> None:
+    if delivery.status == Delivery.Status.CANCELLED:
+        raise ValidationError(f"{delivery.code} was cancelled; there is nothing to confirm.")
+    if Delivery.objects.filter(pk=delivery.pk, billing_line__isnull=False).exists():
+        raise ValidationError(
+            f"{delivery.code} is already billed; correct it with an adjustment on the next bill."
+        )
+    if by.may_correct_the_past:
+        if delivery.date > today:
+            raise ValidationError(f"{delivery.code} is for {delivery.date}, a day still to come.")
+    elif delivery.date != today:
+        raise ValidationError(
+            f"{delivery.code} is for {delivery.date:%d %b %Y}; only today's deliveries "
+            "can be confirmed here."
+        )
+
+
+def confirm_delivery(
+    *,
+    delivery: Delivery,
+    delivered_qty,
+    by: Confirmer,
+    reason: str = "",
+    reason_note: str = "",
+    today: date | None = None,
+) -> Delivery:
+    """Record what was handed over: all (delivered), some (partial) or none (with a reason).
+
+    0 <= delivered <= ordered, else a ValidationError and no write. Confirming again
+    with the same values changes nothing; two devices at once are serialised by a row
+    lock, so one consistent result remains.
+    """
+    today = today or timezone.localdate()
+    quantity = _as_quantity(delivered_qty)
+    with transaction.atomic():
+        # Lock order (earlybird/locks.py): the order, then the delivery.
+        order = lock_one(Order.objects, pk=delivery.order_id)
+        current = lock_one(Delivery.objects, pk=delivery.pk)
+        _check_may_change(current, by, today)
+        if not 0 <= quantity <= current.ordered_qty:
+            raise ValidationError(
+                {
+                    "delivered_qty": f"Delivered quantity must be between 0 and the "
+                    f"{current.ordered_qty.normalize():f} ordered; {quantity.normalize():f} is not."
+                }
+            )
+        status = status_for(ordered=current.ordered_qty, delivered=quantity)
+        if status == Delivery.Status.NOT_DELIVERED:
+            if reason not in Delivery.Reason.values:
+                raise ValidationError({"reason": "Say why it was not delivered."})
+        else:
+            reason, reason_note = "", ""
+        if (current.status, current.delivered_qty, current.reason, current.reason_note) == (
+            status, quantity, reason, reason_note,
+        ):  # fmt: skip
+            return current  # the same tap twice: harmless
+        current.delivered_qty = quantity
+        current.status = status
+        current.reason = reason
+        current.reason_note = reason_note[:200]
+        current.confirmed_by = by.user
+        current.confirmed_by_name = by.name[:100]
+        current.confirmed_via = by.via
+        current.confirmed_at = by.confirmed_at or timezone.now()
+        current.confirmed_ip = by.ip
+        current.confirmed_user_agent = by.user_agent[:300]
+        current.delivery_link = by.link
+        current.full_clean()
+        current.save()
+        _settle_one_time_order(order)
+    return current
+
+
+def undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date | None = None) -> Delivery:
+    """Back to pending, for a stop confirmed by mistake (until the delivery is billed)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        order = lock_one(Order.objects, pk=delivery.order_id)
+        current = lock_one(Delivery.objects, pk=delivery.pk)
+        _check_may_change(current, by, today)
+        if current.status == Delivery.Status.PENDING:
+            return current
+        current.status = Delivery.Status.PENDING
+        current.delivered_qty = Decimal(0)
+        current.reason = current.reason_note = ""
+        current.confirmed_by, current.confirmed_by_name = None, ""
+        current.confirmed_via, current.confirmed_at = "", None
+        current.confirmed_ip, current.confirmed_user_agent = None, ""
+        current.delivery_link = None
+        current.save()
+        _settle_one_time_order(order)
+    return current
+
+
+def _settle_one_time_order(order: Order) -> None:
+    """A one-time order is delivered once every one of its deliveries is confirmed."""
+    if order.kind != Order.Kind.ONE_TIME or order.status == Order.Status.CANCELLED:
+        return
+    live = order.deliveries.exclude(status=Delivery.Status.CANCELLED)
+    all_confirmed = live.exists() and not live.filter(status=Delivery.Status.PENDING).exists()
+    status = Order.Status.DELIVERED if all_confirmed else Order.Status.PLACED
+    if order.status != status:
+        order.status = status
+        order.save(update_fields=["status", "updated_at"])
+
+
+def confirm_stop(*, quantities: dict[Delivery, Decimal], by: Confirmer, reason: str = "",
+                 today: date | None = None) -> list[Delivery]:  # fmt: skip
+    """Confirm every product of one stop together: all of them or none."""
+    with transaction.atomic():
+        return [
+            confirm_delivery(delivery=d, delivered_qty=q, by=by, reason=reason, today=today)
+            for d, q in sorted(quantities.items(), key=lambda item: item[0].pk)
+        ]
+
+
+def undo_stop(*, deliveries: list[Delivery], by: Confirmer, today: date | None = None) -> None:
+    with transaction.atomic():
+        for delivery in sorted(deliveries, key=lambda d: d.pk):
+            undo_confirmation(delivery=delivery, by=by, today=today)

@@ -1,0 +1,210 @@
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from deliveries.models import Delivery
+from deliveries.services import (
+    Confirmer,
+    assign_to_route,
+    confirm_delivery,
+    generate_deliveries,
+    undo_confirmation,
+)
+from deliveries.tests.factories import DeliveryBoyFactory
+from orders.models import Order
+from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 2, 10)
+
+
+def boy_confirmer(boy) -> Confirmer:
+    return Confirmer(
+        via=Delivery.Via.DELIVERY_BOY,
+        user=boy.user,
+        ip="10.0.0.7",
+        user_agent="Mozilla/5.0 (Linux; Android 10)",
+    )
+
+
+@pytest.fixture
+def boy():
+    return DeliveryBoyFactory()
+
+
+@pytest.fixture
+def delivery(boy):
+    order = SubscriptionFactory(start_date=TODAY, quantity=Decimal("2"))
+    assign_to_route(customer=order.customer, delivery_boy=boy)
+    generate_deliveries(day=TODAY)
+    return Delivery.objects.get(order=order)
+
+
+def test_a_full_delivery_records_who_via_what_when_and_from_where(delivery, boy):
+    confirmed = confirm_delivery(
+        delivery=delivery, delivered_qty=Decimal("2"), by=boy_confirmer(boy), today=TODAY
+    )
+    confirmed.refresh_from_db()
+    assert confirmed.status == Delivery.Status.DELIVERED
+    assert (confirmed.confirmed_by, confirmed.confirmed_via) == (
+        boy.user,
+        Delivery.Via.DELIVERY_BOY,
+    )
+    assert confirmed.confirmed_at is not None
+    assert (confirmed.confirmed_ip, confirmed.confirmed_user_agent) == (
+        "10.0.0.7",
+        "Mozilla/5.0 (Linux; Android 10)",
+    )
+    # Generation writes in bulk (no history row); the confirmation is in the history.
+    assert list(confirmed.history.values_list("status", "confirmed_via")) == [
+        ("delivered", "delivery_boy")
+    ]
+
+
+def test_a_partial_delivery_sets_the_status_from_the_quantity(delivery, boy):
+    confirm_delivery(delivery=delivery, delivered_qty="1.5", by=boy_confirmer(boy), today=TODAY)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.delivered_qty) == (Delivery.Status.PARTIAL, Decimal("1.5"))
+
+
+def test_not_delivered_needs_a_reason(delivery, boy):
+    with pytest.raises(ValidationError, match="why"):
+        confirm_delivery(delivery=delivery, delivered_qty=0, by=boy_confirmer(boy), today=TODAY)
+    confirm_delivery(
+        delivery=delivery,
+        delivered_qty=0,
+        reason=Delivery.Reason.CUSTOMER_AWAY,
+        by=boy_confirmer(boy),
+        today=TODAY,
+    )
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.reason) == (Delivery.Status.NOT_DELIVERED, "customer_away")
+
+
+@pytest.mark.parametrize("quantity", ["2.001", "3", "-1", "abc", "NaN"])
+def test_a_quantity_outside_0_to_ordered_is_refused_with_a_message_and_no_write(
+    delivery, boy, quantity
+):
+    before = Delivery.objects.filter(pk=delivery.pk).values().get()
+    with pytest.raises(ValidationError) as excinfo:
+        confirm_delivery(
+            delivery=delivery, delivered_qty=quantity, by=boy_confirmer(boy), today=TODAY
+        )
+    assert "delivered_qty" in excinfo.value.message_dict
+    assert Delivery.objects.filter(pk=delivery.pk).values().get() == before
+
+
+def test_a_delivery_boy_can_only_confirm_the_deliverys_own_day(delivery, boy):
+    with pytest.raises(ValidationError, match="only today's deliveries"):
+        confirm_delivery(
+            delivery=delivery,
+            delivered_qty=2,
+            by=boy_confirmer(boy),
+            today=TODAY + dt.timedelta(days=1),
+        )
+    staff = Confirmer(via=Delivery.Via.STAFF, user=boy.user)
+    confirm_delivery(
+        delivery=delivery, delivered_qty=2, by=staff, today=TODAY + dt.timedelta(days=3)
+    )
+    delivery.refresh_from_db()
+    assert delivery.confirmed_via == Delivery.Via.STAFF
+
+
+def test_nobody_confirms_a_day_still_to_come(delivery):
+    staff = Confirmer(via=Delivery.Via.STAFF)
+    with pytest.raises(ValidationError, match="still to come"):
+        confirm_delivery(
+            delivery=delivery, delivered_qty=2, by=staff, today=TODAY - dt.timedelta(days=1)
+        )
+
+
+def test_confirming_twice_with_the_same_values_is_harmless(delivery, boy):
+    first = confirm_delivery(delivery=delivery, delivered_qty=2, by=boy_confirmer(boy), today=TODAY)
+    second = confirm_delivery(
+        delivery=delivery, delivered_qty=2, by=boy_confirmer(boy), today=TODAY
+    )
+    assert second.confirmed_at == first.confirmed_at
+    assert delivery.history.count() == 1, "the second tap wrote nothing"
+
+
+def test_undo_puts_a_stop_back_to_pending(delivery, boy):
+    confirm_delivery(delivery=delivery, delivered_qty=1, by=boy_confirmer(boy), today=TODAY)
+    undo_confirmation(delivery=delivery, by=boy_confirmer(boy), today=TODAY)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.delivered_qty, delivery.confirmed_at) == (
+        Delivery.Status.PENDING,
+        Decimal("0"),
+        None,
+    )
+
+
+def test_a_one_time_order_becomes_delivered_when_all_its_deliveries_are_confirmed(boy):
+    order = OneTimeOrderFactory(delivery_date=TODAY)
+    second = ProductFactory()
+    order.lines.create(product=second, quantity=Decimal("1"))
+    generate_deliveries(day=TODAY)
+    first_delivery, second_delivery = Delivery.objects.filter(order=order).order_by("pk")
+    confirm_delivery(delivery=first_delivery, delivered_qty=2, by=boy_confirmer(boy), today=TODAY)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PLACED
+    confirm_delivery(
+        delivery=second_delivery,
+        delivered_qty=0,
+        reason="refused",
+        by=boy_confirmer(boy),
+        today=TODAY,
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED
+    undo_confirmation(delivery=second_delivery, by=boy_confirmer(boy), today=TODAY)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PLACED
+
+
+def test_a_cancelled_delivery_cannot_be_confirmed(delivery, boy):
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.CANCELLED)
+    with pytest.raises(ValidationError, match="cancelled"):
+        confirm_delivery(delivery=delivery, delivered_qty=2, by=boy_confirmer(boy), today=TODAY)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_devices_confirming_at_once_leave_one_consistent_confirmation():
+    boy = DeliveryBoyFactory()
+    order = SubscriptionFactory(start_date=timezone.localdate(), quantity=Decimal("4"))
+    assign_to_route(customer=order.customer, delivery_boy=boy)
+    generate_deliveries(day=timezone.localdate())
+    delivery = Delivery.objects.get(order=order)
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+    quantities = ["4", "3", "4", "2", "4", "1", "4", "3"]
+
+    def tap(quantity: str) -> None:
+        try:
+            barrier.wait()
+            confirm_delivery(delivery=delivery, delivered_qty=quantity, by=boy_confirmer(boy))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap, args=(q,)) for q in quantities]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    delivery.refresh_from_db()
+    assert delivery.delivered_qty in {Decimal(q) for q in quantities}
+    assert delivery.status == (
+        Delivery.Status.DELIVERED if delivery.delivered_qty == 4 else Delivery.Status.PARTIAL
+    )
+    assert Delivery.objects.filter(order=order).count() == 1
+    last = delivery.history.order_by("-history_date").first()
+    assert last.delivered_qty == delivery.delivered_qty, "history ends at the surviving value"

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from billing import views as billing_views
+from deliveries.views import boy
+
+app_name = "boy"
+
+urlpatterns = [
+    path("", boy.route_today, name="route"),
+    path("tomorrow/", boy.route_tomorrow, name="tomorrow"),
+    path("stops/<int:customer_id>/confirm/", boy.confirm_stop, name="confirm"),
+    path("stops/<int:customer_id>/undo/", boy.undo_stop, name="undo"),
+    path("stops/<int:customer_id>/cash/", billing_views.collect_cash, name="cash"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="deliveries/boy/login.html", next_page="boy:route"
+        ),
+        name="login",
+    ),
+]
