@@ -1,5 +1,6 @@
 from django.urls import path
 
+from deliveries.views import links
 from deliveries.views import staff as views
 
 app_name = "deliveries"
@@ -11,4 +12,8 @@ urlpatterns = [
     path("routes/stops/<int:stop_id>/move/", views.route_move, name="route_move"),
     path("routes/<int:boy_id>/sheet/", views.daily_sheet, name="daily_sheet"),
     path("procurement/", views.procurement, name="procurement"),
+    path("links/", links.link_list, name="links"),
+    path("links/new/", links.link_create, name="link_create"),
+    path("links/<int:link_id>/", links.link_detail, name="link_detail"),
+    path("links/<int:link_id>/revoke/", links.link_revoke, name="link_revoke"),
 ]

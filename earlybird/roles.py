@@ -99,3 +99,25 @@ def customers_visible_to(user) -> QuerySet:
     if CUSTOMER in roles:
         return customers.filter(user=user)
     return customers.none()
+
+
+def ensure_role_groups(group_model=None, permission_model=None) -> None:
+    """Create the role groups with their permissions (the data migration calls this with
+    its historical models; tests that flush the database call it again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group_model = group_model or Group
+    permission_model = permission_model or Permission
+    for name in ALL_ROLES:
+        group, _ = group_model.objects.get_or_create(name=name)
+        if name == ADMIN:
+            group.permissions.set(permission_model.objects.all())
+            continue
+        wanted = [
+            permission_model.objects.get(
+                content_type__app_label=app_label, codename=f"{action}_{model}"
+            )
+            for app_label, model, actions in ROLE_PERMISSIONS[name]
+            for action in actions
+        ]
+        group.permissions.set(wanted)

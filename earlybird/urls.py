@@ -12,5 +12,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include("deliveries.urls")),
     path("d/", include("deliveries.urls_boy")),
+    path("s/", include("deliveries.urls_shared")),
     path("", RedirectView.as_view(url="/staff/routes/", permanent=False)),
 ]

@@ -188,7 +188,7 @@ def test_eight_devices_confirming_at_once_leave_one_consistent_confirmation():
         try:
             barrier.wait()
             confirm_delivery(delivery=delivery, delivered_qty=quantity, by=boy_confirmer(boy))
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:  # collected and asserted below
             errors.append(exc)
         finally:
             connection.close()

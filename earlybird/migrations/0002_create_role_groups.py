@@ -12,21 +12,7 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name in roles.ALL_ROLES:
-        group, _ = Group.objects.get_or_create(name=name)
-        if name == roles.ADMIN:
-            group.permissions.set(Permission.objects.all())
-            continue
-        wanted = [
-            Permission.objects.get(
-                content_type__app_label=app_label, codename=f"{action}_{model}"
-            )
-            for app_label, model, actions in roles.ROLE_PERMISSIONS[name]
-            for action in actions
-        ]
-        group.permissions.set(wanted)
+    roles.ensure_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def delete_groups(apps, schema_editor):

@@ -1,4 +1,4 @@
-"""₹ with Indian digit grouping: {{ 123456.5|inr }} -> ₹1,23,456.50."""
+"""Money and quantities in templates: {{ 123456.5|inr }} -> ₹1,23,456.50, {{ q|qty }}."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -29,3 +29,13 @@ def format_inr(value) -> str:
 @register.filter
 def inr(value) -> str:
     return format_inr(value)
+
+
+@register.filter
+def qty(value) -> str:
+    """A quantity without trailing zeros: 1.500 -> 1.5, 2.000 -> 2."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    return f"{number.normalize():f}"

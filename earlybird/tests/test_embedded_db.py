@@ -35,10 +35,21 @@ def test_the_embedded_server_listens_on_a_unix_socket_under_var():
 
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="embedded database not in use")
 def test_two_test_processes_can_run_at_once():
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-           "customers/tests/test_services.py"]
-    runs = [subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "customers/tests/test_services.py",
+    ]
+    runs = [
+        subprocess.Popen(
+            cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=300)[0] for run in runs]
     for run, output in zip(runs, outputs, strict=True):
         assert run.returncode == 0, output
@@ -64,13 +75,17 @@ def test_an_embedded_server_that_cannot_start_says_why_and_what_to_set(tmp_path)
 def test_with_database_url_nothing_embedded_starts(tmp_path):
     empty = tmp_path / "pg"
     result = subprocess.run(
-        [sys.executable, "-c",
-         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='earlybird.settings'; "
-         "django.setup(); from django.conf import settings; "
-         "print(settings.DATABASES['default']['HOST'], settings.DATABASES['default']['NAME'])"],
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='earlybird.settings'; "
+            "django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['HOST'], settings.DATABASES['default']['NAME'])",
+        ],
         cwd=ROOT,
-        env=_env(DATABASE_URL="postgres://u:p@db.example.internal:5433/dairy",
-                 EMBEDDED_PG_DIR=str(empty)),
+        env=_env(
+            DATABASE_URL="postgres://u:p@db.example.internal:5433/dairy", EMBEDDED_PG_DIR=str(empty)
+        ),
         capture_output=True,
         text=True,
         timeout=60,

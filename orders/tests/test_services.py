@@ -72,13 +72,19 @@ def test_prices_are_effective_dated_and_a_customer_price_wins():
     customer = CustomerFactory()
     set_price(product=product, price=Decimal("64.00"), effective_from=dt.date(2026, 1, 16))
     set_price(
-        product=product, price=Decimal("58.00"), effective_from=dt.date(2026, 1, 20),
+        product=product,
+        price=Decimal("58.00"),
+        effective_from=dt.date(2026, 1, 20),
         customer=customer,
     )
     assert price_on(product=product, day=dt.date(2026, 1, 15)) == Decimal("60.00")
     assert price_on(product=product, day=dt.date(2026, 1, 16)) == Decimal("64.00")
-    assert price_on(product=product, day=dt.date(2026, 1, 19), customer=customer) == Decimal("64.00")
-    assert price_on(product=product, day=dt.date(2026, 1, 20), customer=customer) == Decimal("58.00")
+    assert price_on(product=product, day=dt.date(2026, 1, 19), customer=customer) == Decimal(
+        "64.00"
+    )
+    assert price_on(product=product, day=dt.date(2026, 1, 20), customer=customer) == Decimal(
+        "58.00"
+    )
 
 
 def test_setting_a_price_twice_for_a_day_replaces_it():

@@ -1,0 +1,216 @@
+"""The substitute's pages at /s/<token>/: a shared link, no login.
+
+One route (delivery boy and shift), today only, while the link is valid. Every request
+is rate-limited per IP and per link; a token that opens nothing (unknown, tampered,
+malformed, expired, revoked, outside its dates) gets the same plain page and the
+request writes nothing. The substitute types their name once (kept in a signed cookie,
+per link); every confirmation records it with the link, the IP and the user agent.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from deliveries import selectors, services
+from deliveries.forms import StopConfirmForm, SubstituteNameForm
+from deliveries.models import Delivery, DeliveryLink
+from deliveries.ratelimit import shared_link_rate_limited
+
+
+def not_valid(request):
+    return render(request, "deliveries/shared/not_valid.html", status=404)
+
+
+def link_required(view):
+    """Open the link the token names, or the not-valid page (read-only, no hints why)."""
+
+    @wraps(view)
+    def wrapper(request, *args, token: str, **kwargs):
+        link = services.valid_link(token)
+        if link is None:
+            return not_valid(request)
+        return view(request, link, token, *args, **kwargs)
+
+    return wrapper
+
+
+def _name_cookie(link: DeliveryLink) -> str:
+    return f"earlybird_substitute_{link.pk}"
+
+
+def _name_salt(link: DeliveryLink) -> str:
+    return f"deliveries.shared.name.{link.pk}"
+
+
+def typed_name(request, link: DeliveryLink) -> str:
+    """The name typed on this link in this browser, or "" (signed: cannot be forged or
+    carried over to another link)."""
+    name = request.get_signed_cookie(_name_cookie(link), default="", salt=_name_salt(link))
+    return name if 2 <= len(name) <= 100 else ""
+
+
+def _remember_name(response, link: DeliveryLink, name: str) -> None:
+    max_age = max(int((link.expires_at - timezone.now()).total_seconds()), 0)
+    response.set_signed_cookie(
+        _name_cookie(link),
+        name,
+        salt=_name_salt(link),
+        max_age=max_age,
+        path="/s/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _confirmer(request, link: DeliveryLink, name: str) -> services.Confirmer:
+    return services.Confirmer(
+        via=Delivery.Via.SHARED_LINK,
+        user=None,
+        name=name,
+        link=link,
+        ip=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+
+
+def _stop_deliveries(link: DeliveryLink, customer_id: int) -> list[Delivery]:
+    """Today's deliveries of one customer on the link's route and shift, else 404."""
+    deliveries = list(
+        Delivery.objects.filter(
+            delivery_boy_id=link.delivery_boy_id,
+            shift=link.shift,
+            date=timezone.localdate(),
+            customer_id=customer_id,
+        )
+        .exclude(status=Delivery.Status.CANCELLED)
+        .select_related("product", "customer")
+        .order_by("product__sort_order", "pk")
+    )
+    if not deliveries:
+        raise Http404("No such stop on this route today.")
+    return deliveries
+
+
+def _confirmed_by_someone_else(link: DeliveryLink, deliveries: list[Delivery]) -> bool:
+    """A substitute changes only what is pending or was confirmed through this link."""
+    return any(d.is_confirmed and d.delivery_link_id != link.pk for d in deliveries)
+
+
+def _back_to_route(token: str, customer_id: int):
+    return redirect(f"{reverse('shared:route', kwargs={'token': token})}#stop-{customer_id}")
+
+
+@never_cache
+@require_safe
+@shared_link_rate_limited
+def no_token(request, token: str = ""):
+    return not_valid(request)
+
+
+@never_cache
+@require_safe
+@shared_link_rate_limited
+@link_required
+def route(request, link: DeliveryLink, token: str):
+    name = typed_name(request, link)
+    if not name:
+        return render(
+            request,
+            "deliveries/shared/name.html",
+            {"link": link, "token": token, "form": SubstituteNameForm()},
+        )
+    today = timezone.localdate()
+    services.ensure_deliveries_generated(day=today)
+    stops = selectors.route_for(delivery_boy=link.delivery_boy, day=today, shift=link.shift)
+    return render(
+        request,
+        "deliveries/shared/route.html",
+        {
+            "link": link,
+            "token": token,
+            "name": name,
+            "day": today,
+            "shift": link.shift,
+            "stops": stops,
+            "done": sum(stop.is_done for stop in stops),
+            "reasons": Delivery.Reason.choices,
+        },
+    )
+
+
+@never_cache
+@require_POST
+@shared_link_rate_limited
+@link_required
+def set_name(request, link: DeliveryLink, token: str):
+    form = SubstituteNameForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "deliveries/shared/name.html", {"link": link, "token": token, "form": form}
+        )
+    response = redirect("shared:route", token=token)
+    _remember_name(response, link, form.cleaned_data["name"])
+    return response
+
+
+@require_POST
+@shared_link_rate_limited
+@link_required
+def confirm_stop(request, link: DeliveryLink, token: str, customer_id: int):
+    deliveries = _stop_deliveries(link, customer_id)
+    name = typed_name(request, link)
+    if not name:
+        messages.error(request, "Type your name before confirming.")
+        return redirect("shared:route", token=token)
+    customer = deliveries[0].customer
+    if _confirmed_by_someone_else(link, deliveries):
+        messages.error(
+            request, f"{customer.name} was already confirmed; call the office to change it."
+        )
+        return _back_to_route(token, customer_id)
+    form = StopConfirmForm(request.POST, deliveries=deliveries)
+    if form.is_valid():
+        try:
+            services.confirm_stop(
+                quantities=form.quantities(),
+                reason=form.cleaned_data.get("reason", ""),
+                by=_confirmer(request, link, name),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{customer.name}: {form.summary()}.")
+    else:
+        messages.error(request, form.error_text())
+    return _back_to_route(token, customer_id)
+
+
+@require_POST
+@shared_link_rate_limited
+@link_required
+def undo_stop(request, link: DeliveryLink, token: str, customer_id: int):
+    deliveries = _stop_deliveries(link, customer_id)
+    name = typed_name(request, link)
+    if not name:
+        messages.error(request, "Type your name first.")
+        return redirect("shared:route", token=token)
+    customer = deliveries[0].customer
+    if _confirmed_by_someone_else(link, deliveries):
+        messages.error(request, f"{customer.name} was confirmed by someone else; call the office.")
+        return _back_to_route(token, customer_id)
+    try:
+        services.undo_stop(deliveries=deliveries, by=_confirmer(request, link, name))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{customer.name}: back to not done.")
+    return _back_to_route(token, customer_id)

@@ -1,0 +1,81 @@
+"""A delivery boy on a 360×740 phone marks one stop delivered, one partial, one not."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from customers.tests.factories import CustomerFactory
+from deliveries.models import Delivery
+from deliveries.services import assign_to_route, generate_deliveries
+from deliveries.tests.factories import DeliveryBoyFactory
+from orders.tests.factories import ProductFactory, SubscriptionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def stop(browser, customer):
+    return browser.find_element(By.ID, f"stop-{customer.pk}")
+
+
+def click_and_wait(browser, button) -> None:
+    """Submit a form and wait until the next page has replaced this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
+def test_a_delivery_boy_confirms_his_route_on_a_phone(browser, live_server, screenshot):
+    today = timezone.localdate()
+    boy = DeliveryBoyFactory(phone="9000012345", password="Route-2026!")
+    milk = ProductFactory(name="Full cream milk 1 L")
+    customers = [CustomerFactory(name=name) for name in ("Asha Rao", "Bala Krishna", "Chitra Iyer")]
+    for customer in customers:
+        SubscriptionFactory(
+            customer=customer, product=milk, quantity=Decimal("2"), start_date=today
+        )
+        assign_to_route(customer=customer, delivery_boy=boy)
+    generate_deliveries(day=today)
+    shift = "morning"
+
+    browser.get(f"{live_server.url}/d/?shift={shift}")
+    browser.find_element(By.ID, "id_username").send_keys("90000 12345")
+    browser.find_element(By.ID, "id_password").send_keys("Route-2026!")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "0 of 3" in browser.find_element(By.CLASS_NAME, "progress").text
+    screenshot(browser, "route")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, "nothing wider than the phone's screen"
+
+    asha, bala, chitra = customers
+    click_and_wait(
+        browser, stop(browser, asha).find_element(By.CSS_SELECTOR, "button[value=delivered]")
+    )
+
+    stop(browser, bala).find_element(By.XPATH, ".//summary[text()='Partial']").click()
+    quantity = stop(browser, bala).find_element(By.CSS_SELECTOR, "input[type=number]")
+    quantity.clear()
+    quantity.send_keys("1.5")
+    click_and_wait(
+        browser, stop(browser, bala).find_element(By.CSS_SELECTOR, "button[value=partial]")
+    )
+
+    stop(browser, chitra).find_element(By.XPATH, ".//summary[text()='Not delivered']").click()
+    Select(stop(browser, chitra).find_element(By.TAG_NAME, "select")).select_by_value(
+        "customer_away"
+    )
+    click_and_wait(
+        browser, stop(browser, chitra).find_element(By.CSS_SELECTOR, "button[value=not_delivered]")
+    )
+
+    assert "3 of 3" in browser.find_element(By.CLASS_NAME, "progress").text
+    rows = {d.customer_id: d for d in Delivery.objects.filter(date=today)}
+    assert (rows[asha.pk].status, rows[asha.pk].delivered_qty) == ("delivered", Decimal("2"))
+    assert (rows[bala.pk].status, rows[bala.pk].delivered_qty) == ("partial", Decimal("1.5"))
+    assert (rows[chitra.pk].status, rows[chitra.pk].reason) == ("not_delivered", "customer_away")
+    assert {d.confirmed_by_id for d in rows.values()} == {boy.user.pk}
+    assert {d.confirmed_via for d in rows.values()} == {"delivery_boy"}
+    screenshot(browser, "route-done")
