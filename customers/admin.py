@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from customers.models import Area, Customer
 from customers.services import (
     CustomerDetails,
-    _check_phone_free,
+    check_phone_free,
     clean_phone,
     create_customer,
     update_customer,
@@ -67,7 +67,7 @@ class CustomerChangeForm(forms.ModelForm):
             existing = self.instance if self.instance.pk else None
             try:
                 cleaned["phone"] = clean_phone(cleaned["phone"])
-                _check_phone_free(cleaned["phone"], exclude_customer=existing)
+                check_phone_free(cleaned["phone"], exclude_customer=existing)
             except ValidationError as exc:
                 self.add_error(None, exc)  # keyed by "phone": lands on the phone field
         return cleaned

@@ -44,7 +44,7 @@ def clean_phone(raw: str) -> str:
         raise ValidationError({"phone": str(exc)}) from exc
 
 
-def _check_phone_free(phone: str, *, exclude_customer: Customer | None = None) -> None:
+def check_phone_free(phone: str, *, exclude_customer: Customer | None = None) -> None:
     taken = Customer.objects.filter(phone=phone)
     if exclude_customer is not None:
         taken = taken.exclude(pk=exclude_customer.pk)
@@ -69,7 +69,7 @@ def create_customer(
     Raises ValidationError (nothing written) on a bad or duplicate phone.
     """
     phone = clean_phone(details.phone)
-    _check_phone_free(phone)
+    check_phone_free(phone)
     try:
         with transaction.atomic():
             user = User(username=phone, email=details.email, first_name=details.name[:150])
@@ -98,7 +98,7 @@ def create_customer(
 def update_customer(*, customer: Customer, details: CustomerDetails) -> Customer:
     """Change a customer's details; a new phone also becomes the login's username."""
     phone = clean_phone(details.phone)
-    _check_phone_free(phone, exclude_customer=customer)
+    check_phone_free(phone, exclude_customer=customer)
     with transaction.atomic():
         for field, value in _customer_fields(details).items():
             setattr(customer, field, value)

@@ -6,12 +6,11 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from customers.services import clean_phone
 from deliveries.models import Delivery, DeliveryBoy, DeliveryLink, RouteStop
-from deliveries.services import assign_to_route, create_delivery_boy, move_stop
+from deliveries.services import assign_to_route, create_delivery_boy, move_stop, revoke_link
 from earlybird.admin import (
     AUDIT_FIELDS,
     HistoryAdmin,
@@ -176,10 +175,10 @@ class DeliveryLinkAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected links", permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:
-        now = timezone.now()
-        count = queryset.filter(revoked_at__isnull=True).update(
-            revoked_at=now, revoked_by=request.user, updated_at=now
-        )
+        links = list(queryset.filter(revoked_at__isnull=True))
+        for link in links:
+            revoke_link(link=link, by=request.user)
+        count = len(links)
         self.message_user(request, f"Revoked {count} link(s).", messages.SUCCESS)
 
 

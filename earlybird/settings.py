@@ -117,6 +117,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Messages may carry a generated password once: keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # The business, shown on pages and bills.
 BUSINESS_NAME = env.str("BUSINESS_NAME", default="EarlyBird Dairy")

@@ -56,6 +56,15 @@ def _check_may_change(delivery: Delivery, by: Confirmer, today: date) -> None:
         raise ValidationError(
             f"{delivery.code} is already billed; correct it with an adjustment on the next bill."
         )
+    if (
+        by.via == Delivery.Via.SHARED_LINK
+        and delivery.is_confirmed
+        and delivery.delivery_link_id != getattr(by.link, "pk", None)
+    ):
+        # A substitute changes only what is pending or was confirmed through his link.
+        raise ValidationError(
+            f"{delivery.code} was already confirmed by someone else; call the office to change it."
+        )
     if by.may_correct_the_past:
         if delivery.date > today:
             raise ValidationError(f"{delivery.code} is for {delivery.date}, a day still to come.")
@@ -138,6 +147,8 @@ def undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date | None =
         current.confirmed_via, current.confirmed_at = "", None
         current.confirmed_ip, current.confirmed_user_agent = None, ""
         current.delivery_link = None
+        # History keeps who undid it: simple_history stores this with the change.
+        current._change_reason = f"undone via {by.via} by {by.name or by.user or 'unknown'}"[:100]
         current.save()
         _settle_one_time_order(order)
     return current

@@ -100,11 +100,6 @@ def _stop_deliveries(link: DeliveryLink, customer_id: int) -> list[Delivery]:
     return deliveries
 
 
-def _confirmed_by_someone_else(link: DeliveryLink, deliveries: list[Delivery]) -> bool:
-    """A substitute changes only what is pending or was confirmed through this link."""
-    return any(d.is_confirmed and d.delivery_link_id != link.pk for d in deliveries)
-
-
 def _back_to_route(token: str, customer_id: int):
     return redirect(f"{reverse('shared:route', kwargs={'token': token})}#stop-{customer_id}")
 
@@ -172,11 +167,6 @@ def confirm_stop(request, link: DeliveryLink, token: str, customer_id: int):
         messages.error(request, "Type your name before confirming.")
         return redirect("shared:route", token=token)
     customer = deliveries[0].customer
-    if _confirmed_by_someone_else(link, deliveries):
-        messages.error(
-            request, f"{customer.name} was already confirmed; call the office to change it."
-        )
-        return _back_to_route(token, customer_id)
     form = StopConfirmForm(request.POST, deliveries=deliveries)
     if form.is_valid():
         try:
@@ -204,9 +194,6 @@ def undo_stop(request, link: DeliveryLink, token: str, customer_id: int):
         messages.error(request, "Type your name first.")
         return redirect("shared:route", token=token)
     customer = deliveries[0].customer
-    if _confirmed_by_someone_else(link, deliveries):
-        messages.error(request, f"{customer.name} was confirmed by someone else; call the office.")
-        return _back_to_route(token, customer_id)
     try:
         services.undo_stop(deliveries=deliveries, by=_confirmer(request, link, name))
     except ValidationError as exc:
