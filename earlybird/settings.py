@@ -1,5 +1,6 @@
 """EarlyBird settings: one file, every value from the environment (see .env.example)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -124,6 +125,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 BUSINESS_NAME = env.str("BUSINESS_NAME", default="EarlyBird Dairy")
 BUSINESS_PHONE = env.str("BUSINESS_PHONE", default="")
 BUSINESS_UPI_ID = env.str("BUSINESS_UPI_ID", default="")
+# Customers may pause, skip or add for a day until this time on the evening before.
+CUSTOMER_CHANGE_CUTOFF = datetime.time.fromisoformat(
+    env.str("CUSTOMER_CHANGE_CUTOFF", default="21:00")
+)
 
 LOGGING = {
     "version": 1,

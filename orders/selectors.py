@@ -63,7 +63,7 @@ class DueLine:
     quantity: Decimal
 
 
-def due_lines_on(*, day: date) -> list[DueLine]:
+def due_lines_on(*, day: date, order_ids: list[int] | None = None) -> list[DueLine]:
     """Every order line due on `day`, subscriptions and one-time orders alike.
 
     Four queries whatever the number of orders: the candidate orders (live on the day,
@@ -75,6 +75,8 @@ def due_lines_on(*, day: date) -> list[DueLine]:
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .exclude(status__in=NOT_DELIVERING_ORDER_STATUSES)
     )
+    if order_ids is not None:
+        orders = orders.filter(pk__in=order_ids)
     order_rows = list(
         orders.values_list(
             "pk",

@@ -12,6 +12,7 @@ from deliveries.services.generation import (
     GenerationReport,
     ensure_deliveries_generated,
     generate_deliveries,
+    refresh_deliveries,
 )
 from deliveries.services.links import create_link, revoke_link, valid_link
 from deliveries.services.routes import assign_to_route, create_delivery_boy, move_stop
@@ -27,6 +28,7 @@ __all__ = [
     "ensure_deliveries_generated",
     "generate_deliveries",
     "move_stop",
+    "refresh_deliveries",
     "revoke_link",
     "status_for",
     "undo_confirmation",

@@ -50,15 +50,16 @@ _PRICE_SQL = """
 """
 
 
-def generate_deliveries(*, day: date) -> GenerationReport:
+def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> GenerationReport:
     """Materialise the Delivery rows due on `day`, set-based and idempotent.
 
     New due lines get a pending row (with the day's price and the customer's route);
     pending rows follow schedule edits (quantity, price, route) or are cancelled when
     no longer due; a cancelled row due again is reinstated; confirmed rows are never
     touched. Rows are written with a few bulk statements, not a save per row.
+    With `order_ids`, only those orders' rows are brought up to date (a schedule edit).
     """
-    due = due_lines_on(day=day)
+    due = due_lines_on(day=day, order_ids=order_ids)
     report = GenerationReport(day=day)
     with transaction.atomic(), connection.cursor() as cursor:
         # One generation per day at a time; a second one waits, then finds little to do.
@@ -84,7 +85,7 @@ def generate_deliveries(*, day: date) -> GenerationReport:
                     )
                 )
         cursor.execute("ANALYZE due")
-        params = {"day": day}
+        params = {"day": day, "all_orders": order_ids is None, "order_ids": order_ids or []}
 
         # Pending or cancelled rows that are due: follow quantity, price and route.
         cursor.execute(
@@ -119,6 +120,7 @@ def generate_deliveries(*, day: date) -> GenerationReport:
             WITH gone AS (
                 UPDATE deliveries_delivery d SET status = 'cancelled', updated_at = now()
                  WHERE d.date = %(day)s AND d.status = 'pending'
+                   AND (%(all_orders)s OR d.order_id = ANY(%(order_ids)s))
                    AND NOT EXISTS (SELECT 1 FROM due WHERE due.order_line_id = d.order_line_id
                                    AND due.shift = d.shift)
              RETURNING d.shift
@@ -189,3 +191,11 @@ def ensure_deliveries_generated(*, day: date) -> GenerationReport | None:
     if Delivery.objects.filter(date=day).exists():
         return None
     return generate_deliveries(day=day)
+
+
+def refresh_deliveries(*, order_ids: list[int], from_day: date) -> None:
+    """After a schedule edit: bring the orders' rows up to date on every day from
+    `from_day` that has already been generated (later days are generated in time)."""
+    days = Delivery.objects.filter(date__gte=from_day).values_list("date", flat=True).distinct()
+    for day in sorted(days):
+        generate_deliveries(day=day, order_ids=order_ids)
