@@ -20,6 +20,7 @@ setup: $(VENV)/.installed
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py generate_deliveries --date today --days 2
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite on PostgreSQL.

@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
     "simple_history",
     "earlybird",
     "customers",
@@ -129,6 +132,26 @@ BUSINESS_UPI_ID = env.str("BUSINESS_UPI_ID", default="")
 CUSTOMER_CHANGE_CUTOFF = datetime.time.fromisoformat(
     env.str("CUSTOMER_CHANGE_CUTOFF", default="21:00")
 )
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "earlybird.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EarlyBird API",
+    "DESCRIPTION": "Deliveries, orders, bills and payments of a milk home-delivery dairy.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 LOGGING = {
     "version": 1,

@@ -1,17 +1,26 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from earlybird import views
 
 admin.site.site_header = "EarlyBird administration"
 admin.site.site_title = "EarlyBird"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Staff pages
     path("staff/", include("deliveries.urls")),
+    path("staff/customers/", include("customers.urls")),
+    path("staff/orders/", include("orders.urls")),
+    path("staff/billing/", include("billing.urls")),
+    # Delivery boys, substitutes, customers
     path("d/", include("deliveries.urls_boy")),
     path("s/", include("deliveries.urls_shared")),
-    path("", RedirectView.as_view(url="/staff/routes/", permanent=False)),
+    path("me/", include("customers.urls_me")),
+    # REST API
+    path("api/", include("earlybird.api_urls")),
 ]

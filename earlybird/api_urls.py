@@ -1,0 +1,5 @@
+"""URL patterns (filled in by the pages that use them)."""
+
+app_name = "api"
+
+urlpatterns: list = []

@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+
+from earlybird.roles import CUSTOMER, DELIVERY_BOY, has_role, is_staff_member
+
+
+@login_required
+def home(request):
+    """Send each user to their own pages."""
+    if is_staff_member(request.user):
+        return redirect("deliveries:route_list")
+    if has_role(request.user, DELIVERY_BOY):
+        return redirect("boy:route")
+    if has_role(request.user, CUSTOMER):
+        return redirect("me:home")
+    return redirect("admin:index")
