@@ -158,3 +158,15 @@ class SubstituteNameForm(forms.Form):
             "max_length": "Keep your name under 100 letters.",
         },
     )
+
+
+class CorrectionForm(forms.Form):
+    """Staff set what was really handed over, on any day up to today."""
+
+    delivered_qty = forms.DecimalField(min_value=0, decimal_places=3, label="Delivered quantity")
+    reason = forms.ChoiceField(
+        choices=[("", "—"), *Delivery.Reason.choices],
+        required=False,
+        help_text="Needed when nothing was delivered.",
+    )
+    reason_note = forms.CharField(max_length=200, required=False, label="Note")

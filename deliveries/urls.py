@@ -11,6 +11,7 @@ urlpatterns = [
     path("routes/<int:boy_id>/assign/", views.route_assign, name="route_assign"),
     path("routes/stops/<int:stop_id>/move/", views.route_move, name="route_move"),
     path("routes/<int:boy_id>/sheet/", views.daily_sheet, name="daily_sheet"),
+    path("deliveries/<int:delivery_id>/correct/", views.correct_delivery, name="correct"),
     path("procurement/", views.procurement, name="procurement"),
     path("links/", links.link_list, name="links"),
     path("links/new/", links.link_create, name="link_create"),

@@ -79,3 +79,43 @@ def test_a_delivery_boy_confirms_his_route_on_a_phone(browser, live_server, scre
     assert {d.confirmed_by_id for d in rows.values()} == {boy.user.pk}
     assert {d.confirmed_via for d in rows.values()} == {"delivery_boy"}
     screenshot(browser, "route-done")
+
+
+def test_a_substitute_opens_a_shared_link_and_confirms_a_stop(browser, live_server, screenshot):
+    from datetime import datetime, time
+
+    from deliveries.services import create_link
+
+    today = timezone.localdate()
+    boy = DeliveryBoyFactory()
+    customer = CustomerFactory(name="Deepa Nair")
+    SubscriptionFactory(customer=customer, quantity=Decimal("1"), start_date=today)
+    assign_to_route(customer=customer, delivery_boy=boy)
+    generate_deliveries(day=today)
+    link, token = create_link(
+        delivery_boy=boy,
+        shift="morning",
+        valid_from=today,
+        valid_until=today,
+        expires_at=timezone.make_aware(datetime.combine(today, time(23, 59))),
+        created_by=None,
+    )
+
+    browser.get(f"{live_server.url}/s/{token}/")
+    browser.find_element(By.ID, "id_name").send_keys("Ravi (substitute)")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(
+        browser, stop(browser, customer).find_element(By.CSS_SELECTOR, "button[value=delivered]")
+    )
+    screenshot(browser, "shared-link")
+
+    delivery = Delivery.objects.get(customer=customer)
+    assert delivery.status == "delivered"
+    assert (delivery.confirmed_via, delivery.confirmed_by_name) == (
+        "shared_link",
+        "Ravi (substitute)",
+    )
+    assert delivery.delivery_link == link and delivery.confirmed_by is None
+
+    browser.get(f"{live_server.url}/s/{token[:-2]}xx/")
+    assert "not valid" in browser.find_element(By.TAG_NAME, "body").text

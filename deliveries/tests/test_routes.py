@@ -164,3 +164,37 @@ def test_the_procurement_command_prints_the_totals(capsys):
     call_command("procurement", "--date", DAY.isoformat())
     out = capsys.readouterr().out
     assert "Toned milk" in out and "2.000 litre" in out
+
+
+def test_staff_correct_a_past_delivery_and_it_is_attributed(client, support):
+    boy = route_with(1)
+    delivery = Delivery.objects.get()
+    url = reverse("deliveries:correct", args=[delivery.pk])
+    response = client.post(url, {"delivered_qty": "0.5"})
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.delivered_qty) == ("partial", Decimal("0.5"))
+    assert (delivery.confirmed_via, delivery.confirmed_by) == ("staff", support)
+    assert delivery.delivery_boy == boy
+
+
+def test_a_correction_above_ordered_is_a_form_error_and_writes_nothing(client, support):
+    route_with(1)
+    delivery = Delivery.objects.get()
+    response = client.post(
+        reverse("deliveries:correct", args=[delivery.pk]), {"delivered_qty": "9"}
+    )
+    assert "must be between 0 and the 1 ordered" in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.PENDING
+
+
+def test_accounts_staff_cannot_correct_deliveries(client):
+    route_with(1)
+    client.force_login(UserFactory(roles=[roles.ACCOUNTS]))
+    delivery = Delivery.objects.get()
+    response = client.post(
+        reverse("deliveries:correct", args=[delivery.pk]), {"delivered_qty": "1"}
+    )
+    assert response.status_code == 404
+    assert Delivery.objects.get().status == Delivery.Status.PENDING

@@ -3,14 +3,17 @@
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deliveries import selectors, services
-from deliveries.forms import AssignCustomerForm, DayShiftForm, MoveStopForm
-from deliveries.models import DeliveryBoy, RouteStop
+from deliveries.forms import AssignCustomerForm, CorrectionForm, DayShiftForm, MoveStopForm
+from deliveries.models import Delivery, DeliveryBoy, RouteStop
+from deliveries.services import Confirmer
 from earlybird.access import staff_required
 from earlybird.roles import ADMIN, SUPPORT
 
@@ -118,3 +121,46 @@ def procurement(request):
             "form": form,
         },
     )
+
+
+@staff_required(*ROUTE_EDITORS)
+def correct_delivery(request, delivery_id: int):
+    """Staff confirm or correct one delivery, today or in the past, through the service."""
+    delivery = get_object_or_404(
+        Delivery.objects.select_related("customer", "product", "delivery_boy", "confirmed_by"),
+        pk=delivery_id,
+    )
+    initial = {"delivered_qty": delivery.delivered_qty if delivery.is_confirmed
+               else delivery.ordered_qty, "reason": delivery.reason}  # fmt: skip
+    form = CorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        by = Confirmer(
+            via=Delivery.Via.STAFF,
+            user=request.user,
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        try:
+            if request.POST.get("action") == "undo":
+                services.undo_confirmation(delivery=delivery, by=by)
+            else:
+                services.confirm_delivery(
+                    delivery=delivery,
+                    delivered_qty=form.cleaned_data["delivered_qty"],
+                    reason=form.cleaned_data["reason"],
+                    reason_note=form.cleaned_data["reason_note"],
+                    by=by,
+                )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, f"{delivery.code} saved.")
+            if delivery.delivery_boy_id is None:
+                return redirect("deliveries:correct", delivery_id=delivery.pk)
+            sheet = reverse("deliveries:daily_sheet", args=[delivery.delivery_boy_id])
+            return redirect(f"{sheet}?date={delivery.date:%Y-%m-%d}&shift={delivery.shift}")
+    return render(request, "deliveries/correct.html", {"delivery": delivery, "form": form})
