@@ -10,7 +10,14 @@ from django.utils.html import format_html
 
 from customers.services import clean_phone
 from deliveries.models import Delivery, DeliveryBoy, DeliveryLink, RouteStop
-from deliveries.services import assign_to_route, create_delivery_boy, move_stop, revoke_link
+from deliveries.services import (
+    Confirmer,
+    assign_to_route,
+    confirm_delivery,
+    create_delivery_boy,
+    move_stop,
+    revoke_link,
+)
 from earlybird.admin import (
     AUDIT_FIELDS,
     HistoryAdmin,
@@ -259,6 +266,32 @@ class DeliveryAdmin(ReadOnlyMixin, HistoryAdmin):
         ),
         ("Record", {"fields": AUDIT_FIELDS}),
     )
+    actions = ("mark_delivered",)
+
+    def has_mark_delivered_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("deliveries.change_delivery")
+
+    @admin.action(
+        description="Confirm the selected as delivered in full", permissions=["mark_delivered"]
+    )
+    def mark_delivered(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """The same confirmation service as every other path; refusals are listed."""
+        by = Confirmer(
+            via=Delivery.Via.STAFF,
+            user=request.user,
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        done, refused = 0, []
+        for delivery in queryset.order_by("pk")[:500]:
+            try:
+                confirm_delivery(delivery=delivery, delivered_qty=delivery.ordered_qty, by=by)
+                done += 1
+            except ValidationError as exc:
+                refused.append(" ".join(exc.messages))
+        self.message_user(request, f"Confirmed {done} delivery(ies).", messages.SUCCESS)
+        for reason in refused[:20]:
+            self.message_user(request, reason, messages.WARNING)
 
 
 class LatestDeliveriesFormSet(BaseInlineFormSet):

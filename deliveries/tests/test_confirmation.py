@@ -208,3 +208,18 @@ def test_eight_devices_confirming_at_once_leave_one_consistent_confirmation():
     assert Delivery.objects.filter(order=order).count() == 1
     last = delivery.history.order_by("-history_date").first()
     assert last.delivered_qty == delivery.delivered_qty, "history ends at the surviving value"
+
+
+def test_the_admin_action_confirms_through_the_service(admin_client, delivery):
+    from django.urls import reverse
+
+    Delivery.objects.filter(pk=delivery.pk).update(date=timezone.localdate())
+    response = admin_client.post(
+        reverse("admin:deliveries_delivery_changelist"),
+        {"action": "mark_delivered", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+    assert "Confirmed 1 delivery(ies)." in response.content.decode()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.confirmed_via) == ("delivered", "staff")
+    assert delivery.confirmed_by.is_superuser
