@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: setup run test lint format check db-stop
+.PHONY: setup run serve test lint format check security db-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ run: setup
 	$(BIN)/python manage.py generate_deliveries --date today --days 2
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+## Serve like production: gunicorn + WhiteNoise, DEBUG off, on 127.0.0.1:8000.
+## Plain HTTP on localhost, so HTTPS redirects and secure cookies are off unless you set them.
+serve: setup
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+	SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} $(BIN)/gunicorn earlybird.wsgi:application -c gunicorn.conf.py
+
 ## Run the whole test suite on PostgreSQL.
 test: setup
 	$(BIN)/python -m pytest
@@ -40,6 +48,11 @@ check: setup
 	DEBUG=0 SECRET_KEY=ci-$$(date +%s%N)-a-long-random-production-secret-value-0123456789 \
 	ALLOWED_HOSTS=dairy.example.in $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Security checks: bandit (no medium/high issue) and pip-audit on the requirements.
+security: setup
+	$(BIN)/bandit -q -r earlybird customers orders deliveries billing legacy_import -x '*/tests/*,*/migrations/*' -ll
+	-$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 ## Stop the embedded PostgreSQL (it keeps running between commands).
 db-stop:

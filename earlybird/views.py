@@ -14,3 +14,17 @@ def home(request):
     if has_role(request.user, CUSTOMER):
         return redirect("me:home")
     return redirect("admin:index")
+
+
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, else 503."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

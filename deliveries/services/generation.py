@@ -37,18 +37,6 @@ class GenerationReport:
 
 _GENERATION_LOCK = 7301  # advisory lock class for generate_deliveries
 
-# The price in force on the day: the customer's own, else the product's.
-_PRICE_SQL = """
-    COALESCE(
-        (SELECT cp.price FROM orders_customerprice cp
-          WHERE cp.customer_id = due.customer_id AND cp.product_id = due.product_id
-            AND cp.effective_from <= %(day)s ORDER BY cp.effective_from DESC LIMIT 1),
-        (SELECT pp.price FROM orders_productprice pp
-          WHERE pp.product_id = due.product_id AND pp.effective_from <= %(day)s
-          ORDER BY pp.effective_from DESC LIMIT 1)
-    )
-"""
-
 
 def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> GenerationReport:
     """Materialise the Delivery rows due on `day`, set-based and idempotent.
@@ -89,9 +77,9 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
 
         # Pending or cancelled rows that are due: follow quantity, price and route.
         cursor.execute(
-            f"""
+            """
             WITH target AS (
-                SELECT d.id, due.quantity, {_PRICE_SQL} AS price, rs.delivery_boy_id
+                SELECT d.id, due.quantity, orders_price_on(due.customer_id, due.product_id, %(day)s) AS price, rs.delivery_boy_id
                   FROM due
                   JOIN deliveries_delivery d
                     ON d.order_line_id = due.order_line_id AND d.date = %(day)s
@@ -109,7 +97,7 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
              RETURNING d.shift
             )
             SELECT shift, count(*) FROM changed GROUP BY shift
-            """,  # noqa: S608 - constant SQL fragments only
+            """,
             params,
         )
         report.updated.update(dict(cursor.fetchall()))
@@ -133,9 +121,9 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
 
         # Due lines with no row yet: new pending rows with consecutive DL- codes.
         cursor.execute(
-            f"""
+            """
             CREATE TEMPORARY TABLE fresh ON COMMIT DROP AS
-            SELECT due.*, {_PRICE_SQL} AS price, rs.delivery_boy_id,
+            SELECT due.*, orders_price_on(due.customer_id, due.product_id, %(day)s) AS price, rs.delivery_boy_id,
                    row_number() OVER (ORDER BY rs.delivery_boy_id, rs.position,
                                       due.order_line_id) AS n
               FROM due
@@ -143,7 +131,7 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
              WHERE NOT EXISTS (SELECT 1 FROM deliveries_delivery d
                                 WHERE d.order_line_id = due.order_line_id
                                   AND d.date = %(day)s AND d.shift = due.shift)
-            """,  # noqa: S608 - constant SQL fragments only
+            """,
             params,
         )
         cursor.execute("SELECT count(*) FROM fresh WHERE price IS NULL")

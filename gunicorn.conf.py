@@ -1,0 +1,15 @@
+"""gunicorn settings for `make serve` and production (see docs/deploy.md)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+max_requests = 2000  # recycle workers now and then
+max_requests_jitter = 200
+accesslog = None  # earlybird.middleware.RequestLogMiddleware logs one line per request
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
