@@ -15,3 +15,13 @@ def _role_groups_after_flush(request):
         from earlybird.roles import ensure_role_groups
 
         ensure_role_groups()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Login throttles and rate limits count in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -276,12 +276,7 @@ class DeliveryAdmin(ReadOnlyMixin, HistoryAdmin):
     )
     def mark_delivered(self, request: HttpRequest, queryset: QuerySet) -> None:
         """The same confirmation service as every other path; refusals are listed."""
-        by = Confirmer(
-            via=Delivery.Via.STAFF,
-            user=request.user,
-            ip=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("user-agent", ""),
-        )
+        by = Confirmer.from_request(request, via=Delivery.Via.STAFF)
         done, refused = 0, []
         for delivery in queryset.order_by("pk")[:500]:
             try:

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 
 from deliveries.services.links import hash_token
+from earlybird.throttle import client_ip
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "ip": (300, 10 * 60),
@@ -57,7 +58,7 @@ def shared_link_rate_limited(view):
 
     @wraps(view)
     def wrapper(request, *args, token: str = "", **kwargs):
-        ip = request.META.get("REMOTE_ADDR") or "unknown"
+        ip = client_ip(request) or "unknown"
         if not hit("ip", ip) or not hit("link", hash_token(token)):
             return too_many_requests(request)
         return view(request, *args, token=token, **kwargs)

@@ -3,6 +3,7 @@ from django.urls import path
 
 from billing import views as billing_views
 from deliveries.views import boy
+from earlybird.auth import ThrottledAuthenticationForm
 
 app_name = "boy"
 
@@ -15,7 +16,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="deliveries/boy/login.html", next_page="boy:route"
+            template_name="deliveries/boy/login.html",
+            next_page="boy:route",
+            authentication_form=ThrottledAuthenticationForm,
         ),
         name="login",
     ),

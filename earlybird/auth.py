@@ -1,15 +1,75 @@
-"""Log in with a phone number (customers, delivery boys) or a username (staff)."""
+"""Log in with a phone number (customers, delivery boys) or a username (staff), with
+failed logins throttled (see earlybird.throttle).
 
+Every login path calls django.contrib.auth.authenticate, which asks this backend: a
+locked-out username or address raises PermissionDenied (Django then stops and answers
+"no user"), before the password is even looked at. The login forms below check the
+same throttle so that the person sees why: "Too many failed attempts; try again in 15
+minutes." rather than "wrong password".
+"""
+
+from asgiref.sync import sync_to_async
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
 
+from earlybird import throttle
 from earlybird.phones import InvalidPhone, normalise_phone
 
 
 class PhoneOrUsernameBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username:
-            try:
-                username = normalise_phone(username)
-            except InvalidPhone:
-                pass  # not a phone number: a staff username
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        message = throttle.refusal(request, username)
+        if message is not None:
+            raise PermissionDenied(message)
+        try:
+            username = normalise_phone(username)
+        except InvalidPhone:
+            pass  # not a phone number: a staff username
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            throttle.register_failure(request, username)
+        else:
+            throttle.register_success(request, username)
+        return user
+
+    async def aauthenticate(self, request, username=None, password=None, **kwargs):
+        # ModelBackend's own async version would skip the phone and the throttle.
+        return await sync_to_async(self.authenticate)(
+            request, username=username, password=password, **kwargs
+        )
+
+
+class ThrottledLoginMixin:
+    """For an AuthenticationForm: say "too many attempts" instead of "wrong password"
+    when the throttle refuses, whether it did so before this attempt or because of it.
+    The message is the same for an unknown username, so it tells nothing about
+    accounts."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        message = throttle.refusal(self.request, username) if username else None
+        if message is not None:
+            raise forms.ValidationError(message, code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            message = throttle.refusal(self.request, username) if username else None
+            if message is not None:
+                raise forms.ValidationError(message, code="throttled") from None
+            raise
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    """For LoginView(authentication_form=...): /login/, /d/login/, /me/login/."""
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """For admin.site.login_form."""

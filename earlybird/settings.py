@@ -92,6 +92,13 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = (
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login throttles and shared-link rate limits count here. The default in-memory cache
+# counts per process; with several gunicorn workers or hosts use a shared one, e.g.
+# CACHE_URL=rediscache://127.0.0.1:6379/1 or dbcache://earlybird_cache (see docs/deploy.md).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Proxies in front of the app (nginx = 1): the client IP is taken from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -120,7 +120,10 @@ def create_one_time_order(
         created_by=created_by,
     )
     with transaction.atomic():
-        return _save_order(order=order, lines=lines, code_prefix="OR")
+        order = _save_order(order=order, lines=lines, code_prefix="OR")
+        # If that day's deliveries were already generated, the order joins them now.
+        _schedule_changed(order, delivery_date)
+    return order
 
 
 def set_price(
@@ -303,3 +306,86 @@ def update_subscription(
             line.save()
         _schedule_changed(order, from_day or timezone.localdate())
     return order
+
+
+# --- staff pages: steps that span several writes, and products ---------------------------
+
+
+def create_customer_with_subscription(
+    *,
+    details,
+    password: str | None = None,
+    lines: Iterable[LineSpec] = (),
+    start_date: date | None = None,
+    pattern: str = Order.Pattern.DAILY,
+    weekdays: list[int] | None = None,
+    shift: str = Order.Shift.MORNING,
+    created_by=None,
+) -> tuple[Customer, Order | None]:
+    """A new customer with its login and, if lines are given, a first subscription.
+
+    One transaction: if the subscription is refused, the customer is not created either.
+    `details` is a customers.services.CustomerDetails.
+    """
+    from customers.services import create_customer
+
+    lines = list(lines)
+    if lines and start_date is None:
+        raise ValidationError({"start_date": "Give the first day of the subscription."})
+    with transaction.atomic():
+        customer = create_customer(details=details, password=password)
+        order = None
+        if lines:
+            order = create_subscription(
+                customer=customer,
+                lines=lines,
+                start_date=start_date,
+                pattern=pattern,
+                weekdays=weekdays,
+                shift=shift,
+                created_by=created_by,
+            )
+    return customer, order
+
+
+def set_day_quantities(
+    *, order: Order, day: date, quantities: dict[OrderLine, Decimal | None]
+) -> None:
+    """Several lines of one order on one day, all or nothing (see set_day_override)."""
+    with transaction.atomic():
+        for line in sorted(quantities, key=lambda line: line.pk):
+            if line.order_id != order.pk:
+                raise ValidationError(f"{line} is not a line of {order.code}.")
+            set_day_override(line=line, day=day, quantity=quantities[line])
+
+
+def create_product(
+    *,
+    name: str,
+    unit: str,
+    price: Decimal,
+    effective_from: date,
+    sort_order: int = 0,
+) -> Product:
+    """A new product with its first price, in one transaction."""
+    with transaction.atomic():
+        product = Product(name=name.strip(), unit=unit, sort_order=sort_order)
+        product.full_clean()
+        product.save()
+        set_price(product=product, price=price, effective_from=effective_from)
+    return product
+
+
+def update_product(
+    *, product: Product, name: str, unit: str, is_active: bool, sort_order: int = 0
+) -> Product:
+    """Rename, change the unit or the order on lists, or stop selling a product.
+
+    A product no longer sold keeps its existing order lines; it cannot be ordered anew.
+    """
+    product.name, product.unit = name.strip(), unit
+    product.is_active, product.sort_order = is_active, sort_order
+    product.full_clean()
+    with transaction.atomic():
+        product.save()
+    return product

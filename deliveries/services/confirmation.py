@@ -26,6 +26,20 @@ class Confirmer:
     user_agent: str = ""
     confirmed_at: object | None = None  # the import keeps the original time
 
+    @classmethod
+    def from_request(cls, request, *, via: str, **extra) -> "Confirmer":
+        """Who, from where: the logged-in user (if any), client IP and user agent."""
+        from earlybird.throttle import client_ip
+
+        user = request.user if request.user.is_authenticated else None
+        return cls(
+            via=via,
+            user=user,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+            **extra,
+        )
+
     @property
     def may_correct_the_past(self) -> bool:
         return self.via in (Delivery.Via.STAFF, Delivery.Via.IMPORT)

@@ -39,16 +39,6 @@ def current_shift() -> str:
     return Order.Shift.MORNING if timezone.localtime().hour < 13 else Order.Shift.EVENING
 
 
-def confirmer_for(request, via=Delivery.Via.DELIVERY_BOY, **extra) -> services.Confirmer:
-    return services.Confirmer(
-        via=via,
-        user=request.user if request.user.is_authenticated else None,
-        ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("user-agent", ""),
-        **extra,
-    )
-
-
 def route_context(*, boy: DeliveryBoy, day, shift: str) -> dict:
     services.ensure_deliveries_generated(day=day)
     stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
@@ -108,7 +98,7 @@ def confirm_stop(request, boy: DeliveryBoy, customer_id: int):
             services.confirm_stop(
                 quantities=form.quantities(),
                 reason=form.cleaned_data.get("reason", ""),
-                by=confirmer_for(request),
+                by=services.Confirmer.from_request(request, via=Delivery.Via.DELIVERY_BOY),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -125,7 +115,10 @@ def undo_stop(request, boy: DeliveryBoy, customer_id: int):
     shift = request.POST.get("shift", "")
     deliveries = _stop_deliveries(boy, customer_id, shift)
     try:
-        services.undo_stop(deliveries=deliveries, by=confirmer_for(request))
+        services.undo_stop(
+            deliveries=deliveries,
+            by=services.Confirmer.from_request(request, via=Delivery.Via.DELIVERY_BOY),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

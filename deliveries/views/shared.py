@@ -7,6 +7,7 @@ request writes nothing. The substitute types their name once (kept in a signed c
 per link); every confirmation records it with the link, the IP and the user agent.
 """
 
+import dataclasses
 from functools import wraps
 
 from django.conf import settings
@@ -72,14 +73,11 @@ def _remember_name(response, link: DeliveryLink, name: str) -> None:
 
 
 def _confirmer(request, link: DeliveryLink, name: str) -> services.Confirmer:
-    return services.Confirmer(
-        via=Delivery.Via.SHARED_LINK,
-        user=None,
-        name=name,
-        link=link,
-        ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("user-agent", ""),
+    # A substitute has no login: the typed name and the link say who it was.
+    confirmer = services.Confirmer.from_request(
+        request, via=Delivery.Via.SHARED_LINK, name=name, link=link
     )
+    return dataclasses.replace(confirmer, user=None)
 
 
 def _stop_deliveries(link: DeliveryLink, customer_id: int) -> list[Delivery]:

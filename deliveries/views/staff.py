@@ -134,12 +134,7 @@ def correct_delivery(request, delivery_id: int):
                else delivery.ordered_qty, "reason": delivery.reason}  # fmt: skip
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        by = Confirmer(
-            via=Delivery.Via.STAFF,
-            user=request.user,
-            ip=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("user-agent", ""),
-        )
+        by = Confirmer.from_request(request, via=Delivery.Via.STAFF)
         try:
             if request.POST.get("action") == "undo":
                 services.undo_confirmation(delivery=delivery, by=by)
