@@ -93,7 +93,9 @@ def create_subscription(
         created_by=created_by,
     )
     with transaction.atomic():
-        return _save_order(order=order, lines=lines, code_prefix="SU")
+        order = _save_order(order=order, lines=lines, code_prefix="SU")
+        _schedule_changed(order, start_date)
+    return order
 
 
 def create_one_time_order(

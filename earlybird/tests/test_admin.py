@@ -13,6 +13,7 @@ from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from billing.models import Adjustment, Bill, BillingLine, BillingRun, Payment
 from customers.models import Customer
@@ -378,6 +379,7 @@ def one_of_everything(admin_user):
         content_type=ContentType.objects.get_for_model(Customer),
         object_id=customer.pk,
     )
+    Token.objects.create(user=admin_user)
 
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
