@@ -127,3 +127,21 @@ def _customer_fields(details: CustomerDetails) -> dict:
         "opening_balance": details.opening_balance,
         "notes": details.notes,
     }
+
+
+def activate_customer(*, customer: Customer) -> Customer:
+    """Move a customer from trial to active (the trial went well)."""
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update(no_key=True, of=("self",)).get(pk=customer.pk)
+        if customer.status == Customer.Status.ACTIVE:
+            return customer
+        if customer.status != Customer.Status.TRIAL:
+            raise ValidationError(
+                {
+                    "status": f"{customer.name} is {customer.get_status_display().lower()}, "
+                    "not on trial; change the status on the edit page instead."
+                }
+            )
+        customer.status = Customer.Status.ACTIVE
+        customer.save(update_fields=["status", "updated_at"])
+    return customer

@@ -1,5 +1,15 @@
-"""URL patterns (filled in by the pages that use them)."""
+"""Staff pages for customers, under /staff/customers/."""
+
+from django.urls import path
+
+from customers import views
 
 app_name = "customers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("<int:customer_id>/", views.customer_detail, name="detail"),
+    path("<int:customer_id>/edit/", views.customer_edit, name="edit"),
+    path("<int:customer_id>/activate/", views.customer_activate, name="activate"),
+]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from earlybird import views
+from earlybird import dashboard, views
 from earlybird.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 admin.site.site_header = "EarlyBird administration"
@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Staff pages
+    path("staff/", dashboard.dashboard, name="dashboard"),
     path("staff/", include("deliveries.urls")),
     path("staff/customers/", include("customers.urls")),
     path("staff/orders/", include("orders.urls")),

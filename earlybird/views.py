@@ -8,7 +8,7 @@ from earlybird.roles import CUSTOMER, DELIVERY_BOY, has_role, is_staff_member
 def home(request):
     """Send each user to their own pages."""
     if is_staff_member(request.user):
-        return redirect("deliveries:route_list")
+        return redirect("dashboard")
     if has_role(request.user, DELIVERY_BOY):
         return redirect("boy:route")
     if has_role(request.user, CUSTOMER):

@@ -1,5 +1,34 @@
-"""URL patterns (filled in by the pages that use them)."""
+"""Staff pages for orders, products and prices, under /staff/orders/."""
+
+from django.urls import path
+
+from orders import views
 
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.one_time_list, name="one_time_list"),
+    path("<int:order_id>/", views.order_detail, name="detail"),
+    path("<int:order_id>/edit/", views.subscription_edit, name="edit"),
+    path("<int:order_id>/pause/", views.order_pause, name="pause"),
+    path("<int:order_id>/day/", views.order_day, name="day"),
+    path("<int:order_id>/stop/", views.order_stop, name="stop"),
+    path("<int:order_id>/cancel/", views.order_cancel, name="cancel"),
+    path("pauses/<int:pause_id>/resume/", views.pause_resume, name="resume"),
+    path(
+        "customers/<int:customer_id>/subscriptions/new/",
+        views.subscription_create,
+        name="subscription_create",
+    ),
+    path(
+        "customers/<int:customer_id>/one-time/new/",
+        views.one_time_create,
+        name="one_time_create",
+    ),
+    path("customers/<int:customer_id>/prices/", views.customer_prices, name="customer_prices"),
+    path("products/", views.product_list, name="products"),
+    path("products/new/", views.product_create, name="product_create"),
+    path("products/<int:product_id>/", views.product_detail, name="product"),
+    path("products/<int:product_id>/edit/", views.product_edit, name="product_edit"),
+    path("products/<int:product_id>/price/", views.product_price, name="product_price"),
+]

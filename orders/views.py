@@ -1,0 +1,521 @@
+"""Staff pages for orders: subscriptions (create, edit, pause and resume, day overrides,
+stop), one-time orders (place, cancel), products and prices, customer special prices.
+
+Thin: access helper (404 for outsiders) → form → service → message + redirect. A form
+with errors is shown again, with the errors on its fields, and nothing is saved.
+"""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from customers.forms import add_service_errors
+from customers.selectors import (
+    describe_ahead,
+    month_after,
+    month_before,
+    month_calendar,
+    orders_for_calendar,
+    parse_month,
+)
+from customers.views import (
+    CUSTOMER_EDITORS,
+    PRICE_MANAGERS,
+    SCHEDULE_EDITORS,
+    permissions,
+    visible_customer,
+)
+from deliveries.models import Delivery
+from earlybird.access import staff_required
+from earlybird.roles import customers_visible_to
+from orders import services
+from orders.forms import (
+    CustomerPriceForm,
+    DayForm,
+    NewProductForm,
+    OneTimeFilterForm,
+    OneTimeOrderForm,
+    PauseForm,
+    PriceForm,
+    ProductForm,
+    ResumeForm,
+    StopForm,
+    SubscriptionForm,
+)
+from orders.models import CustomerPrice, Order, OrderLine, OrderPause, Product, ProductPrice
+
+PER_PAGE = 50
+PRICE_HISTORY_ROWS = 50
+
+
+def visible_order(request, order_id: int, *, kind: str | None = None) -> Order:
+    """The order, if this user may see its customer (marketing: their own); else a 404."""
+    orders = Order.objects.select_related("customer", "created_by").filter(
+        customer__in=customers_visible_to(request.user)
+    )
+    if kind is not None:
+        orders = orders.filter(kind=kind)
+    return get_object_or_404(orders, pk=order_id)
+
+
+def products_on_sale() -> list[Product]:
+    return list(Product.objects.filter(is_active=True).order_by("sort_order", "name"))
+
+
+def order_url(order: Order, month=None) -> str:
+    url = reverse("orders:detail", kwargs={"order_id": order.pk})
+    return f"{url}?month={month:%Y-%m}" if month else url
+
+
+# --- one order: the page and its schedule edits ---------------------------------------
+
+
+def render_order(request, order: Order, **forms):
+    """The order's page; `forms` replaces a blank form by a bound one with its errors."""
+    today = timezone.localdate()
+    month = parse_month(request.GET.get("month"))
+    order = (
+        orders_for_calendar(Order.objects.filter(pk=order.pk), since=min(today, month))
+        .select_related("customer", "created_by")
+        .get()
+    )
+    deliveries = list(
+        Delivery.objects.filter(order=order, date__gte=month, date__lt=month_after(month))
+        .exclude(status=Delivery.Status.CANCELLED)
+        .select_related("product")
+        .order_by("date", "product__sort_order", "pk")
+    )
+    describe_ahead(order, today=today)
+    for pause in order.upcoming_pauses:
+        pause.resume_form = forms.get(f"resume{pause.pk}") or ResumeForm(prefix=f"resume{pause.pk}")
+    chosen_day = parse_day(request.GET.get("day"))
+    context = {
+        "order": order,
+        "customer": order.customer,
+        "lines": list(order.lines.all()),
+        "pauses": order.upcoming_pauses,
+        "overrides": order.upcoming_overrides,
+        "deliveries": deliveries,
+        "month": month,
+        "previous_month": month_before(month),
+        "next_month": month_after(month),
+        "weeks": month_calendar(
+            month=month,
+            orders=[order],
+            deliveries=deliveries,
+            customer_status=order.customer.status,
+            today=today,
+        ),
+        "pause_form": forms.get("pause") or PauseForm(prefix="pause"),
+        "stop_form": forms.get("stop") or StopForm(prefix="stop"),
+        "day_form": forms.get("day")
+        or DayForm(
+            prefix="day", order=order, initial={"date": chosen_day or today + timedelta(days=1)}
+        ),
+        "can": permissions(request.user),
+        "today": today,
+    }
+    return render(request, "orders/detail.html", context)
+
+
+def parse_day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+@staff_required()
+def order_detail(request, order_id: int):
+    return render_order(request, visible_order(request, order_id))
+
+
+@require_POST
+@staff_required(*SCHEDULE_EDITORS)
+def order_pause(request, order_id: int):
+    order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
+    form = PauseForm(request.POST, prefix="pause")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            pause = services.pause_order(
+                order=order,
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{order.code} {pause}.")
+            return redirect(order_url(order, parse_month(request.GET.get("month"))))
+    return render_order(request, order, pause=form)
+
+
+@require_POST
+@staff_required(*SCHEDULE_EDITORS)
+def pause_resume(request, pause_id: int):
+    pause = get_object_or_404(
+        OrderPause.objects.select_related("order__customer").filter(
+            order__customer__in=customers_visible_to(request.user)
+        ),
+        pk=pause_id,
+    )
+    order = pause.order
+    form = ResumeForm(request.POST, prefix=f"resume{pause.pk}")
+    if form.is_valid():
+        back = form.cleaned_data["first_day_back"]
+        try:
+            services.resume_order(pause=pause, first_day_back=back)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{order.code} delivers again from {back:%d %b %Y}.")
+            return redirect(order_url(order, parse_month(request.GET.get("month"))))
+    return render_order(request, order, **{f"resume{pause.pk}": form})
+
+
+@require_POST
+@staff_required(*SCHEDULE_EDITORS)
+def order_day(request, order_id: int):
+    order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
+    order = Order.objects.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk"))
+    ).get(pk=order.pk)
+    form = DayForm(request.POST, prefix="day", order=order)
+    if form.is_valid():
+        day = form.cleaned_data["date"]
+        try:
+            services.set_day_quantities(order=order, day=day, quantities=form.quantities())
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"quantity": None})
+        else:
+            done = dict(DayForm.ACTIONS)[form.cleaned_data["action"]].lower()
+            messages.success(request, f"{order.code} on {day:%a %d %b}: {done}, done.")
+            return redirect(order_url(order, day.replace(day=1)))
+    return render_order(request, order, day=form)
+
+
+@require_POST
+@staff_required(*SCHEDULE_EDITORS)
+def order_stop(request, order_id: int):
+    order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
+    form = StopForm(request.POST, prefix="stop")
+    if form.is_valid():
+        last_day = form.cleaned_data["last_day"]
+        try:
+            order = services.stop_subscription(order=order, last_day=last_day)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{order.code} stopped: nothing is delivered after {last_day:%d %b %Y}."
+            )
+            return redirect(order_url(order))
+    return render_order(request, order, stop=form)
+
+
+@require_POST
+@staff_required(*SCHEDULE_EDITORS)
+def order_cancel(request, order_id: int):
+    order = visible_order(request, order_id, kind=Order.Kind.ONE_TIME)
+    try:
+        order = services.cancel_one_time_order(order=order)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{order.code} cancelled.")
+    return redirect(order_url(order))
+
+
+# --- subscriptions -----------------------------------------------------------------------
+
+
+@staff_required(*CUSTOMER_EDITORS)
+def subscription_create(request, customer_id: int):
+    customer = visible_customer(request, customer_id)
+    form = SubscriptionForm(request.POST or None, products=products_on_sale())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.create_subscription(
+                customer=customer,
+                lines=[services.LineSpec(p, q) for p, q in form.quantities().items()],
+                start_date=data["start_date"],
+                pattern=data["pattern"],
+                weekdays=data["weekdays"],
+                shift=data["shift"],
+                end_date=data["end_date"],
+                notes=data["notes"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, form.SERVICE_FIELDS)
+        else:
+            messages.success(request, f"Subscription {order.code} for {customer.name} created.")
+            return redirect(order_url(order))
+    return render(request, "orders/subscription_form.html", {"form": form, "customer": customer})
+
+
+@staff_required(*CUSTOMER_EDITORS)
+def subscription_edit(request, order_id: int):
+    order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
+    order = (
+        Order.objects.select_related("customer")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk"))
+        )
+        .get(pk=order.pk)
+    )
+    form = SubscriptionForm(request.POST or None, products=products_on_sale(), order=order)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_subscription(
+                order=order,
+                quantities=form.quantities(),
+                pattern=data["pattern"],
+                weekdays=data["weekdays"],
+                shift=data["shift"],
+                end_date=data["end_date"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, form.SERVICE_FIELDS)
+        else:
+            messages.success(request, f"{order.code} saved.")
+            return redirect(order_url(order))
+    return render(
+        request,
+        "orders/subscription_form.html",
+        {"form": form, "customer": order.customer, "order": order},
+    )
+
+
+# --- one-time orders ---------------------------------------------------------------------
+
+
+@staff_required()
+def one_time_list(request):
+    form = OneTimeFilterForm(request.GET or None)
+    chosen = form.filters()
+    orders = Order.objects.filter(
+        kind=Order.Kind.ONE_TIME,
+        customer__in=customers_visible_to(request.user),
+        start_date__gte=chosen["date_from"],
+    )
+    if chosen["date_to"]:
+        orders = orders.filter(start_date__lte=chosen["date_to"])
+    if chosen["status"]:
+        orders = orders.filter(status=chosen["status"])
+    orders = (
+        orders.select_related("customer")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk"))
+        )
+        .order_by("start_date", "shift", "pk")
+    )
+    page = Paginator(orders, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "orders/one_time_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "date_from": chosen["date_from"]},
+    )
+
+
+@staff_required(*SCHEDULE_EDITORS)
+def one_time_create(request, customer_id: int):
+    customer = visible_customer(request, customer_id)
+    form = OneTimeOrderForm(request.POST or None, products=products_on_sale())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order = services.create_one_time_order(
+                customer=customer,
+                delivery_date=data["delivery_date"],
+                lines=[services.LineSpec(p, q) for p, q in form.quantities().items()],
+                shift=data["shift"],
+                notes=data["notes"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, form.SERVICE_FIELDS)
+        else:
+            messages.success(
+                request,
+                f"One-time order {order.code} for {customer.name} on "
+                f"{order.start_date:%a %d %b %Y} placed.",
+            )
+            return redirect(order_url(order))
+    return render(request, "orders/one_time_form.html", {"form": form, "customer": customer})
+
+
+# --- products and prices -----------------------------------------------------------------
+
+
+def _price_on(day, *, after: bool = False):
+    prices = ProductPrice.objects.filter(product=OuterRef("pk"))
+    if after:
+        prices = prices.filter(effective_from__gt=day).order_by("effective_from")
+    else:
+        prices = prices.filter(effective_from__lte=day).order_by("-effective_from")
+    return prices
+
+
+@staff_required()
+def product_list(request):
+    today = timezone.localdate()
+    current, coming = _price_on(today), _price_on(today, after=True)
+    products = Product.objects.annotate(
+        price=Subquery(current.values("price")[:1]),
+        next_price=Subquery(coming.values("price")[:1]),
+        next_from=Subquery(coming.values("effective_from")[:1]),
+    ).order_by("-is_active", "sort_order", "name")
+    return render(
+        request,
+        "orders/product_list.html",
+        {"products": products, "can": permissions(request.user), "today": today},
+    )
+
+
+@staff_required(*PRICE_MANAGERS)
+def product_create(request):
+    form = NewProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            product = services.create_product(
+                name=data["name"],
+                unit=data["unit"],
+                sort_order=data["sort_order"] or 0,
+                price=data["price"],
+                effective_from=data["effective_from"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{product.name} added at ₹{data['price']}.")
+            return redirect("orders:product", product_id=product.pk)
+    return render(request, "orders/product_form.html", {"form": form})
+
+
+def render_product(request, product: Product, **forms):
+    prices = list(product.prices.order_by("-effective_from")[:PRICE_HISTORY_ROWS])
+    today = timezone.localdate()
+    current = next((p for p in prices if p.effective_from <= today), None)
+    customer_prices = (
+        CustomerPrice.objects.filter(product=product)
+        .select_related("customer")
+        .order_by("customer__name", "customer_id", "-effective_from")
+    )
+    return render(
+        request,
+        "orders/product_detail.html",
+        {
+            "product": product,
+            "prices": prices,
+            "current": current,
+            "today": today,
+            "customer_prices": customer_prices,
+            "product_form": forms.get("product") or ProductForm(product=product, prefix="product"),
+            "price_form": forms.get("price") or PriceForm(prefix="price"),
+        },
+    )
+
+
+@staff_required(*PRICE_MANAGERS)
+def product_detail(request, product_id: int):
+    return render_product(request, get_object_or_404(Product, pk=product_id))
+
+
+@require_POST
+@staff_required(*PRICE_MANAGERS)
+def product_edit(request, product_id: int):
+    product = get_object_or_404(Product, pk=product_id)
+    form = ProductForm(request.POST, product=product, prefix="product")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_product(
+                product=product,
+                name=data["name"],
+                unit=data["unit"],
+                is_active=data["is_active"],
+                sort_order=data["sort_order"] or 0,
+            )
+        except ValidationError as exc:
+            product.refresh_from_db()
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{product.name} saved.")
+            return redirect("orders:product", product_id=product.pk)
+    return render_product(request, product, product=form)
+
+
+@require_POST
+@staff_required(*PRICE_MANAGERS)
+def product_price(request, product_id: int):
+    product = get_object_or_404(Product, pk=product_id)
+    form = PriceForm(request.POST, prefix="price")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_price(
+                product=product, price=data["price"], effective_from=data["effective_from"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{product.name}: ₹{data['price']} from {data['effective_from']:%d %b %Y}.",
+            )
+            return redirect("orders:product", product_id=product.pk)
+    return render_product(request, product, price=form)
+
+
+@staff_required(*PRICE_MANAGERS)
+def customer_prices(request, customer_id: int):
+    customer = visible_customer(request, customer_id)
+    form = CustomerPriceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_price(
+                product=data["product"],
+                price=data["price"],
+                effective_from=data["effective_from"],
+                customer=customer,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{customer.name} pays ₹{data['price']} for {data['product'].name} "
+                f"from {data['effective_from']:%d %b %Y}.",
+            )
+            return redirect("orders:customer_prices", customer_id=customer.pk)
+    today = timezone.localdate()
+    special = (
+        CustomerPrice.objects.filter(customer=customer)
+        .select_related("product")
+        .order_by("product__sort_order", "product__name", "-effective_from")
+    )
+    regular = Product.objects.annotate(
+        price=Subquery(_price_on(today).values("price")[:1])
+    ).order_by("sort_order", "name")
+    return render(
+        request,
+        "orders/customer_prices.html",
+        {"customer": customer, "form": form, "special": special, "regular": regular},
+    )
