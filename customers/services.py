@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from customers.models import Area, Customer
+from customers.signals import customer_status_changed
 from earlybird import roles
 from earlybird.codes import next_code
 from earlybird.phones import InvalidPhone, normalise_phone
@@ -99,6 +100,7 @@ def update_customer(*, customer: Customer, details: CustomerDetails) -> Customer
     """Change a customer's details; a new phone also becomes the login's username."""
     phone = clean_phone(details.phone)
     check_phone_free(phone, exclude_customer=customer)
+    old_status = customer.status
     with transaction.atomic():
         for field, value in _customer_fields(details).items():
             setattr(customer, field, value)
@@ -110,6 +112,8 @@ def update_customer(*, customer: Customer, details: CustomerDetails) -> Customer
             user.username = phone
             user.email = details.email
             user.save(update_fields=["username", "email"])
+        if customer.status != old_status:
+            customer_status_changed.send(sender=Customer, customer=customer)
     return customer
 
 
@@ -144,4 +148,5 @@ def activate_customer(*, customer: Customer) -> Customer:
             )
         customer.status = Customer.Status.ACTIVE
         customer.save(update_fields=["status", "updated_at"])
+        customer_status_changed.send(sender=Customer, customer=customer)
     return customer

@@ -5,12 +5,26 @@ class DeliveriesConfig(AppConfig):
     name = "deliveries"
 
     def ready(self):
+        from customers.signals import customer_status_changed
         from orders.signals import schedule_changed
 
         schedule_changed.connect(_refresh_after_schedule_edit, dispatch_uid="deliveries-refresh")
+        customer_status_changed.connect(
+            _refresh_after_customer_status, dispatch_uid="deliveries-refresh-customer"
+        )
 
 
 def _refresh_after_schedule_edit(sender, *, order_ids, from_day, **kwargs):
     from deliveries.services import refresh_deliveries
 
     refresh_deliveries(order_ids=order_ids, from_day=from_day)
+
+
+def _refresh_after_customer_status(sender, *, customer, **kwargs):
+    from django.utils import timezone
+
+    from deliveries.services import refresh_deliveries
+
+    order_ids = list(customer.orders.values_list("pk", flat=True))
+    if order_ids:
+        refresh_deliveries(order_ids=order_ids, from_day=timezone.localdate())

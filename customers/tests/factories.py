@@ -52,6 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         from django.contrib.auth.models import Group
 
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
-            self.save()
+        if create:
+            if extracted:
+                self.groups.add(*Group.objects.filter(name__in=extracted))
+            self.save()  # keeps the password set above

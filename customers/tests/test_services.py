@@ -31,3 +31,28 @@ def test_a_bad_phone_is_refused_before_anything_is_written():
         create_customer(details=CustomerDetails(name="Nobody", phone="12345"))
     assert "10-digit" in excinfo.value.message_dict["phone"][0]
     assert not Customer.objects.exists()
+
+
+def test_pausing_a_customer_cancels_the_pending_deliveries_already_generated():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from customers.services import update_customer
+    from deliveries.models import Delivery
+    from deliveries.services import generate_deliveries
+    from orders.tests.factories import SubscriptionFactory
+
+    today = timezone.localdate()
+    order = SubscriptionFactory(start_date=today)
+    generate_deliveries(day=today)
+    generate_deliveries(day=today + dt.timedelta(days=1))
+    customer = order.customer
+    details = CustomerDetails(name=customer.name, phone=customer.phone, status="paused")
+    update_customer(customer=customer, details=details)
+    assert set(Delivery.objects.filter(order=order).values_list("status", flat=True)) == {
+        "cancelled"
+    }
+    update_customer(customer=customer, details=CustomerDetails(
+        name=customer.name, phone=customer.phone, status="active"))  # fmt: skip
+    assert set(Delivery.objects.filter(order=order).values_list("status", flat=True)) == {"pending"}

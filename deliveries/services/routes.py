@@ -5,10 +5,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from customers.models import Customer
 from customers.services import clean_phone
 from deliveries.models import DeliveryBoy, RouteStop
+from deliveries.services.generation import refresh_deliveries
 from earlybird import roles
 
 User = get_user_model()
@@ -49,9 +51,14 @@ def assign_to_route(
             RouteStop.objects.filter(delivery_boy=delivery_boy, position__gte=position).update(
                 position=F("position") + 1
             )
-        return RouteStop.objects.create(
+        stop = RouteStop.objects.create(
             customer=customer, delivery_boy=delivery_boy, position=position
         )
+        # Days already generated move to the new route too (pending rows only).
+        order_ids = list(customer.orders.values_list("pk", flat=True))
+        if order_ids:
+            refresh_deliveries(order_ids=order_ids, from_day=timezone.localdate())
+    return stop
 
 
 def move_stop(*, stop: RouteStop, position: int) -> RouteStop:
