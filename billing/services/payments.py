@@ -1,4 +1,4 @@
-"""Writes on money: payments (billing runs and bills come with the billing issue)."""
+"""Payments: money received from a customer (cash, UPI, bank transfer, cheque)."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation

@@ -1,0 +1,423 @@
+"""API on orders: staff orders and subscriptions; a customer's subscriptions, pauses,
+day overrides and one-time orders, each change refused after the cut-off."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from customers.tests.factories import CustomerFactory, UserFactory
+from deliveries.tests.factories import DeliveryBoyFactory
+from earlybird import roles
+from orders.models import DayOverride, Order, OrderPause
+from orders.services import pause_order
+from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def days_ahead(n: int) -> dt.date:
+    return today() + dt.timedelta(days=n)
+
+
+def count_queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def freeze(monkeypatch):
+    """Pin the clock: `freeze(datetime)` (Indian time) for the cut-off tests."""
+
+    def pin(moment: dt.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(dt.UTC))
+
+    return pin
+
+
+# --- staff --------------------------------------------------------------------------------
+
+
+class TestStaffOrders:
+    def test_a_marketer_lists_only_his_customers_orders(self):
+        marketer = UserFactory(roles=[roles.MARKETING])
+        mine = SubscriptionFactory(customer=CustomerFactory(marketing_staff=marketer))
+        SubscriptionFactory()
+        response = client_for(marketer).get(reverse("api:orders"))
+        assert [row["code"] for row in response.json()["results"]] == [mine.code]
+
+    def test_another_marketers_order_is_a_404(self):
+        marketer = UserFactory(roles=[roles.MARKETING])
+        theirs = SubscriptionFactory()
+        url = reverse("api:order", args=[theirs.pk])
+        assert client_for(marketer).get(url).status_code == 404
+        assert client_for(UserFactory(roles=[roles.SUPPORT])).get(url).status_code == 200
+
+    def test_it_filters_by_kind_status_and_customer(self):
+        customer = CustomerFactory()
+        subscription = SubscriptionFactory(customer=customer)
+        one_time = OneTimeOrderFactory(customer=customer)
+        SubscriptionFactory()
+        client = client_for(UserFactory(roles=[roles.ACCOUNTS]))
+
+        def codes(**params):
+            rows = client.get(reverse("api:orders"), params).json()["results"]
+            return {row["code"] for row in rows}
+
+        assert codes(kind="one_time") == {one_time.code}
+        assert codes(customer=customer.pk, status="active") == {subscription.code}
+
+    def test_a_customer_or_delivery_boy_may_not_list_orders(self):
+        for user in (CustomerFactory().user, DeliveryBoyFactory().user):
+            assert client_for(user).get(reverse("api:orders")).status_code == 403
+
+    def test_its_query_count_does_not_grow_with_the_orders(self):
+        client = client_for(UserFactory(roles=[roles.SUPPORT]))
+        SubscriptionFactory()
+        few = count_queries(client, reverse("api:orders"))
+        for _ in range(8):
+            customer = CustomerFactory()
+            SubscriptionFactory(customer=customer)
+            OneTimeOrderFactory(customer=customer)
+        assert count_queries(client, reverse("api:orders")) == few
+
+
+class TestSubscriptionCreate:
+    def post(self, user, **data):
+        return client_for(user).post(reverse("api:orders"), data, format="json")
+
+    def test_support_creates_a_subscription_through_the_service(self):
+        support = UserFactory(roles=[roles.SUPPORT])
+        customer, milk, curd = CustomerFactory(), ProductFactory(), ProductFactory()
+        response = self.post(
+            support,
+            customer=customer.pk,
+            start_date=str(days_ahead(2)),
+            pattern="weekdays",
+            weekdays=[4, 0, 0],
+            shift="evening",
+            lines=[{"product": milk.pk, "quantity": "1.5"}, {"product": curd.pk, "quantity": 1}],
+        )
+        assert response.status_code == 201, response.json()
+        order = Order.objects.get(pk=response.json()["id"])
+        assert order.code.startswith("SU-")
+        assert order.kind == Order.Kind.SUBSCRIPTION
+        assert order.weekdays == [0, 4]
+        assert order.created_by == support
+        assert {(line.product, line.quantity) for line in order.lines.all()} == {
+            (milk, Decimal("1.5")),
+            (curd, Decimal("1")),
+        }
+        assert len(response.json()["lines"]) == 2
+
+    def test_accounts_may_not_create_subscriptions(self):
+        accountant = UserFactory(roles=[roles.ACCOUNTS])
+        line = {"product": ProductFactory().pk, "quantity": "1"}
+        response = self.post(
+            accountant, customer=CustomerFactory().pk, start_date="2026-03-01", lines=[line]
+        )
+        assert response.status_code == 403
+        assert not Order.objects.exists()
+
+    def test_a_marketer_may_not_subscribe_another_marketers_customer(self):
+        marketer = UserFactory(roles=[roles.MARKETING])
+        line = {"product": ProductFactory().pk, "quantity": "1"}
+        response = self.post(
+            marketer, customer=CustomerFactory().pk, start_date="2026-03-01", lines=[line]
+        )
+        assert response.status_code == 400
+        assert "customer" in response.json()
+
+    @pytest.mark.parametrize(
+        ("data", "field"),
+        [
+            ({"pattern": "weekdays"}, "weekdays"),  # from the service
+            ({"end_date": "2026-02-01"}, "end_date"),
+            ({"lines": []}, "lines"),
+            ({"lines": "twice"}, "lines"),  # same product twice, from the service
+            ({"weekdays": [7]}, "weekdays"),
+            ({"status": "placed"}, "status"),
+        ],
+    )
+    def test_a_bad_field_is_a_400_naming_it(self, data, field):
+        product = ProductFactory()
+        line = {"product": product.pk, "quantity": "1"}
+        body = {"customer": CustomerFactory().pk, "start_date": "2026-03-01", "lines": [line]}
+        body.update(data)
+        if body["lines"] == "twice":
+            body["lines"] = [line, line]
+        response = self.post(UserFactory(roles=[roles.SUPPORT]), **body)
+        assert response.status_code == 400
+        assert field in response.json()
+        assert not Order.objects.exists()
+
+    def test_a_product_no_longer_sold_is_refused(self):
+        old = ProductFactory(is_active=False)
+        response = self.post(
+            UserFactory(roles=[roles.ADMIN]),
+            customer=CustomerFactory().pk,
+            start_date="2026-03-01",
+            lines=[{"product": old.pk, "quantity": "1"}],
+        )
+        assert response.status_code == 400
+        assert "lines" in response.json()
+
+
+# --- customers ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def customer():
+    return CustomerFactory()
+
+
+@pytest.fixture
+def me(customer):
+    return client_for(customer.user)
+
+
+@pytest.fixture
+def subscription(customer):
+    return SubscriptionFactory(customer=customer, start_date=today())
+
+
+class TestMySubscriptions:
+    def test_i_see_my_subscriptions_with_lines_and_pauses(self, me, subscription):
+        SubscriptionFactory()
+        pause_order(order=subscription, start_date=days_ahead(3))
+        rows = me.get(reverse("api:me-subscriptions")).json()["results"]
+        assert [row["code"] for row in rows] == [subscription.code]
+        assert rows[0]["lines"][0]["id"] == subscription.lines.get().pk
+        assert rows[0]["pauses"][0]["start_date"] == str(days_ahead(3))
+
+    def test_staff_are_refused_customer_endpoints(self):
+        client = client_for(UserFactory(roles=[roles.ADMIN]))
+        for name in ("api:me-subscriptions", "api:me-pauses", "api:me-orders", "api:me-overrides"):
+            assert client.get(reverse(name)).status_code == 403, name
+
+
+class TestMyPauses:
+    def test_i_pause_my_subscription_for_a_holiday(self, me, subscription):
+        response = me.post(
+            reverse("api:me-pauses"),
+            {
+                "order": subscription.pk,
+                "start_date": str(days_ahead(2)),
+                "end_date": str(days_ahead(9)),
+                "reason": "Goa",
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        pause = OrderPause.objects.get(order=subscription)
+        assert (pause.start_date, pause.end_date, pause.reason) == (
+            days_ahead(2),
+            days_ahead(9),
+            "Goa",
+        )
+        listed = me.get(reverse("api:me-pauses")).json()["results"]
+        assert [row["id"] for row in listed] == [pause.pk]
+
+    def test_i_cannot_pause_someone_elses_subscription(self, me):
+        theirs = SubscriptionFactory()
+        response = me.post(
+            reverse("api:me-pauses"),
+            {"order": theirs.pk, "start_date": str(days_ahead(2))},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "order" in response.json()
+        assert not OrderPause.objects.exists()
+
+    def test_tomorrow_is_refused_after_the_cut_off_with_the_reason(self, me, subscription, freeze):
+        freeze(dt.datetime.combine(today(), dt.time(21, 30), tzinfo=IST))
+        response = me.post(
+            reverse("api:me-pauses"),
+            {"order": subscription.pk, "start_date": str(days_ahead(1))},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "closed at 21:00" in response.json()["start_date"][0]
+        assert not OrderPause.objects.exists()
+
+    def test_tomorrow_is_allowed_before_the_cut_off(self, me, subscription, freeze):
+        freeze(dt.datetime.combine(today(), dt.time(20, 59), tzinfo=IST))
+        response = me.post(
+            reverse("api:me-pauses"),
+            {"order": subscription.pk, "start_date": str(days_ahead(1))},
+            format="json",
+        )
+        assert response.status_code == 201
+
+    def test_an_overlapping_pause_is_refused_with_the_reason(self, me, subscription):
+        pause_order(order=subscription, start_date=days_ahead(3), end_date=days_ahead(6))
+        response = me.post(
+            reverse("api:me-pauses"),
+            {"order": subscription.pk, "start_date": str(days_ahead(5))},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "overlaps" in response.json()["start_date"][0]
+
+    def test_resuming_an_open_ended_pause_sets_its_last_day(self, me, subscription):
+        pause = pause_order(order=subscription, start_date=days_ahead(2))
+        response = me.post(
+            reverse("api:me-pause-resume", args=[pause.pk]),
+            {"first_day_back": str(days_ahead(5))},
+            format="json",
+        )
+        assert response.status_code == 200
+        pause.refresh_from_db()
+        assert pause.end_date == days_ahead(4)
+
+    def test_resuming_a_pause_before_it_begins_removes_it(self, me, subscription):
+        pause = pause_order(order=subscription, start_date=days_ahead(5))
+        response = me.post(
+            reverse("api:me-pause-resume", args=[pause.pk]),
+            {"first_day_back": str(days_ahead(3))},
+            format="json",
+        )
+        assert response.status_code == 204
+        assert not OrderPause.objects.exists()
+
+    def test_someone_elses_pause_is_a_404(self, me):
+        theirs = pause_order(order=SubscriptionFactory(), start_date=days_ahead(2))
+        response = me.post(reverse("api:me-pause-resume", args=[theirs.pk]), {}, format="json")
+        assert response.status_code == 404
+
+
+class TestMyOverrides:
+    def post(self, me, **data):
+        return me.post(reverse("api:me-overrides"), data, format="json")
+
+    def test_i_skip_a_day_with_quantity_0(self, me, subscription):
+        line = subscription.lines.get()
+        response = self.post(me, order_line=line.pk, date=str(days_ahead(2)), quantity="0")
+        assert response.status_code == 200, response.json()
+        assert DayOverride.objects.get(line=line, date=days_ahead(2)).quantity == 0
+        listed = me.get(reverse("api:me-overrides"), {"from": str(days_ahead(2))}).json()
+        assert [row["quantity"] for row in listed["results"]] == ["0.000"]
+
+    def test_i_ask_for_extra_then_go_back_to_the_usual(self, me, subscription):
+        line = subscription.lines.get()
+        self.post(me, order_line=line.pk, date=str(days_ahead(2)), quantity="3")
+        assert DayOverride.objects.get(line=line).quantity == 3
+        response = self.post(me, order_line=line.pk, date=str(days_ahead(2)), quantity=None)
+        assert response.status_code == 200
+        assert not DayOverride.objects.exists()
+
+    def test_someone_elses_line_is_refused(self, me):
+        theirs = SubscriptionFactory().lines.get()
+        response = self.post(me, order_line=theirs.pk, date=str(days_ahead(2)), quantity="0")
+        assert response.status_code == 400
+        assert "order_line" in response.json()
+
+    def test_today_is_refused_with_the_reason_on_the_date(self, me, subscription):
+        line = subscription.lines.get()
+        response = self.post(me, order_line=line.pk, date=str(today()), quantity="0")
+        assert response.status_code == 400
+        assert "date" in response.json()
+        assert not DayOverride.objects.exists()
+
+    def test_a_negative_quantity_is_refused(self, me, subscription):
+        line = subscription.lines.get()
+        response = self.post(me, order_line=line.pk, date=str(days_ahead(2)), quantity="-1")
+        assert response.status_code == 400
+        assert "quantity" in response.json()
+
+    def test_a_day_before_the_subscription_starts_is_refused(self, me, customer):
+        later = SubscriptionFactory(customer=customer, start_date=days_ahead(10))
+        line = later.lines.get()
+        response = self.post(me, order_line=line.pk, date=str(days_ahead(2)), quantity="2")
+        assert response.status_code == 400
+        assert "outside" in response.json()["date"][0]
+
+
+class TestMyOneTimeOrders:
+    def test_i_place_a_one_time_order_of_two_products(self, me, customer):
+        paneer, curd = ProductFactory(), ProductFactory()
+        response = me.post(
+            reverse("api:me-orders"),
+            {
+                "delivery_date": str(days_ahead(2)),
+                "shift": "evening",
+                "lines": [
+                    {"product": paneer.pk, "quantity": "0.5"},
+                    {"product": curd.pk, "quantity": "2"},
+                ],
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        order = Order.objects.get(pk=response.json()["id"])
+        assert (order.kind, order.status, order.customer) == ("one_time", "placed", customer)
+        assert order.code.startswith("OR-")
+        assert order.created_by == customer.user
+        assert order.lines.count() == 2
+
+    def test_after_the_cut_off_it_is_refused_with_the_reason(self, me, freeze):
+        freeze(dt.datetime.combine(today(), dt.time(22, 0), tzinfo=IST))
+        response = me.post(
+            reverse("api:me-orders"),
+            {
+                "delivery_date": str(days_ahead(1)),
+                "lines": [{"product": ProductFactory().pk, "quantity": "1"}],
+            },
+            format="json",
+        )
+        assert response.status_code == 400
+        assert "closed at 21:00" in response.json()["delivery_date"][0]
+        assert not Order.objects.exists()
+
+    def test_i_list_only_my_one_time_orders(self, me, customer, subscription):
+        mine = OneTimeOrderFactory(customer=customer, delivery_date=days_ahead(2))
+        OneTimeOrderFactory(delivery_date=days_ahead(2))
+        rows = me.get(reverse("api:me-orders")).json()["results"]
+        assert [row["code"] for row in rows] == [mine.code]
+
+    def test_i_cancel_my_order_before_the_cut_off(self, me, customer):
+        mine = OneTimeOrderFactory(customer=customer, delivery_date=days_ahead(2))
+        response = me.post(reverse("api:me-order-cancel", args=[mine.pk]))
+        assert response.status_code == 200
+        assert response.json()["status"] == "cancelled"
+        mine.refresh_from_db()
+        assert mine.status == Order.Status.CANCELLED
+
+    def test_cancelling_todays_order_is_refused(self, me, customer):
+        mine = OneTimeOrderFactory(customer=customer, delivery_date=today())
+        response = me.post(reverse("api:me-order-cancel", args=[mine.pk]))
+        assert response.status_code == 400
+        assert "non_field_errors" in response.json()
+        mine.refresh_from_db()
+        assert mine.status == Order.Status.PLACED
+
+    def test_someone_elses_order_is_a_404(self, me):
+        theirs = OneTimeOrderFactory(delivery_date=days_ahead(2))
+        assert me.post(reverse("api:me-order-cancel", args=[theirs.pk])).status_code == 404
+        theirs.refresh_from_db()
+        assert theirs.status == Order.Status.PLACED
+
+    def test_my_order_list_query_count_does_not_grow(self, me, customer):
+        OneTimeOrderFactory(customer=customer, delivery_date=days_ahead(2))
+        few = count_queries(me, reverse("api:me-orders"))
+        for n in range(8):
+            OneTimeOrderFactory(customer=customer, delivery_date=days_ahead(3 + n))
+        assert count_queries(me, reverse("api:me-orders")) == few
