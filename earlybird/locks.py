@@ -1,19 +1,19 @@
-"""Row locks, always taken in this order to avoid deadlocks:
+"""Locks, always taken in this order to avoid deadlocks:
 
-    Customer -> Order -> Delivery -> BillingRun -> Bill -> Payment
+1. Advisory (transaction-level) locks, before any row lock:
+   - 7301, day ordinal: generate_deliveries for one day;
+   - 7302, 0: billing runs as a whole; 7302, YYYYMM: one billing period (runs, issue,
+     void and discard of that month's bills).
+2. Row locks, model by model:
 
-Within one model, rows are locked in primary-key order. Keep locked blocks short.
+       Customer -> Order -> Delivery -> BillingRun -> Bill -> Payment
+
+   Within one model, rows are locked in primary-key order. Keep locked blocks short.
 """
 
 from django.db.models import QuerySet
 
-LOCK_ORDER = ("Customer", "Order", "Delivery", "BillingRun", "Bill", "Payment")
-
-
-def lock(queryset: QuerySet) -> list:
-    """Lock the rows of `queryset` (FOR NO KEY UPDATE of the table itself), by pk."""
-    return list(queryset.select_for_update(no_key=True, of=("self",)).order_by("pk"))
-
 
 def lock_one(queryset: QuerySet, **lookup):
+    """Lock one row (FOR NO KEY UPDATE of the table itself) and return it fresh."""
     return queryset.select_for_update(no_key=True, of=("self",)).get(**lookup)
