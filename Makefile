@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: setup run serve test lint format check security db-stop
+.PHONY: setup run serve test lint format check security bench db-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ check: setup
 security: setup
 	$(BIN)/bandit -q -r earlybird customers orders deliveries billing legacy_import -x '*/tests/*,*/migrations/*' -ll
 	-$(BIN)/pip-audit -r requirements.txt --progress-spinner off
+
+## Every benchmark in bench/ at a few minutes' size; writes docs/benchmarks.md.
+bench: setup
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/run_all.py
 
 ## Stop the embedded PostgreSQL (it keeps running between commands).
 db-stop:
