@@ -89,6 +89,21 @@ def test_support_creates_a_customer_with_a_subscription(browser, live_server, sc
         ("Buffalo milk 500 ml", Decimal("2.000"))
     ]
 
-    # TODO(customer pages, issue 6 item 2): log out, log in at /login/ as the customer
-    # (phone "97000 12345", password "Morning-Milk-42"), open /me/, pause one day and
-    # check that an OrderPause (or a 0 DayOverride) exists for that day on `order`.
+    # The customer logs in on their phone and pauses one day (well before the cut-off).
+    browser.delete_all_cookies()
+    browser.get(f"{live_server.url}/me/login/")
+    fill(browser, "id_username", "97000 12345")
+    fill(browser, "id_password", "Morning-Milk-42")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert "Farida Khan" in browser.find_element(By.TAG_NAME, "body").text
+    day = tomorrow + timedelta(days=1)
+    browser.get(f"{live_server.url}/me/orders/{order.pk}/")
+    browser.find_element(By.CSS_SELECTOR, "#pause summary").click()
+    for field in ("pause_start_date", "pause_end_date"):
+        browser.execute_script(
+            "arguments[0].value = arguments[1]", browser.find_element(By.ID, field), day.isoformat()
+        )
+    pause_button = browser.find_element(By.XPATH, "//button[normalize-space()='Pause']")
+    click_and_wait(browser, pause_button)
+    screenshot(browser, "customer-paused")
+    assert list(order.pauses.values_list("start_date", "end_date")) == [(day, day)]
