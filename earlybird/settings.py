@@ -106,6 +106,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["earlybird.auth.PhoneOrUsernameBackend"]
+# New passwords use the first; imported ones (bcrypt, the old unsalted SHA-256) keep
+# working and are upgraded to the first at the user's next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "legacy_import.hashers.LegacySHA256PasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 

@@ -27,3 +27,69 @@ class LegacyRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.collection}/{self.legacy_id} → {self.content_type.model} {self.object_id}"
+
+
+class ImportRun(TimeStampedModel):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+
+    source = models.CharField(max_length=500)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "legacy_import"
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} of {self.source} ({self.status})"
+
+
+class ImportIssue(models.Model):
+    """One rejected document, or one warning about a document, of one run."""
+
+    class Kind(models.TextChoices):
+        REJECTED = "rejected", "Rejected"
+        WARNING = "warning", "Warning"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="issues")
+    collection = models.CharField(max_length=60)
+    legacy_id = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind)
+    reason = models.CharField(max_length=60)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "legacy_import"
+        ordering = ["run", "collection", "kind", "reason", "pk"]
+        indexes = [models.Index(fields=["collection", "legacy_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.collection}/{self.legacy_id}: {self.kind} {self.reason}"
+
+
+class ArchivedDocument(TimeStampedModel):
+    """A legacy document kept as it was (collections with no place in the new model, and
+    the subscription audit trail)."""
+
+    collection = models.CharField(max_length=60)
+    legacy_id = models.CharField(max_length=100)
+    checksum = models.CharField(max_length=64)
+    document = models.JSONField()
+
+    class Meta:
+        app_label = "legacy_import"
+        ordering = ["collection", "legacy_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "legacy_id"], name="legacy_import_archiveddocument_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection}/{self.legacy_id}"

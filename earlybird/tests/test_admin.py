@@ -21,7 +21,7 @@ from customers.tests.factories import CustomerFactory, UserFactory
 from deliveries.models import Delivery, DeliveryLink
 from deliveries.services import assign_to_route, generate_deliveries
 from deliveries.tests.factories import DeliveryBoyFactory
-from legacy_import.models import LegacyRecord
+from legacy_import.models import ArchivedDocument, ImportIssue, ImportRun, LegacyRecord
 from orders.models import DayOverride, Order, OrderPause
 from orders.services import set_price
 from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
@@ -380,6 +380,17 @@ def one_of_everything(admin_user):
         object_id=customer.pk,
     )
     Token.objects.create(user=admin_user)
+    run = ImportRun.objects.create(source="dump/", report={"customers_v2": {"read": 1}})
+    ImportIssue.objects.create(
+        run=run,
+        collection="customers_v2",
+        legacy_id="c-9",
+        kind="rejected",
+        reason="duplicate_phone",
+    )
+    ArchivedDocument.objects.create(
+        collection="wallets", legacy_id="w-1", checksum="0" * 64, document={"id": "w-1"}
+    )
 
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)

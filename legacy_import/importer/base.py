@@ -1,0 +1,384 @@
+"""What every part of the import shares: the run's context (options, the maps from legacy
+ids to new rows), reading legacy values, checksums, the legacy-id map, batches."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import islice
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models
+from django.utils import timezone
+
+from legacy_import.importer.report import CollectionReport, ImportReport
+from legacy_import.models import LegacyRecord
+from legacy_import.sources import BadDocument, Source
+from legacy_import.translate import business_date_of_bson
+
+IST = ZoneInfo("Asia/Kolkata")
+CENTS = Decimal("0.01")
+QUANTUM = Decimal("0.001")
+MAX_MONEY = Decimal("9999999999.99")
+MAX_QUANTITY = Decimal("9999999.999")
+_YMD = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_YM = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class Interrupted(Exception):
+    """Raised by a progress callback to stop the import (tests simulate a kill with it)."""
+
+
+# --- legacy values ------------------------------------------------------------------------
+
+
+def legacy_id_of(doc: dict[str, Any]) -> str | None:
+    """The document's `id` (a string), else its `_id`; None if it has neither."""
+    value = doc.get("id")
+    if isinstance(value, str) and value.strip():
+        return value.strip()[:100]
+    value = doc.get("_id")
+    if value is not None and str(value):
+        return str(value)[:100]
+    return None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$date": value.isoformat()}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return {"$numberDecimal": str(value)}
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def plain_json(doc: Any) -> str:
+    return json.dumps(
+        doc, sort_keys=True, separators=(",", ":"), default=_json_default, ensure_ascii=False
+    )
+
+
+def json_safe(doc: Any) -> Any:
+    """The document as JSON-storable values (dates as {"$date": iso})."""
+    return json.loads(plain_json(doc))
+
+
+def checksum_of(*parts: Any) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(plain_json(part).encode())
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def text(value: Any, limit: int | None = None) -> str:
+    if value is None:
+        return ""
+    result = value.strip() if isinstance(value, str) else str(value).strip()
+    return result[:limit] if limit else result
+
+
+def business_date(value: Any) -> date | None:
+    """A business date: a YYYY-MM-DD string, or a BSON date read as IST (§1.2)."""
+    if isinstance(value, datetime):
+        return business_date_of_bson(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        if len(value) == 10:  # the usual, zero-padded YYYY-MM-DD: the fast path
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        if _YMD.match(value.strip()):
+            try:
+                return datetime.strptime(value.strip(), "%Y-%m-%d").date()
+            except ValueError:
+                return None
+    return None
+
+
+def month_of(value: Any) -> date | None:
+    """A `YYYY-MM` string → the first day of that month."""
+    if isinstance(value, str) and (match := _YM.match(value.strip())):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            return date(year, month, 1)
+    return None
+
+
+def timestamp(value: Any, *, naive_is_utc: bool = False) -> datetime | None:
+    """An event time (§1.2): a BSON date, or an ISO string with or without offset. Naive
+    strings are read as IST (the servers ran in India) unless `naive_is_utc`."""
+    if isinstance(value, datetime):
+        result = value
+    elif isinstance(value, str) and value.strip():
+        raw = value.strip()
+        try:
+            result = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    elif isinstance(value, date):
+        result = datetime.combine(value, time(0))
+    else:
+        return None
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=UTC if naive_is_utc else IST)
+    if not 1900 <= result.year <= 2200:
+        return None
+    return result.astimezone(UTC)
+
+
+def number(value: Any) -> Decimal | None:
+    """A legacy number (double, int, numeric string) as a Decimal; None if it is not one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        result = Decimal(value.strip()) if isinstance(value, str) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return result if result.is_finite() else None
+
+
+def money(value: Any) -> Decimal | None:
+    """Rupees from a double such as 27.999999 → 28.00 (half up)."""
+    result = number(value)
+    if result is None:
+        return None
+    result = result.quantize(CENTS, rounding=ROUND_HALF_UP)
+    return result if abs(result) <= MAX_MONEY else None
+
+
+def quantity(value: Any) -> Decimal | None:
+    result = number(value)
+    if result is None:
+        return None
+    result = result.quantize(QUANTUM, rounding=ROUND_HALF_UP)
+    return result if abs(result) <= MAX_QUANTITY else None
+
+
+def amount_of(qty: Decimal, price: Decimal) -> Decimal:
+    return (qty * price).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+# --- the context ------------------------------------------------------------------------------
+
+
+@dataclass
+class CustomerInfo:
+    pk: int
+    raw_status: str | None  # customers_v2.status as stored ("" when missing)
+    user_pk: int
+
+
+@dataclass
+class Context:
+    """One run: options, report, and what earlier collections became."""
+
+    source: Source
+    report: ImportReport
+    today: date
+    now: datetime
+    batch_size: int = 500
+    billed_through: date | None = None  # first day of the last month the old system billed
+    progress: Callable[[str, int], None] | None = None
+
+    product_ids: dict[str, int] = field(default_factory=dict)  # legacy id → Product pk
+    product_legacy: dict[int, str] = field(default_factory=dict)  # Product pk → legacy id
+    product_names: dict[int, str] = field(default_factory=dict)
+    old_rates: dict[int, Decimal] = field(default_factory=dict)  # what old billing charged
+    areas: dict[str, int] = field(default_factory=dict)  # name → Area pk
+    users: dict[str, int] = field(default_factory=dict)  # users.id → User pk (staff, boys)
+    user_names: dict[int, str] = field(default_factory=dict)
+    boys: dict[str, int] = field(default_factory=dict)  # delivery boy legacy id → DeliveryBoy pk
+    boy_users: dict[int, int] = field(default_factory=dict)  # DeliveryBoy pk → User pk
+    boy_names: dict[int, str] = field(default_factory=dict)
+    customers: dict[str, CustomerInfo] = field(default_factory=dict)
+    customer_rejected: dict[str, str] = field(default_factory=dict)  # legacy id → reason
+    customer_of_user: dict[str, str] = field(default_factory=dict)  # users.id → customer id
+    lost_logins: dict[str, str] = field(default_factory=dict)  # users.id → rejected customer
+    custom_rates: dict[tuple[int, int], Decimal] = field(default_factory=dict)
+    raw_custom_prices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customer_notes: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
+    subscriptions: dict[str, int] = field(default_factory=dict)  # legacy id → Order pk
+    orders: dict[str, int] = field(default_factory=dict)  # one-time orders
+    line_prices: dict[int, Decimal] = field(default_factory=dict)  # one-time OrderLine pk → price
+    # The old system's monthly bill of the billed-through month, and payments (§7).
+    legacy_bill: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    paid_in_month: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    paid_up_to: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    previous_balance: dict[str, Decimal] = field(default_factory=dict)
+    staging: Any = None  # confirmations.Staging, filled by the orders and confirmations
+
+    def collection(self, name: str) -> CollectionReport:
+        return self.report.collection(name)
+
+    def tick(self, collection: str, done: int) -> None:
+        if self.progress is not None:
+            self.progress(collection, done)
+
+    def customer_missing(self, legacy_id: Any) -> tuple[str, str]:
+        """Why a referenced customer is not there: (reason code, detail)."""
+        key = legacy_id if isinstance(legacy_id, str) else str(legacy_id)
+        if key in self.customer_rejected:
+            return "customer_not_imported", (
+                f"customer {key} was rejected ({self.customer_rejected[key]})"
+            )
+        return "orphan_customer", f"customer {legacy_id!r} does not exist"
+
+
+# --- reading a collection -----------------------------------------------------------------------
+
+
+def documents(ctx: Context, collection: str) -> Iterator[dict[str, Any]]:
+    """The collection's documents, counting each as read; unreadable lines are rejected."""
+    report = ctx.collection(collection)
+    for doc in ctx.source.documents(collection):
+        report.read += 1
+        if isinstance(doc, BadDocument):
+            report.reject(doc.where, "unparsable_json", doc.error)
+            continue
+        yield doc
+
+
+class IdGate:
+    """The first document with a given legacy id passes; later ones are duplicates."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def admit(self, report: CollectionReport, doc: dict[str, Any]) -> str | None:
+        legacy_id = legacy_id_of(doc)
+        if legacy_id is None:
+            report.reject("", "no_id", "document without id or _id")
+            return None
+        if legacy_id in self.seen:
+            report.reject(legacy_id, "duplicate_id", f"_id {doc.get('_id')}: id already seen")
+            return None
+        self.seen.add(legacy_id)
+        return legacy_id
+
+
+# --- the legacy-id map ----------------------------------------------------------------------------
+
+_CONTENT_TYPES: dict[type[models.Model], ContentType] = {}
+
+
+def content_type(model: type[models.Model]) -> ContentType:
+    if model not in _CONTENT_TYPES:
+        _CONTENT_TYPES[model] = ContentType.objects.get_for_model(model)
+    return _CONTENT_TYPES[model]
+
+
+def existing_records(
+    collection: str, model: type[models.Model], legacy_ids: Iterable[str]
+) -> dict[str, tuple[int, str]]:
+    """legacy id → (target pk, checksum) for what earlier runs recorded."""
+    ids = list(set(legacy_ids))
+    found: dict[str, tuple[int, str]] = {}
+    for part in chunked(ids, 5000):
+        for legacy_id, object_id, checksum in LegacyRecord.objects.filter(
+            collection=collection, content_type=content_type(model), legacy_id__in=part
+        ).values_list("legacy_id", "object_id", "checksum"):
+            found[legacy_id] = (object_id, checksum)
+    return found
+
+
+def copy_rows(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:
+    """COPY `rows` into `table` (PostgreSQL adapts each value, as for a query)."""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+HISTORY_REASON = "imported from the old system"
+
+
+def write_history(model: type[models.Model], pks: Iterable[int], *, field: str = "id") -> None:
+    """The "+" history rows of rows just inserted in bulk (simple_history's table), with one
+    INSERT … SELECT: what `bulk_create_with_history` does, without a Python object each."""
+    pks = list(pks)
+    if not pks:
+        return
+    history = model.history.model  # type: ignore[attr-defined]
+    columns = ", ".join(f.column for f in model._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history._meta.db_table} ({columns}, history_date,"  # noqa: S608
+            " history_change_reason, history_type, history_user_id)"
+            f" SELECT {columns}, now(), %s, '+', NULL FROM {model._meta.db_table}"
+            f" WHERE {field} = ANY(%s)",
+            [HISTORY_REASON, pks],
+        )
+
+
+def copy_insert(model: type[models.Model], columns: list[str], rows: Iterable[tuple]) -> None:
+    """COPY new rows straight into the model's table, stamped now (constraints checked as
+    for any insert); for rows whose primary keys are not needed back."""
+    now = timezone.now()
+    copy_rows(
+        model._meta.db_table,
+        [*columns, "created_at", "updated_at"],
+        ((*row, now, now) for row in rows),
+    )
+
+
+RECORD_STAGE = "legacy_import_stage_record"
+
+
+def save_records(
+    collection: str, model: type[models.Model], rows: Iterable[tuple[str, int, str]]
+) -> None:
+    """Insert or update (collection, legacy id) → target with its checksum, in bulk: COPY
+    into a temporary table, then one INSERT … ON CONFLICT DO UPDATE."""
+    by_id = {legacy_id: (object_id, checksum) for legacy_id, object_id, checksum in rows}
+    if not by_id:
+        return
+    ct = content_type(model).pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {RECORD_STAGE} (collection varchar(60),"
+            " legacy_id varchar(100), content_type_id integer, object_id bigint,"
+            " checksum varchar(64))"
+        )
+        cursor.execute(f"TRUNCATE {RECORD_STAGE}")
+    copy_rows(
+        RECORD_STAGE,
+        ("collection", "legacy_id", "content_type_id", "object_id", "checksum"),
+        ((collection, k, ct, v[0], v[1]) for k, v in by_id.items()),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO legacy_import_legacyrecord
+                   (created_at, updated_at, collection, legacy_id, content_type_id, object_id,
+                    checksum)
+            SELECT now(), now(), collection, legacy_id, content_type_id, object_id, checksum
+              FROM {RECORD_STAGE}
+            ON CONFLICT (collection, legacy_id, content_type_id) DO UPDATE
+               SET object_id = EXCLUDED.object_id, checksum = EXCLUDED.checksum,
+                   updated_at = now()
+            """  # noqa: S608 - constant table name
+        )

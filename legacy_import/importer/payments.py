@@ -1,0 +1,200 @@
+"""`payment_transactions` → Payment, with `record_payment`'s rules (amount above ₹0 in paise,
+a known method, a PA- code of the payment day), written in bulk.
+
+* amount: the double rounded to paise (27.999999 → 28.00); 0, negative or unreadable →
+  rejected.
+* paid on: `payment_date`, else the day of `created_at` (reported), else rejected.
+* method: Cash → cash; UPI, QR, GPay, PhonePe, Paytm → upi; bank, NEFT, IMPS, RTGS →
+  bank; cheque → cheque; anything else → cash, reported.
+* the month the old system credited it to (`month`, which its bills used) is kept in the
+  notes; who recorded it (`created_by`) becomes `received_by` when that login was imported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+
+from billing.models import Payment
+from earlybird.codes import reserve_codes
+from legacy_import.importer.base import (
+    HISTORY_REASON,
+    Context,
+    IdGate,
+    business_date,
+    checksum_of,
+    documents,
+    existing_records,
+    money,
+    month_of,
+    save_records,
+    text,
+    timestamp,
+    write_history,
+)
+from legacy_import.translate import business_date_of_bson
+
+METHODS = {
+    Payment.Method.CASH: {"cash"},
+    Payment.Method.UPI: {"upi", "qr", "gpay", "google pay", "phonepe", "paytm", "bhim"},
+    Payment.Method.BANK: {"bank", "neft", "imps", "rtgs", "bank transfer", "transfer"},
+    Payment.Method.CHEQUE: {"cheque", "check"},
+}
+
+
+def method_of(raw: Any) -> tuple[str, bool]:
+    word = text(raw).lower() or "cash"
+    for method, words in METHODS.items():
+        if word in words:
+            return method, True
+    return Payment.Method.CASH, False
+
+
+@dataclass
+class Wanted:
+    legacy_id: str
+    checksum: str
+    customer: int
+    fields: dict[str, Any]
+
+
+def import_payments(ctx: Context) -> None:
+    collection = "payment_transactions"
+    report = ctx.collection(collection)
+    gate = IdGate()
+    batch: list[Wanted] = []
+    done = 0
+    for doc in documents(ctx, collection):
+        legacy_id = gate.admit(report, doc)
+        if legacy_id is None:
+            continue
+        done += 1
+        wanted = _wanted(ctx, doc, legacy_id)
+        if isinstance(wanted, tuple):
+            report.reject(legacy_id, *wanted)
+            continue
+        batch.append(wanted)
+        if len(batch) >= ctx.batch_size:
+            _write(ctx, batch)
+            batch = []
+            ctx.tick(collection, done)
+    _write(ctx, batch)
+    ctx.tick(collection, done)
+
+
+def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple[str, str]:
+    report = ctx.collection("payment_transactions")
+    customer_legacy = doc.get("customer_id")
+    info = ctx.customers.get(customer_legacy) if isinstance(customer_legacy, str) else None
+    if info is None:
+        return ctx.customer_missing(customer_legacy)
+    amount = money(doc.get("amount"))
+    if amount is None:
+        return "bad_amount", f"amount {doc.get('amount')!r}"
+    if amount <= 0:
+        return "non_positive_amount", f"amount {amount}"
+    paid_on = business_date(doc.get("payment_date"))
+    if paid_on is None:
+        created = timestamp(doc.get("created_at"))
+        if created is None:
+            return "unparsable_date", f"payment_date {doc.get('payment_date')!r}, no created_at"
+        paid_on = business_date_of_bson(created)
+        report.warn(legacy_id, "payment_date", f"{doc.get('payment_date')!r}: paid on {paid_on}")
+    method, known = method_of(doc.get("payment_method"))
+    if not known:
+        report.warn(legacy_id, "method", f"method {doc.get('payment_method')!r} imported as cash")
+    month = text(doc.get("month"))
+    notes = "; ".join(
+        part
+        for part in (
+            text(doc.get("notes")),
+            f"Credited to {month or 'no month'} in the old system (payment {legacy_id}).",
+        )
+        if part
+    )
+    credited = month_of(month) or paid_on.replace(day=1)
+    if ctx.billed_through is not None:
+        if credited == ctx.billed_through:
+            ctx.paid_in_month[customer_legacy] += amount
+        if credited <= ctx.billed_through:
+            ctx.paid_up_to[customer_legacy] += amount
+    return Wanted(
+        legacy_id=legacy_id,
+        checksum=checksum_of(doc),
+        customer=info.pk,
+        fields={
+            "customer_id": info.pk,
+            "amount": amount,
+            "method": method,
+            "paid_on": paid_on,
+            "received_by_id": ctx.users.get(text(doc.get("created_by"))),
+            "notes": notes,
+        },
+    )
+
+
+def _write(ctx: Context, batch: list[Wanted]) -> None:
+    if not batch:
+        return
+    report = ctx.collection("payment_transactions")
+    found = existing_records("payment_transactions", Payment, [w.legacy_id for w in batch])
+    alive = {p.pk: p for p in Payment.objects.filter(pk__in=[f[0] for f in found.values()])}
+    new, changed = [], []
+    for w in batch:
+        record = found.get(w.legacy_id)
+        if record and record[0] in alive:
+            if record[1] == w.checksum:
+                report.unchanged += 1
+            else:
+                changed.append((w, alive[record[0]]))
+        else:
+            new.append(w)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                made = _create(new)
+        except (IntegrityError, DatabaseError):
+            made = 0
+            for w in new:
+                try:
+                    with transaction.atomic():
+                        made += _create([w])
+                except (IntegrityError, DatabaseError) as exc:
+                    report.reject(w.legacy_id, "cannot_save", str(exc).splitlines()[0][:300])
+        report.created += made
+        for w, payment in changed:
+            for key, value in w.fields.items():
+                setattr(payment, key, value)
+            payment._change_reason = HISTORY_REASON
+            payment.save()
+            save_records("payment_transactions", Payment, [(w.legacy_id, payment.pk, w.checksum)])
+            report.updated += 1
+
+
+def _create(batch: list[Wanted]) -> int:
+    if not batch:
+        return 0
+    by_day: dict[date, list[Wanted]] = defaultdict(list)
+    for w in batch:
+        by_day[w.fields["paid_on"]].append(w)
+    rows, order = [], []
+    for day, items in sorted(by_day.items()):
+        for w, code in zip(items, reserve_codes("PA", on=day, count=len(items)), strict=True):
+            rows.append(Payment(code=code, reference="", **w.fields))
+            order.append(w)
+    for row in rows:
+        if row.amount <= Decimal(0):
+            raise IntegrityError("amount must be positive")
+    Payment.objects.bulk_create(rows)
+    write_history(Payment, [row.pk for row in rows])
+    save_records(
+        "payment_transactions",
+        Payment,
+        [(w.legacy_id, row.pk, w.checksum) for w, row in zip(order, rows, strict=True)],
+    )
+    return len(rows)
