@@ -193,6 +193,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerStatusEnum": "customers.models.Customer.Status",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "DeliveryStatusEnum": "deliveries.models.Delivery.Status",
+        "BillStatusEnum": "billing.models.Bill.Status",
+        "BillingRunStatusEnum": "billing.models.BillingRun.Status",
+    },
 }
 
 LOGGING = {
