@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from billing.models import Adjustment, Bill, BillingLine, BillingRun, Payment
+from billing.models import Adjustment, Bill, BillingLine, BillingRun, MessageTemplate, Payment
 from earlybird.admin import AUDIT_FIELDS, HistoryAdmin, ReadOnlyMixin
 from earlybird.codes import next_code
 
@@ -137,3 +137,14 @@ class AdjustmentAdmin(HistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(HistoryAdmin):
+    """The bill message shared by WhatsApp, per language. The model's clean() refuses an
+    unknown {placeholder} or a lone brace, so what is saved always renders."""
+
+    list_display = ("__str__", "kind", "language", "is_active", "updated_at")
+    list_filter = ("kind", "language", "is_active")
+    fields = ("kind", "language", "is_active", "text", *AUDIT_FIELDS)
+    readonly_fields = AUDIT_FIELDS

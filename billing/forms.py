@@ -1,8 +1,20 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
 
+from billing.grid import STATUS_LABELS, GridFilters
+from billing.models import Payment
 from billing.services import parse_month
+from customers.models import Area, Customer
+from deliveries.models import DeliveryBoy
+from earlybird.phones import InvalidPhone, normalise_phone
+from earlybird.roles import DELIVERY_BOY, MARKETING, STAFF_ROLES
+
+User = get_user_model()
 
 
 class CashForm(forms.Form):
@@ -35,3 +47,115 @@ class RunForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(max_length=200, label="Why is this bill void?")
+
+
+def last_month() -> date:
+    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def marketing_users():
+    return User.objects.filter(groups__name=MARKETING).order_by("username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class GridFilterForm(forms.Form):
+    """The monthly grid's filters (a GET form): month, area, route, marketer, paid or not."""
+
+    month = MonthField(required=False, label="Month")
+    area = forms.ModelChoiceField(Area.objects.order_by("name"), required=False, label="Area")
+    delivery_boy = forms.ModelChoiceField(
+        DeliveryBoy.objects.order_by("name"), required=False, label="Delivery boy"
+    )
+    marketing_staff = UserChoiceField(marketing_users(), required=False, label="Marketing staff")
+    payment_status = forms.ChoiceField(
+        choices=[("", "All"), *STATUS_LABELS.items()], required=False, label="Payment"
+    )
+
+    def filters(self) -> GridFilters:
+        data = self.cleaned_data
+        return GridFilters(
+            period=data.get("month") or last_month(),
+            area_id=data["area"].pk if data.get("area") else None,
+            delivery_boy_id=data["delivery_boy"].pk if data.get("delivery_boy") else None,
+            marketing_staff_id=data["marketing_staff"].pk if data.get("marketing_staff") else None,
+            payment_status=data.get("payment_status") or "",
+        )
+
+
+def received_by_choices():
+    """Who may receive money: staff and delivery boys (cash on the route)."""
+    return (
+        User.objects.filter(
+            Q(groups__name__in=(*STAFF_ROLES, DELIVERY_BOY)) | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class PaymentForm(forms.Form):
+    """A payment received, written by billing.services.record_payment."""
+
+    customer = forms.CharField(
+        max_length=30,
+        label="Customer (code or phone)",
+        widget=forms.TextInput(attrs={"placeholder": "CU-20260101-0001 or 98480 22338"}),
+    )
+    amount = forms.DecimalField(
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        label="Amount (₹)",
+        error_messages={"min_value": "The amount must be more than ₹0."},
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    method = forms.ChoiceField(choices=Payment.Method.choices, label="Paid by")
+    paid_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        max_length=100, required=False, label="Reference (UPI / bank ref., cheque no.)"
+    )
+    received_by = UserChoiceField(received_by_choices(), label="Received by")
+    notes = forms.CharField(max_length=200, required=False)
+
+    def clean_customer(self) -> Customer:
+        text = self.cleaned_data["customer"].strip()
+        found = Customer.objects.filter(code__iexact=text).first()
+        if found is None:
+            try:
+                found = Customer.objects.filter(phone=normalise_phone(text)).first()
+            except InvalidPhone:
+                found = None
+        if found is None:
+            raise forms.ValidationError(f"No customer with the code or phone “{text}”.")
+        return found
+
+    def clean_paid_on(self) -> date:
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError("A payment cannot be dated in the future.")
+        return paid_on
+
+
+class PaymentFilterForm(forms.Form):
+    """Filters of the payments list (a GET form)."""
+
+    q = forms.CharField(required=False, max_length=100, label="Customer")
+    method = forms.ChoiceField(
+        choices=[("", "All"), *Payment.Method.choices], required=False, label="Method"
+    )
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_by = forms.ModelChoiceField(received_by_choices(), required=False, label="Received by")
+
+
+class ReconcileForm(forms.Form):
+    month = MonthField(required=False, label="Month (blank: everything)")

@@ -15,4 +15,10 @@ urlpatterns = [
     path("bills/<int:bill_id>/", views.bill_detail, name="bill_detail"),
     path("bills/<int:bill_id>/issue/", views.bill_issue, name="bill_issue"),
     path("bills/<int:bill_id>/void/", views.bill_void, name="bill_void"),
+    path("grid/", views.grid, name="grid"),
+    path("grid/export.csv", views.grid_csv_export, name="grid_csv"),
+    path("grid/export.xlsx", views.grid_xlsx_export, name="grid_xlsx"),
+    path("payments/", views.payments, name="payments"),
+    path("customers/<int:customer_id>/ledger/", views.ledger, name="ledger"),
+    path("reconcile/", views.reconcile, name="reconcile"),
 ]

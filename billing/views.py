@@ -1,23 +1,45 @@
-"""Money pages: billing runs and bills for accounts staff; cash collected by a delivery boy.
+"""Money pages for accounts staff: billing runs, bills (printable, shared by WhatsApp with
+a UPI link), the monthly grid and its exports, payments, a customer's ledger and the
+reconciliation; and the cash a delivery boy collects on his route.
 
 Thin: access helper (404 for outsiders) → form → service → message + redirect.
 """
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from billing import selectors
-from billing.forms import CashForm, RunForm, VoidForm
+from billing.exports import grid_csv, grid_xlsx
+from billing.forms import (
+    CashForm,
+    GridFilterForm,
+    PaymentFilterForm,
+    PaymentForm,
+    ReconcileForm,
+    RunForm,
+    VoidForm,
+    last_month,
+)
+from billing.grid import (
+    PER_PAGE,
+    STATUS_LABELS,
+    GridFilters,
+    grid_customers,
+    grid_rows,
+    month_columns,
+)
 from billing.models import Bill, BillingRun, Payment
+from billing.reconciliation import reconcile as reconcile_checks
 from billing.services import (
     issue_bill,
     issue_bills,
@@ -34,6 +56,9 @@ from earlybird.roles import ACCOUNTS, ADMIN
 
 MONEY_STAFF = (ADMIN, ACCOUNTS)
 BILLS_PER_PAGE = 100
+PAYMENTS_PER_PAGE = 50
+VIOLATIONS_SHOWN = 200  # per check on the page; the command prints them all
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _errors(request, exc: ValidationError | PermissionDenied) -> None:
@@ -141,6 +166,9 @@ def bill_detail(request, bill_id: int):
             "detail": detail,
             "bill": detail.bill,
             "statement": detail.statement,
+            "share": selectors.bill_share(statement=detail.statement),
+            "paper": "a5" if request.GET.get("paper") == "a5" else "a4",
+            "upi_configured": bool(settings.BUSINESS_UPI_ID),
             "void_form": VoidForm(),
             "labels": selectors.PaymentStatus.LABELS,
             "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -178,6 +206,196 @@ def bill_void(request, bill_id: int):
             request, f"{bill.code} is void; its deliveries will be billed by the next run."
         )
     return redirect("billing:bill_detail", bill_id=bill.pk)
+
+
+# --- the monthly grid and its exports -------------------------------------------------
+
+
+def _grid_filters(request) -> tuple[GridFilterForm, GridFilters | None]:
+    """The grid's filters from the query string; None when they do not make sense."""
+    form = GridFilterForm(request.GET or None, initial={"month": f"{last_month():%Y-%m}"})
+    if not form.is_bound:
+        return form, GridFilters(period=last_month())
+    return form, form.filters() if form.is_valid() else None
+
+
+def _query_without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@staff_required(*MONEY_STAFF)
+def grid(request):
+    """Customers × days of a month per product; filters; paginated; constant queries."""
+    form, filters = _grid_filters(request)
+    columns = month_columns(filters.period) if filters else []
+    customers = grid_customers(filters) if filters else []
+    page = Paginator(customers, PER_PAGE).get_page(request.GET.get("page"))
+    rows = (
+        grid_rows(period=filters.period, customers=list(page.object_list), columns=columns)
+        if filters
+        else []
+    )
+    return render(
+        request,
+        "billing/grid.html",
+        {
+            "form": form,
+            "filters": filters,
+            "columns": columns,
+            "page": page,
+            "rows": rows,
+            "query": _query_without(request, "page"),
+            "labels": STATUS_LABELS,
+        },
+    )
+
+
+def _export_filters(request) -> GridFilters:
+    _, filters = _grid_filters(request)
+    if filters is None:
+        raise Http404("These filters do not make sense.")
+    return filters
+
+
+@staff_required(*MONEY_STAFF)
+def grid_csv_export(request):
+    """The whole filtered month (every page) as CSV, streamed."""
+    filters = _export_filters(request)
+    response = StreamingHttpResponse(grid_csv(filters), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="earlybird-grid-{filters.period:%Y-%m}.csv"'
+    )
+    return response
+
+
+@staff_required(*MONEY_STAFF)
+def grid_xlsx_export(request):
+    """The whole filtered month (every page) as an Excel workbook."""
+    filters = _export_filters(request)
+    return FileResponse(
+        grid_xlsx(filters),
+        as_attachment=True,
+        filename=f"earlybird-grid-{filters.period:%Y-%m}.xlsx",
+        content_type=XLSX,
+    )
+
+
+# --- payments and a customer's ledger --------------------------------------------------
+
+
+def _filtered_payments(form: PaymentFilterForm):
+    payments = Payment.objects.select_related("customer", "received_by").order_by("-paid_on", "-pk")
+    if not form.is_valid():
+        return payments
+    data = form.cleaned_data
+    if text := data["q"].strip():
+        match = (
+            Q(customer__code__iexact=text)
+            | Q(customer__name__icontains=text)
+            | Q(code__iexact=text)
+            | Q(reference__iexact=text)
+        )
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if len(digits) >= 4:
+            match |= Q(customer__phone__contains=digits[-10:])
+        payments = payments.filter(match)
+    if data["method"]:
+        payments = payments.filter(method=data["method"])
+    if data["date_from"]:
+        payments = payments.filter(paid_on__gte=data["date_from"])
+    if data["date_to"]:
+        payments = payments.filter(paid_on__lte=data["date_to"])
+    if data["received_by"]:
+        payments = payments.filter(received_by=data["received_by"])
+    return payments
+
+
+@staff_required(*MONEY_STAFF)
+def payments(request):
+    """Record a payment (through record_payment) and list recent ones, filtered."""
+    if request.method == "POST":
+        form = PaymentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                payment = record_payment(
+                    customer=data["customer"],
+                    amount=data["amount"],
+                    method=data["method"],
+                    paid_on=data["paid_on"],
+                    received_by=data["received_by"],
+                    reference=data["reference"],
+                    notes=data["notes"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{payment.code}: ₹{payment.amount} from {payment.customer.name} "
+                    f"({payment.get_method_display()}) recorded.",
+                )
+                return redirect("billing:payments")
+    else:
+        form = PaymentForm(
+            initial={
+                "customer": request.GET.get("customer", ""),
+                "paid_on": timezone.localdate(),
+                "received_by": request.user.pk,
+                "method": Payment.Method.CASH,
+            }
+        )
+    filter_form = PaymentFilterForm(request.GET or None)
+    found = _filtered_payments(filter_form)
+    page = Paginator(found, PAYMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "billing/payments.html",
+        {
+            "form": form,
+            "filter_form": filter_form,
+            "page": page,
+            "total": found.aggregate(total=Sum("amount"))["total"],
+            "query": _query_without(request, "page"),
+        },
+    )
+
+
+@staff_required(*MONEY_STAFF)
+def ledger(request, customer_id: int):
+    customer = get_object_or_404(Customer.objects.select_related("area"), pk=customer_id)
+    the_ledger = selectors.customer_ledger(customer=customer)
+    return render(
+        request,
+        "billing/ledger.html",
+        {
+            "customer": customer,
+            "ledger": the_ledger,
+            "credit": -the_ledger.balance if the_ledger.balance < 0 else None,
+            "bills": Bill.objects.filter(customer=customer).order_by("-period", "-pk")[:24],
+        },
+    )
+
+
+# --- reconciliation --------------------------------------------------------------------
+
+
+@staff_required(*MONEY_STAFF)
+def reconcile(request):
+    """The reconciliation checks (as `manage.py reconcile`), listed."""
+    form = ReconcileForm(request.GET or None)
+    result = None
+    if not form.is_bound or form.is_valid():
+        month = form.cleaned_data.get("month") if form.is_bound else None
+        result = reconcile_checks(month=month)
+    return render(
+        request,
+        "billing/reconcile.html",
+        {"form": form, "result": result, "shown": VIOLATIONS_SHOWN},
+    )
 
 
 # --- cash collected on the route ------------------------------------------------------

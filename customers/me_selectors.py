@@ -1,5 +1,5 @@
 """Reads for the customer's own pages at /me/: the delivery calendar, orders, balance,
-bills and the UPI pay link.
+bills and the note on the UPI pay link (the link itself: billing.upi).
 
 Each read runs a fixed number of queries, whatever the number of orders, days or bills.
 Billing is read straight from its models (opening balance + issued bills − payments).
@@ -12,9 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from urllib.parse import quote, urlencode
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -244,22 +242,6 @@ def balance_of(*, customer: Customer) -> Decimal:
     billed = issued_bills(customer=customer).aggregate(s=Sum("total"))["s"] or ZERO
     paid = Payment.objects.filter(customer=customer).aggregate(s=Sum("amount"))["s"] or ZERO
     return customer.opening_balance + billed - paid
-
-
-def upi_link(*, amount: Decimal, note: str) -> str | None:
-    """upi://pay?pa=…&pn=…&am=…&cu=INR&tn=… for `amount`, or None when nothing is due or
-    no UPI id is set (settings.BUSINESS_UPI_ID)."""
-    upi_id = getattr(settings, "BUSINESS_UPI_ID", "")
-    if not upi_id or amount is None or amount <= 0:
-        return None
-    params = {
-        "pa": upi_id,
-        "pn": getattr(settings, "BUSINESS_NAME", ""),
-        "am": f"{amount.quantize(Decimal('0.01'))}",
-        "cu": "INR",
-        "tn": note[:80],
-    }
-    return "upi://pay?" + urlencode(params, quote_via=quote)
 
 
 def pay_note(*, customer: Customer, bill: Bill | None) -> str:

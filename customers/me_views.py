@@ -26,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 
+from billing.upi import upi_link
 from customers import me_selectors as selectors
 from customers.me_forms import (
     ExtraForm,
@@ -159,7 +160,7 @@ def home(request, customer: Customer):
         "bills": bills,
         "balance": balance,
         "credit": -balance if balance < 0 else None,
-        "upi_link": selectors.upi_link(
+        "upi_link": upi_link(
             amount=balance,
             note=selectors.pay_note(customer=customer, bill=bills[0] if bills else None),
         ),
@@ -437,7 +438,7 @@ def bills(request, customer: Customer):
         "bills": bill_list,
         "balance": balance,
         "credit": -balance if balance < 0 else None,
-        "upi_link": selectors.upi_link(
+        "upi_link": upi_link(
             amount=balance,
             note=selectors.pay_note(customer=customer, bill=bill_list[0] if bill_list else None),
         ),
@@ -453,7 +454,7 @@ def bill(request, customer: Customer, bill_id: int):
         "customer": customer,
         "statement": selectors.bill_statement(bill=the_bill),
         "balance": balance,
-        "upi_link": selectors.upi_link(
+        "upi_link": upi_link(
             amount=balance, note=selectors.pay_note(customer=customer, bill=the_bill)
         ),
     }

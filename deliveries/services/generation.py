@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from deliveries.models import Delivery
 from earlybird.codes import reserve_codes
@@ -183,7 +184,16 @@ def ensure_deliveries_generated(*, day: date) -> GenerationReport | None:
 
 def refresh_deliveries(*, order_ids: list[int], from_day: date) -> None:
     """After a schedule edit: bring the orders' rows up to date on every day from
-    `from_day` that has already been generated (later days are generated in time)."""
-    days = Delivery.objects.filter(date__gte=from_day).values_list("date", flat=True).distinct()
+    `from_day` that has already been generated (later days are generated in time).
+
+    Past days are touched only where these orders already have rows (a pause entered
+    late cancels them); a new order never back-fills the past.
+    """
+    today = timezone.localdate()
+    own_days = Delivery.objects.filter(order_id__in=order_ids, date__gte=from_day)
+    coming_days = Delivery.objects.filter(date__gte=max(from_day, today))
+    days = set(own_days.values_list("date", flat=True).distinct()) | set(
+        coming_days.values_list("date", flat=True).distinct()
+    )
     for day in sorted(days):
         generate_deliveries(day=day, order_ids=order_ids)

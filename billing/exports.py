@@ -1,0 +1,156 @@
+"""The monthly grid of a whole filtered month as CSV (streamed) or Excel (.xlsx).
+
+One row per customer and product: the customer's columns repeat on each of their rows;
+the money columns (bill, payments in the month, balance, status) are filled on the
+customer's first row only, so a column total in the spreadsheet adds each customer once.
+A customer with a bill but no delivery in the month gets one row without a product.
+
+Text that a spreadsheet would take for a formula (=, +, -, @ first) gets a leading
+apostrophe; numbers are written as numbers.
+"""
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from billing.grid import Column, CustomerRow, GridFilters, all_grid_rows, month_columns
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+
+
+def header(columns: list[Column]) -> list[str]:
+    return [
+        "Customer code",
+        "Customer",
+        "Phone",
+        "Area",
+        "Delivery boy",
+        "Marketing staff",
+        "Product",
+        "Unit",
+        *(column.label for column in columns),
+        "Quantity",
+        "Amount",
+        "Bill",
+        "Bill status",
+        "Bill total",
+        "Paid in month",
+        "Balance",
+        "Payment status",
+    ]
+
+
+def safe_text(value: str) -> str:
+    """Text a spreadsheet will show as text, never run as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def grid_records(rows: Iterable[CustomerRow], columns: list[Column]) -> Iterator[list]:
+    """Plain rows (str, Decimal or None) for a spreadsheet, after the header."""
+    for row in rows:
+        customer = row.customer
+        who = [
+            safe_text(customer.code),
+            safe_text(customer.name),
+            customer.phone,
+            safe_text(customer.area.name if customer.area else ""),
+            safe_text(row.delivery_boy),
+            safe_text(customer.marketing_staff.get_username() if customer.marketing_staff else ""),
+        ]
+        bill = row.bill
+        money = [
+            (bill.code or "draft") if bill else "",
+            bill.get_status_display() if bill else "",
+            bill.total if bill else None,
+            row.paid,
+            row.balance,
+            row.status_label,
+        ]
+        products = row.products or [None]
+        for n, product in enumerate(products):
+            if product is None:
+                cells = [None] * len(columns)
+                what = ["", "", *cells, None, None]
+            else:
+                what = [
+                    safe_text(product.product),
+                    product.unit,
+                    *(_quantity(cell) for cell in product.cells),
+                    _quantity(product.quantity),
+                    product.amount,
+                ]
+            yield [*who, *what, *(money if n == 0 else [""] * len(money))]
+
+
+def _quantity(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize()
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def grid_csv(filters: GridFilters) -> Iterator[str]:
+    """The CSV text, line by line (for a StreamingHttpResponse); starts with a BOM so
+    Excel reads the ₹ and Telugu names as UTF-8."""
+    columns = month_columns(filters.period)
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header(columns))
+    for record in grid_records(all_grid_rows(filters), columns):
+        yield writer.writerow([_csv_value(value) for value in record])
+
+
+def grid_xlsx(filters: GridFilters):
+    """The workbook (openpyxl write-only mode) in a temporary file, rewound; the caller
+    streams and closes it."""
+    columns = month_columns(filters.period)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=f"{filters.period:%Y-%m}")
+    sheet.freeze_panes = "I2"
+    names = header(columns)
+    for index, name in enumerate(names, start=1):
+        width = 4.5 if len(name) <= 3 else min(max(len(name) + 2, 8), 22)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    sheet.append([_cell(sheet, name, font=bold) for name in names])
+    money_columns = {
+        names.index(name) for name in ("Amount", "Bill total", "Paid in month", "Balance")
+    }
+    for record in grid_records(all_grid_rows(filters), columns):
+        sheet.append(
+            [
+                _cell(sheet, value, number_format=MONEY_FORMAT)
+                if index in money_columns and isinstance(value, Decimal)
+                else value
+                for index, value in enumerate(record)
+            ]
+        )
+    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+def _cell(sheet, value, *, font: Font | None = None, number_format: str | None = None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell

@@ -1,0 +1,284 @@
+"""The monthly grid: customers × days of a month, per product, the way the business has
+always kept it in spreadsheets — daily delivered quantities, week totals, the month's
+quantity and amount, then the customer's bill, payments in the month, balance and
+whether the bill is paid.
+
+A fixed number of queries whatever the number of customers:
+
+1. `grid_customers` — the customers of the month (a delivered or partial delivery dated
+   in it, or a live bill for it) that pass the filters, in order, with their bill of the
+   month: one query; then `bill_coverage` for the issued bills: one more. The payment
+   status filter is applied to that list, so pages and exports see the same customers.
+2. `grid_rows` for one page of customers: the customers (with area, route and marketing
+   staff), the quantities aggregated in SQL (GROUP BY customer, product, date), the bills,
+   the month's payments and the balances — five queries, pivoted here in Python.
+
+Quantities count delivered and partial deliveries (what is billed), morning and evening
+together; amounts round each delivery to the paisa, as billing does.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Round
+
+from billing.models import Bill, Payment
+from billing.selectors import ZERO, PaymentStatus, balances_for, bill_coverage
+from billing.services.periods import month_end
+from customers.models import Customer
+from deliveries.models import Delivery
+
+PER_PAGE = 100
+EXPORT_CHUNK = 500  # customers per round of queries when exporting a whole month
+
+NO_BILL = "no_bill"
+STATUS_LABELS = {**PaymentStatus.LABELS, NO_BILL: "No bill"}
+
+
+@dataclass(frozen=True)
+class GridFilters:
+    period: date  # first day of the month
+    area_id: int | None = None
+    delivery_boy_id: int | None = None  # the customer's route
+    marketing_staff_id: int | None = None
+    payment_status: str = ""  # a PaymentStatus, NO_BILL, or "" for all
+
+
+@dataclass(frozen=True)
+class Column:
+    """A day of the month, or the total of a (Monday-first) week after its last day."""
+
+    kind: str  # "day" or "week"
+    label: str
+    day: date | None = None
+    week: int | None = None  # 1-based week number within the month
+    title: str = ""
+
+    @property
+    def is_week(self) -> bool:
+        return self.kind == "week"
+
+    @property
+    def weekday(self) -> str:
+        return f"{self.day:%a}"[:2] if self.day else ""
+
+
+def month_columns(period: date) -> list[Column]:
+    """Days 1..N with a week total after each Sunday and after the last day."""
+    columns: list[Column] = []
+    last = month_end(period).day
+    week, first_of_week = 1, 1
+    for n in range(1, last + 1):
+        day = period.replace(day=n)
+        columns.append(Column("day", str(n), day=day, week=week, title=f"{day:%a %d %b}"))
+        if day.weekday() == 6 or n == last:
+            columns.append(
+                Column(
+                    "week",
+                    f"W{week}",
+                    week=week,
+                    title=f"Week {week}: {first_of_week}–{n} {day:%b}",
+                )
+            )
+            week, first_of_week = week + 1, n + 1
+    return columns
+
+
+@dataclass
+class ProductRow:
+    product: str
+    unit: str
+    cells: list[Decimal | None]  # aligned with the month's columns (None: nothing that day)
+    quantity: Decimal
+    amount: Decimal
+    weeks: list[bool]  # aligned with the columns: True for a week total
+
+    @property
+    def marked_cells(self) -> list[tuple[Decimal | None, bool]]:
+        """(value, is a week total) per column, for the page."""
+        return list(zip(self.cells, self.weeks, strict=True))
+
+
+@dataclass
+class CustomerRow:
+    customer: Customer
+    products: list[ProductRow]
+    delivered_amount: Decimal  # the month's deliveries at their prices
+    bill: Bill | None  # the month's live (draft or issued) bill
+    paid: Decimal  # payments dated in the month
+    balance: Decimal  # owed today (negative: credit)
+    payment_status: str  # PaymentStatus or NO_BILL
+
+    @property
+    def delivery_boy(self) -> str:
+        stop = getattr(self.customer, "route_stop", None)
+        return stop.delivery_boy.name if stop else ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.payment_status, "")
+
+    @property
+    def lines(self) -> list[ProductRow | None]:
+        """The product rows, or one empty row for a customer billed without deliveries."""
+        return self.products or [None]
+
+
+# --- which customers -----------------------------------------------------------------
+
+
+def grid_customers(filters: GridFilters) -> list[tuple[int, str]]:
+    """[(customer id, payment status)] of the month's customers passing the filters, by
+    name. Two queries, whatever the number of customers."""
+    start, end = filters.period, month_end(filters.period)
+    customers = Customer.objects.all()
+    if filters.area_id:
+        customers = customers.filter(area_id=filters.area_id)
+    if filters.delivery_boy_id:
+        customers = customers.filter(route_stop__delivery_boy_id=filters.delivery_boy_id)
+    if filters.marketing_staff_id:
+        customers = customers.filter(marketing_staff_id=filters.marketing_staff_id)
+    delivered = Delivery.objects.filter(
+        customer=OuterRef("pk"),
+        date__range=(start, end),
+        status__in=Delivery.BILLABLE_STATUSES,
+    )
+    live_bill = (
+        Bill.objects.filter(customer=OuterRef("pk"), period=filters.period)
+        .exclude(status=Bill.Status.VOID)
+        .order_by("pk")
+    )
+    rows = list(
+        customers.filter(Q(Exists(delivered)) | Q(Exists(live_bill)))
+        .annotate(
+            bill_id=Subquery(live_bill.values("pk")[:1]),
+            bill_status=Subquery(live_bill.values("status")[:1]),
+        )
+        .order_by("name", "pk")
+        .values_list("pk", "bill_id", "bill_status")
+    )
+    coverage = bill_coverage(
+        [bill_id for _, bill_id, status in rows if status == Bill.Status.ISSUED]
+    )
+    statuses = [
+        (pk, coverage[bill_id].status if bill_id in coverage else NO_BILL)
+        for pk, bill_id, _ in rows
+    ]
+    if filters.payment_status:
+        statuses = [row for row in statuses if row[1] == filters.payment_status]
+    return statuses
+
+
+# --- one page of rows ----------------------------------------------------------------
+
+
+def grid_rows(
+    *, period: date, customers: list[tuple[int, str]], columns: list[Column] | None = None
+) -> list[CustomerRow]:
+    """The grid rows of these customers (as grid_customers lists them), in that order.
+    Five queries, whatever the number of customers, products and days."""
+    if not customers:
+        return []
+    columns = columns or month_columns(period)
+    ids = [pk for pk, _ in customers]
+    start, end = period, month_end(period)
+    day_index = {column.day: i for i, column in enumerate(columns) if column.day}
+    week_index = {column.week: i for i, column in enumerate(columns) if column.is_week}
+    weeks = [column.is_week for column in columns]
+
+    by_id = {
+        customer.pk: customer
+        for customer in Customer.objects.filter(pk__in=ids).select_related(
+            "area", "route_stop__delivery_boy", "marketing_staff"
+        )
+    }
+    quantities = (
+        Delivery.objects.filter(
+            customer_id__in=ids,
+            date__range=(start, end),
+            status__in=Delivery.BILLABLE_STATUSES,
+        )
+        .values(
+            "customer_id",
+            "product_id",
+            "product__name",
+            "product__unit",
+            "product__sort_order",
+            "date",
+        )
+        .annotate(
+            quantity=Sum("delivered_qty"),
+            amount=Sum(Round(F("delivered_qty") * F("unit_price"), 2)),
+        )
+        .order_by()
+    )
+    per_customer: dict[int, dict[int, dict]] = {}
+    for row in quantities:
+        products = per_customer.setdefault(row["customer_id"], {})
+        product = products.get(row["product_id"])
+        if product is None:
+            product = products[row["product_id"]] = {
+                "sort": (row["product__sort_order"], row["product__name"]),
+                "row": ProductRow(
+                    row["product__name"],
+                    row["product__unit"],
+                    [None] * len(columns),
+                    Decimal("0"),
+                    ZERO,
+                    weeks,
+                ),
+            }
+        target: ProductRow = product["row"]
+        column = columns[day_index[row["date"]]]
+        target.cells[day_index[row["date"]]] = row["quantity"]
+        week = week_index[column.week]
+        target.cells[week] = (target.cells[week] or Decimal("0")) + row["quantity"]
+        target.quantity += row["quantity"]
+        target.amount += row["amount"]
+
+    bills = {
+        bill.customer_id: bill
+        for bill in Bill.objects.filter(customer_id__in=ids, period=period).exclude(
+            status=Bill.Status.VOID
+        )
+    }
+    paid = dict(
+        Payment.objects.filter(customer_id__in=ids, paid_on__range=(start, end))
+        .order_by()
+        .values("customer_id")
+        .annotate(total=Sum("amount"))
+        .values_list("customer_id", "total")
+    )
+    balances = balances_for(ids)
+
+    rows = []
+    for pk, status in customers:
+        products = sorted(per_customer.get(pk, {}).values(), key=lambda p: p["sort"])
+        product_rows = [p["row"] for p in products]
+        rows.append(
+            CustomerRow(
+                customer=by_id[pk],
+                products=product_rows,
+                delivered_amount=sum((p.amount for p in product_rows), ZERO),
+                bill=bills.get(pk),
+                paid=paid.get(pk, ZERO),
+                balance=balances.get(pk, ZERO),
+                payment_status=status,
+            )
+        )
+    return rows
+
+
+def all_grid_rows(filters: GridFilters) -> Iterator[CustomerRow]:
+    """Every row of the filtered month, a chunk of customers at a time (for exports)."""
+    customers = grid_customers(filters)
+    columns = month_columns(filters.period)
+    for first in range(0, len(customers), EXPORT_CHUNK):
+        yield from grid_rows(
+            period=filters.period,
+            customers=customers[first : first + EXPORT_CHUNK],
+            columns=columns,
+        )

@@ -1,0 +1,330 @@
+"""The monthly grid: customers × days per product, week totals, money columns, filters,
+pagination, and a number of queries that does not grow with the customers."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from billing.grid import (
+    NO_BILL,
+    GridFilters,
+    grid_customers,
+    grid_rows,
+    month_columns,
+)
+from billing.models import Bill
+from billing.selectors import PaymentStatus
+from billing.services import issue_bill, issue_bills, run_billing
+from billing.tests.factories import PaymentFactory, accounts_user, deliver, deliver_days
+from customers.tests.factories import AreaFactory, CustomerFactory, UserFactory
+from deliveries.services import assign_to_route
+from deliveries.tests.factories import DeliveryBoyFactory
+from earlybird.roles import ADMIN, CUSTOMER, DELIVERY_BOY, MARKETING, SUPPORT
+from orders.models import Order
+from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+JAN = dt.date(2026, 1, 1)
+FEB = dt.date(2026, 2, 1)
+
+
+def jan(n: int) -> dt.date:
+    return JAN.replace(day=n)
+
+
+def cells_by_label(row, columns) -> dict[str, Decimal | None]:
+    return {column.label: value for column, value in zip(columns, row.cells, strict=True)}
+
+
+# --- the columns ------------------------------------------------------------------------
+
+
+def test_the_month_has_its_days_with_a_total_after_each_sunday_and_the_last_day():
+    columns = month_columns(JAN)  # 1 January 2026 is a Thursday
+
+    labels = [column.label for column in columns]
+
+    assert labels[:5] == ["1", "2", "3", "4", "W1"]  # Thu–Sun
+    assert labels[5:13] == ["5", "6", "7", "8", "9", "10", "11", "W2"]
+    assert labels[-3:] == ["30", "31", "W5"]
+    assert sum(1 for column in columns if not column.is_week) == 31
+    assert columns[0].weekday == "Th"
+    # February 2026 starts on a Sunday: its first week is one day long.
+    assert [c.label for c in month_columns(FEB)][:3] == ["1", "W1", "2"]
+    # February 2021 starts on a Monday and has 28 days: four whole weeks.
+    weeks = [c.title for c in month_columns(dt.date(2021, 2, 1)) if c.is_week]
+    assert weeks == [
+        "Week 1: 1–7 Feb",
+        "Week 2: 8–14 Feb",
+        "Week 3: 15–21 Feb",
+        "Week 4: 22–28 Feb",
+    ]
+
+
+# --- what a row says ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def milk():
+    return ProductFactory(name="Cow milk 500 ml", price="30.00", sort_order=1)
+
+
+@pytest.fixture
+def curd():
+    return ProductFactory(name="Curd 200 g", price="25.00", sort_order=2)
+
+
+def test_a_row_has_the_days_week_totals_amount_bill_payments_and_balance(milk, curd):
+    customer = CustomerFactory(opening_balance=Decimal("40.00"))
+    morning = SubscriptionFactory(customer=customer, product=milk, quantity="2", start_date=JAN)
+    evening = SubscriptionFactory(
+        customer=customer,
+        product=milk,
+        quantity="1",
+        start_date=jan(3),
+        end_date=jan(3),
+        shift=Order.Shift.EVENING,
+    )
+    deliver_days(morning, jan(1), jan(4))
+    deliver(morning, jan(5), "1.5")  # partial
+    deliver(morning, jan(6), 0)  # not delivered: nothing to show
+    deliver(evening, jan(3))  # evening of the 3rd adds to the morning
+    extra = OneTimeOrderFactory(customer=customer, product=curd, quantity="3", delivery_date=jan(5))
+    deliver(extra, jan(5))
+    run_billing(period=JAN)
+    bill = issue_bill(bill=Bill.objects.get(customer=customer, period=JAN))
+    PaymentFactory(customer=customer, amount=Decimal("100.00"), paid_on=jan(20))
+    PaymentFactory(customer=customer, amount=Decimal("50.00"), paid_on=FEB)  # not in January
+
+    filters = GridFilters(period=JAN)
+    columns = month_columns(JAN)
+    [row] = grid_rows(period=JAN, customers=grid_customers(filters), columns=columns)
+
+    assert [p.product for p in row.products] == ["Cow milk 500 ml", "Curd 200 g"]
+    milk_row, curd_row = row.products
+    milk_cells = cells_by_label(milk_row, columns)
+    assert [milk_cells[str(n)] for n in range(1, 7)] == [
+        Decimal("2"),
+        Decimal("2"),
+        Decimal("3"),  # 2 in the morning + 1 in the evening
+        Decimal("2"),
+        Decimal("1.5"),
+        None,  # not delivered
+    ]
+    assert milk_cells["W1"] == Decimal("9") and milk_cells["W2"] == Decimal("1.5")
+    assert milk_row.quantity == Decimal("10.5")
+    assert milk_row.amount == Decimal("315.00")
+    assert cells_by_label(curd_row, columns)["5"] == Decimal("3")
+    assert curd_row.amount == Decimal("75.00")
+    assert row.delivered_amount == Decimal("390.00") == bill.total
+    assert row.bill == bill
+    assert row.paid == Decimal("100.00")
+    assert row.balance == Decimal("280.00")  # 40 + 390 − 100 − 50
+    assert row.payment_status == PaymentStatus.PARTLY_PAID
+
+
+def test_who_is_on_the_grid_and_their_payment_status(milk):
+    paid, partly, unpaid, draft_only = (CustomerFactory() for _ in range(4))
+    for customer in (paid, partly, unpaid, draft_only):
+        order = SubscriptionFactory(customer=customer, product=milk, start_date=JAN)
+        deliver_days(order, jan(1), jan(2))  # ₹60 each
+    run_billing(period=JAN)
+    for customer in (paid, partly, unpaid):
+        issue_bill(bill=Bill.objects.get(customer=customer, period=JAN))
+    PaymentFactory(customer=paid, amount=Decimal("60.00"), paid_on=jan(25))
+    PaymentFactory(customer=partly, amount=Decimal("20.00"), paid_on=jan(25))
+    idle = CustomerFactory()  # nothing delivered, no bill: not on the grid
+    SubscriptionFactory(customer=idle, product=milk, start_date=FEB)
+
+    statuses = dict(grid_customers(GridFilters(period=JAN)))
+
+    assert statuses == {
+        paid.pk: PaymentStatus.PAID,
+        partly.pk: PaymentStatus.PARTLY_PAID,
+        unpaid.pk: PaymentStatus.UNPAID,
+        draft_only.pk: NO_BILL,  # a draft is not a bill yet
+    }
+    only_unpaid = grid_customers(GridFilters(period=JAN, payment_status=PaymentStatus.UNPAID))
+    assert only_unpaid == [(unpaid.pk, PaymentStatus.UNPAID)]
+    assert grid_customers(GridFilters(period=JAN, payment_status=NO_BILL)) == [
+        (draft_only.pk, NO_BILL)
+    ]
+
+
+def test_a_customer_billed_without_deliveries_gets_one_empty_row(milk):
+    from billing.services import add_adjustment
+
+    customer = CustomerFactory()
+    add_adjustment(customer=customer, amount="120", reason="Can deposit", day=jan(10))
+    run_billing(period=JAN)
+
+    [row] = grid_rows(period=JAN, customers=grid_customers(GridFilters(period=JAN)))
+
+    assert row.products == [] and row.lines == [None]
+    assert row.bill.total == Decimal("120.00")
+    assert row.delivered_amount == Decimal("0.00")
+
+
+def test_the_filters_narrow_by_area_route_and_marketer(milk):
+    east, west = AreaFactory(name="East"), AreaFactory(name="West")
+    marketer = UserFactory(roles=[MARKETING])
+    boy = DeliveryBoyFactory()
+    a = CustomerFactory(area=east, marketing_staff=marketer)
+    b = CustomerFactory(area=west)
+    c = CustomerFactory(area=west, marketing_staff=marketer)
+    for customer in (a, b, c):
+        deliver(SubscriptionFactory(customer=customer, product=milk, start_date=JAN), jan(2))
+    assign_to_route(customer=b, delivery_boy=boy)
+
+    def ids(**kwargs):
+        return {pk for pk, _ in grid_customers(GridFilters(period=JAN, **kwargs))}
+
+    assert ids() == {a.pk, b.pk, c.pk}
+    assert ids(area_id=west.pk) == {b.pk, c.pk}
+    assert ids(delivery_boy_id=boy.pk) == {b.pk}
+    assert ids(marketing_staff_id=marketer.pk) == {a.pk, c.pk}
+    assert ids(area_id=west.pk, marketing_staff_id=marketer.pk) == {c.pk}
+    assert {pk for pk, _ in grid_customers(GridFilters(period=FEB))} == set()
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+class TestGridPage:
+    def test_accounts_staff_see_the_grid_with_its_filters(self, client, milk):
+        customer = CustomerFactory(name="Lakshmi Devi")
+        deliver_days(
+            SubscriptionFactory(customer=customer, product=milk, start_date=JAN), jan(1), jan(3)
+        )
+        run_billing(period=JAN)
+        issue_bills(period=JAN)
+        client.force_login(accounts_user())
+
+        response = client.get(reverse("billing:grid"), {"month": "2026-01"})
+
+        page = response.content.decode()
+        assert response.context["page"].paginator.count == 1
+        assert "Monthly grid · January 2026" in page
+        assert "Lakshmi Devi" in page and "Cow milk 500 ml" in page
+        assert "BI-202601-0001" in page and "₹90.00" in page
+        assert "Unpaid" in page
+        assert f"{reverse('billing:grid_csv')}?month=2026-01" in page
+
+    def test_a_bad_month_shows_an_error_and_no_rows(self, client):
+        client.force_login(accounts_user())
+
+        response = client.get(reverse("billing:grid"), {"month": "2026-13"})
+
+        assert response.context["rows"] == []
+        assert "is not a month" in response.content.decode()
+
+    @pytest.mark.parametrize("role", [SUPPORT, MARKETING, DELIVERY_BOY, CUSTOMER])
+    def test_other_roles_get_a_404(self, client, role):
+        client.force_login(UserFactory(roles=[role]))
+        assert client.get(reverse("billing:grid")).status_code == 404
+
+    def test_an_admin_may_and_a_stranger_is_sent_to_log_in(self, client):
+        response = client.get(reverse("billing:grid"))
+        assert response.status_code == 302 and reverse("login") in response.url
+        client.force_login(UserFactory(roles=[ADMIN]))
+        assert client.get(reverse("billing:grid")).context["page"].paginator.count == 0
+
+
+# --- the query count ------------------------------------------------------------------------
+
+
+def bulk_month(*, first: int, count: int, products: list, period: dt.date = JAN) -> None:
+    """`count` customers numbered from `first`, each with one subscription of every product
+    and a confirmed delivery of each on every day of the month — in a few INSERT … SELECT
+    statements, not through the services (which the rest of the suite covers)."""
+    product_ids = [product.pk for product in products]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH users AS (
+                INSERT INTO auth_user (username, password, is_superuser, first_name, last_name,
+                                       email, is_staff, is_active, date_joined)
+                SELECT 'grid' || g, '!', false, '', '', '', false, true, now()
+                  FROM generate_series(%(first)s, %(last)s) g
+                RETURNING id, username
+            )
+            INSERT INTO customers_customer (user_id, code, name, phone, status, address,
+                landmark, map_link, opening_balance, notes, created_at, updated_at)
+            SELECT id, 'CU-GRID-' || substr(username, 5), 'Grid customer ' || substr(username, 5),
+                   '7' || lpad(substr(username, 5), 9, '0'), 'active', '', '', '', 0, '',
+                   now(), now()
+              FROM users
+            """,
+            {"first": first, "last": first + count - 1},
+        )
+        cursor.execute(
+            """
+            INSERT INTO orders_order (code, customer_id, kind, pattern, weekdays, shift,
+                                      start_date, end_date, status, notes, created_at, updated_at)
+            SELECT 'SU-GRID-' || c.id, c.id, 'subscription', 'daily', ARRAY[]::smallint[],
+                   'morning', %(start)s, NULL, 'active', '', now(), now()
+              FROM customers_customer c
+             WHERE c.code LIKE 'CU-GRID-%%'
+               AND NOT EXISTS (SELECT 1 FROM orders_order o WHERE o.customer_id = c.id);
+            INSERT INTO orders_orderline (order_id, product_id, quantity, created_at, updated_at)
+            SELECT o.id, p, 1.5, now(), now()
+              FROM orders_order o, unnest(%(products)s::bigint[]) p
+             WHERE o.code LIKE 'SU-GRID-%%'
+               AND NOT EXISTS (SELECT 1 FROM orders_orderline l WHERE l.order_id = o.id);
+            INSERT INTO deliveries_delivery
+                (code, order_id, order_line_id, product_id, customer_id, date, shift,
+                 ordered_qty, delivered_qty, unit_price, status, reason, reason_note,
+                 confirmed_by_name, confirmed_via, confirmed_at, confirmed_user_agent,
+                 created_at, updated_at)
+            SELECT 'DL-GRID-' || l.id || '-' || to_char(day, 'DD'), o.id, l.id, l.product_id,
+                   o.customer_id, day, 'morning', 1.5, 1.5, 30.00, 'delivered', '', '', '',
+                   'staff', day + time '07:00', '', now(), now()
+              FROM orders_orderline l JOIN orders_order o ON o.id = l.order_id,
+                   generate_series(%(start)s::date, %(end)s::date, interval '1 day') AS g(day)
+             WHERE o.code LIKE 'SU-GRID-%%'
+               AND NOT EXISTS (SELECT 1 FROM deliveries_delivery d WHERE d.order_line_id = l.id)
+            """,
+            {
+                "start": period,
+                "end": period.replace(day=28),
+                "products": product_ids,
+            },
+        )
+
+
+def test_the_grid_takes_as_many_queries_for_1000_customers_as_for_10(
+    client, milk, curd, django_assert_max_num_queries
+):
+    client.force_login(accounts_user())
+    url = reverse("billing:grid")
+    query = {"month": "2026-01"}
+
+    def render_grid():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, query)
+        return response, len(captured.captured_queries)
+
+    bulk_month(first=1, count=10, products=[milk, curd])
+    run_billing(period=JAN)
+    issue_bills(period=JAN)
+    small, few = render_grid()
+    assert small.context["page"].paginator.count == 10
+    assert len(small.context["rows"]) == 10
+
+    bulk_month(first=11, count=990, products=[milk, curd])
+    run_billing(period=JAN)  # the new customers' drafts: "no bill" beside the issued ones
+    with django_assert_max_num_queries(few):
+        big = client.get(url, query)
+    _, many = render_grid()
+
+    assert big.context["page"].paginator.count == 1000
+    assert len(big.context["rows"]) == 100  # one page
+    row = big.context["rows"][0]
+    assert [p.quantity for p in row.products] == [Decimal("42"), Decimal("42")]  # 28 × 1.5
+    assert many == few
+    print(f"grid queries: {few} for 10 customers, {many} for 1,000")
