@@ -74,3 +74,17 @@ def procurement_for(*, day: date, shift: str | None = None) -> dict[str, list[Pr
             for row in rows
         ]
     return result
+
+
+def stop_deliveries(
+    *, delivery_boy_id: int, customer_id: int, day: date, shift: str
+) -> list[Delivery]:
+    """One customer's deliveries on one route, day and shift (empty: no such stop)."""
+    return list(
+        Delivery.objects.filter(
+            delivery_boy_id=delivery_boy_id, customer_id=customer_id, date=day, shift=shift
+        )
+        .exclude(status=Delivery.Status.CANCELLED)
+        .select_related("product", "customer")
+        .order_by("product__sort_order", "pk")
+    )

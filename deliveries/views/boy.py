@@ -70,13 +70,8 @@ def route_tomorrow(request, boy: DeliveryBoy):
 
 
 def _stop_deliveries(boy: DeliveryBoy, customer_id: int, shift: str) -> list[Delivery]:
-    deliveries = list(
-        Delivery.objects.filter(
-            delivery_boy=boy, customer_id=customer_id, date=timezone.localdate(), shift=shift
-        )
-        .exclude(status=Delivery.Status.CANCELLED)
-        .select_related("product")
-        .order_by("product__sort_order", "pk")
+    deliveries = selectors.stop_deliveries(
+        delivery_boy_id=boy.pk, customer_id=customer_id, day=timezone.localdate(), shift=shift
     )
     if not deliveries:
         raise Http404("No such stop on your route today.")

@@ -82,16 +82,11 @@ def _confirmer(request, link: DeliveryLink, name: str) -> services.Confirmer:
 
 def _stop_deliveries(link: DeliveryLink, customer_id: int) -> list[Delivery]:
     """Today's deliveries of one customer on the link's route and shift, else 404."""
-    deliveries = list(
-        Delivery.objects.filter(
-            delivery_boy_id=link.delivery_boy_id,
-            shift=link.shift,
-            date=timezone.localdate(),
-            customer_id=customer_id,
-        )
-        .exclude(status=Delivery.Status.CANCELLED)
-        .select_related("product", "customer")
-        .order_by("product__sort_order", "pk")
+    deliveries = selectors.stop_deliveries(
+        delivery_boy_id=link.delivery_boy_id,
+        customer_id=customer_id,
+        day=timezone.localdate(),
+        shift=link.shift,
     )
     if not deliveries:
         raise Http404("No such stop on this route today.")
