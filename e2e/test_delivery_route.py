@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -22,9 +23,19 @@ def stop(browser, customer):
 
 
 def click_and_wait(browser, button) -> None:
-    """Submit a form and wait until the next page has replaced this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
+    """Submit a form and wait until the next page has replaced this one.
+
+    `button` may be a function that finds the button: then a page still settling
+    (the element replaced under us) gets a second try instead of a flaky failure.
+    """
+    for attempt in range(3):
+        try:
+            page = browser.find_element(By.TAG_NAME, "html")
+            (button() if callable(button) else button).click()
+            break
+        except WebDriverException:
+            if not callable(button) or attempt == 2:
+                raise
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
@@ -103,9 +114,10 @@ def test_a_substitute_opens_a_shared_link_and_confirms_a_stop(browser, live_serv
 
     browser.get(f"{live_server.url}/s/{token}/")
     browser.find_element(By.ID, "id_name").send_keys("Ravi (substitute)")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     click_and_wait(
-        browser, stop(browser, customer).find_element(By.CSS_SELECTOR, "button[value=delivered]")
+        browser,
+        lambda: stop(browser, customer).find_element(By.CSS_SELECTOR, "button[value=delivered]"),
     )
     screenshot(browser, "shared-link")
 
