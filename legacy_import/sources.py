@@ -381,3 +381,16 @@ __all__ = [
     "SourceError",
     "open_source",
 ]
+
+
+def source_from_options(
+    *, source: str | None, db: str | None, mongo_uri: str | None
+) -> Source | MongoSource:
+    """What the commands read: a live server (--mongo-uri with --db) or a folder."""
+    if mongo_uri:
+        if not db:
+            raise SourceError("--mongo-uri needs --db NAME.")
+        return MongoSource(mongo_uri, db=db)
+    if source:
+        return open_source(source, db=db)
+    raise SourceError("Give a SOURCE folder or --mongo-uri URI --db NAME.")

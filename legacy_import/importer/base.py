@@ -278,6 +278,37 @@ class IdGate:
         return legacy_id
 
 
+def import_in_batches(
+    ctx: Context,
+    collection: str,
+    *,
+    build: Callable[[Context, dict[str, Any], str], Any],
+    write: Callable[[Context, list[Any]], None],
+) -> None:
+    """The loop every simple collection shares: admit each id once, build what it becomes
+    (or a (reason, detail) reject), and write in batches with progress."""
+    report = ctx.collection(collection)
+    gate = IdGate()
+    batch: list[Any] = []
+    done = 0
+    for doc in documents(ctx, collection):
+        legacy_id = gate.admit(report, doc)
+        if legacy_id is None:
+            continue
+        done += 1
+        result = build(ctx, doc, legacy_id)
+        if isinstance(result, tuple):
+            report.reject(legacy_id, *result)
+            continue
+        batch.append(result)
+        if len(batch) >= ctx.batch_size:
+            write(ctx, batch)
+            batch = []
+            ctx.tick(collection, done)
+    write(ctx, batch)
+    ctx.tick(collection, done)
+
+
 # --- the legacy-id map ----------------------------------------------------------------------------
 
 _CONTENT_TYPES: dict[type[models.Model], ContentType] = {}

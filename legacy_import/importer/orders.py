@@ -27,11 +27,10 @@ from earlybird.codes import reserve_codes
 from legacy_import.importer.base import (
     HISTORY_REASON,
     Context,
-    IdGate,
     business_date,
     checksum_of,
-    documents,
     existing_records,
+    import_in_batches,
     money,
     number,
     quantity,
@@ -76,27 +75,7 @@ def resolve_customer(ctx: Context, doc: dict[str, Any]) -> tuple[str | None, str
 
 
 def import_orders(ctx: Context) -> None:
-    collection = "orders"
-    report = ctx.collection(collection)
-    gate = IdGate()
-    batch: list[OneTime] = []
-    done = 0
-    for doc in documents(ctx, collection):
-        legacy_id = gate.admit(report, doc)
-        if legacy_id is None:
-            continue
-        done += 1
-        result = _one_time(ctx, doc, legacy_id)
-        if isinstance(result, tuple):
-            report.reject(legacy_id, *result)
-            continue
-        batch.append(result)
-        if len(batch) >= ctx.batch_size:
-            _write(ctx, batch)
-            batch = []
-            ctx.tick(collection, done)
-    _write(ctx, batch)
-    ctx.tick(collection, done)
+    import_in_batches(ctx, "orders", build=_one_time, write=_write)
 
 
 def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tuple[str, str]:

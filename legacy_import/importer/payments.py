@@ -25,11 +25,10 @@ from earlybird.codes import reserve_codes
 from legacy_import.importer.base import (
     HISTORY_REASON,
     Context,
-    IdGate,
     business_date,
     checksum_of,
-    documents,
     existing_records,
+    import_in_batches,
     money,
     month_of,
     save_records,
@@ -64,27 +63,7 @@ class Wanted:
 
 
 def import_payments(ctx: Context) -> None:
-    collection = "payment_transactions"
-    report = ctx.collection(collection)
-    gate = IdGate()
-    batch: list[Wanted] = []
-    done = 0
-    for doc in documents(ctx, collection):
-        legacy_id = gate.admit(report, doc)
-        if legacy_id is None:
-            continue
-        done += 1
-        wanted = _wanted(ctx, doc, legacy_id)
-        if isinstance(wanted, tuple):
-            report.reject(legacy_id, *wanted)
-            continue
-        batch.append(wanted)
-        if len(batch) >= ctx.batch_size:
-            _write(ctx, batch)
-            batch = []
-            ctx.tick(collection, done)
-    _write(ctx, batch)
-    ctx.tick(collection, done)
+    import_in_batches(ctx, "payment_transactions", build=_wanted, write=_write)
 
 
 def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple[str, str]:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from legacy_import.importer.base import month_of
 from legacy_import.services import import_legacy
-from legacy_import.sources import MongoSource, SourceError, open_source
+from legacy_import.sources import SourceError, source_from_options
 
 
 class Progress:
@@ -57,14 +57,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            if options["mongo_uri"]:
-                if not options["db"]:
-                    raise CommandError("--mongo-uri needs --db NAME.")
-                source = MongoSource(options["mongo_uri"], db=options["db"])
-            elif options["source"]:
-                source = open_source(options["source"], db=options["db"])
-            else:
-                raise CommandError("Give a SOURCE folder or --mongo-uri URI --db NAME.")
+            source = source_from_options(
+                source=options["source"], db=options["db"], mongo_uri=options["mongo_uri"]
+            )
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
         billed_through = None

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from legacy_import.importer.report import reconciliation_lines
 from legacy_import.selectors import reconciliation
-from legacy_import.sources import MongoSource, SourceError, open_source
+from legacy_import.sources import SourceError, source_from_options
 
 
 class Command(BaseCommand):
@@ -24,14 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            if options["mongo_uri"]:
-                if not options["db"]:
-                    raise CommandError("--mongo-uri needs --db NAME.")
-                source = MongoSource(options["mongo_uri"], db=options["db"])
-            elif options["source"]:
-                source = open_source(options["source"], db=options["db"])
-            else:
-                raise CommandError("Give a SOURCE folder or --mongo-uri URI --db NAME.")
+            source = source_from_options(
+                source=options["source"], db=options["db"], mongo_uri=options["mongo_uri"]
+            )
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
         result = reconciliation(source)
