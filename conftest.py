@@ -1,20 +1,71 @@
-import os
+"""Fixtures every test gets: a frozen clock, role groups after a flush, an empty cache.
+
+Settings come from `earlybird.test_settings` (pyproject.toml), never from the
+environment, so plain `pytest` and `make test` run the same suite."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-os.environ.setdefault("DEBUG", "1")
+IST = ZoneInfo("Asia/Kolkata")
+
+# "Now" for every test: a weekday morning in the middle of a month, so no test depends on
+# the day the suite runs. Tests marked `any_day` run again on the days that break date
+# arithmetic: a month's last day, the year's last day and a leap day.
+DEFAULT_NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=IST)
+AWKWARD_DAYS = {
+    "mid-month": DEFAULT_NOW,
+    "month-end": dt.datetime(2026, 11, 30, 10, 0, tzinfo=IST),
+    "year-end": dt.datetime(2026, 12, 31, 10, 0, tzinfo=IST),
+    "leap-day": dt.datetime(2028, 2, 29, 10, 0, tzinfo=IST),
+}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "any_day: run with today set to mid-month, a month end, 31 Dec and 29 Feb"
+    )
+    config.addinivalue_line("markers", "real_clock: run on the machine's own clock")
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("any_day"):
+        metafunc.parametrize(
+            "frozen_clock", list(AWKWARD_DAYS.values()), ids=list(AWKWARD_DAYS), indirect=True
+        )
 
 
 @pytest.fixture(autouse=True)
-def _role_groups_after_flush(request):
-    """Transactional tests flush every table, data-migration rows included: put the role
-    groups back so each such test starts like a migrated database."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        request.getfixturevalue("transactional_db")
-        from earlybird.roles import ensure_role_groups
+def frozen_clock(request):
+    """Python's clock starts at DEFAULT_NOW (or the `any_day` parameter) and ticks on."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(getattr(request, "param", DEFAULT_NOW), tick=True) as traveller:
+        yield traveller
 
+
+def _restore_migrated_rows(sender, **kwargs):
+    """A transactional test ends with a flush of every table, data-migration rows
+    included; Django then re-sends post_migrate (content types, permissions). Put the role
+    groups back too, so whichever test a worker runs next finds a migrated database."""
+    from django.apps import apps
+
+    from earlybird.roles import ensure_role_groups
+
+    if sender is list(apps.get_app_configs())[-1]:  # every app's permissions exist by now
         ensure_role_groups()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _groups_survive_flushes():
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_restore_migrated_rows, weak=False, dispatch_uid="test-role-groups")
+    yield
+    post_migrate.disconnect(dispatch_uid="test-role-groups")
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,17 @@ from pathlib import Path
 
 import pytest
 
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# Screenshots are for looking at, not for the repository: var/ is git-ignored.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def pytest_collection_modifyitems(items):
+    # A real browser keeps real time (cookies, timeouts): these tests run on the real clock.
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.real_clock)
 
 
 @pytest.fixture
@@ -40,7 +48,7 @@ def browser():
 
 @pytest.fixture
 def screenshot():
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def save(driver, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"

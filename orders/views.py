@@ -80,7 +80,9 @@ def order_url(order: Order, month=None) -> str:
 def render_order(request, order: Order, **forms):
     """The order's page; `forms` replaces a blank form by a bound one with its errors."""
     today = timezone.localdate()
-    month = parse_month(request.GET.get("month"))
+    chosen_day = parse_day(request.GET.get("day"))
+    # A day picked on the calendar opens on its own month, whatever month today is.
+    month = parse_month(request.GET.get("month") or (chosen_day and f"{chosen_day:%Y-%m}"))
     order = (
         orders_for_calendar(Order.objects.filter(pk=order.pk), since=min(today, month))
         .select_related("customer", "created_by")
@@ -95,7 +97,6 @@ def render_order(request, order: Order, **forms):
     describe_ahead(order, today=today)
     for pause in order.upcoming_pauses:
         pause.resume_form = forms.get(f"resume{pause.pk}") or ResumeForm(prefix=f"resume{pause.pk}")
-    chosen_day = parse_day(request.GET.get("day"))
     context = {
         "order": order,
         "customer": order.customer,

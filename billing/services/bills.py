@@ -27,7 +27,7 @@ from django.utils import timezone
 from billing.models import Adjustment, Bill, BillingLine
 from billing.selectors import previous_balance_for
 from billing.services.periods import check_accounts, lock_period, month_start
-from billing.services.runs import RECOMPUTE_DRAFTS, bill_history_sql
+from billing.services.runs import RECOMPUTE_DRAFTS, bill_history_sql, execute
 from customers.models import Customer
 from earlybird.codes import next_code, reserve_codes
 from earlybird.locks import lock_one
@@ -112,7 +112,7 @@ def issue_bills(*, period: date, by=None) -> int:
     }
     with transaction.atomic(), connection.cursor() as cursor:
         lock_period(period)
-        cursor.execute(RECOMPUTE_DRAFTS, params)
+        execute(cursor, RECOMPUTE_DRAFTS, params)
         cursor.execute(
             "SELECT count(*) FROM billing_bill WHERE period = %s AND status = 'draft'", [period]
         )
@@ -122,7 +122,7 @@ def issue_bills(*, period: date, by=None) -> int:
         first_code = reserve_codes("BI", on=period, count=count)[0]
         params["first"] = int(first_code.rsplit("-", 1)[1])
         params["prefix"] = first_code.rsplit("-", 1)[0] + "-"
-        cursor.execute(_ISSUE_DRAFTS, params)
+        execute(cursor, _ISSUE_DRAFTS, params)
         return cursor.fetchone()[0]
 
 

@@ -58,13 +58,23 @@ ADJUSTMENT_COLUMNS = (
 )
 
 
+HISTORY_DATE = "%(now)s::timestamptz"
+
+
+def execute(cursor, sql: str, params: dict) -> None:
+    """Run one statement of a bulk write, its history dated by the application's clock."""
+    cursor.execute(sql, {**params, "now": timezone.now()})
+
+
 def bill_history_sql(source: str, history_type: str) -> str:
     """INSERT the rows of `source` (a CTE returning billing_bill rows) into the bill history,
-    as simple_history would for a save; bulk writes keep the history too."""
+    as simple_history would for a save; bulk writes keep the history too. The date is the
+    application's clock when the statement runs (see `execute`), as for simple_history's own
+    rows, so bulk and single-row history interleave in the order things happened."""
     return f"""
         INSERT INTO billing_historicalbill ({BILL_COLUMNS}, history_date,
                                             history_change_reason, history_type, history_user_id)
-        SELECT {BILL_COLUMNS}, clock_timestamp(), %(reason)s, '{history_type}', %(user)s FROM {source}
+        SELECT {BILL_COLUMNS}, {HISTORY_DATE}, %(reason)s, '{history_type}', %(user)s FROM {source}
     """  # noqa: S608 - constant SQL fragments only
 
 
@@ -73,7 +83,7 @@ def adjustment_history_sql(source: str, history_type: str) -> str:
         INSERT INTO billing_historicaladjustment ({ADJUSTMENT_COLUMNS}, history_date,
                                                   history_change_reason, history_type,
                                                   history_user_id)
-        SELECT {ADJUSTMENT_COLUMNS}, clock_timestamp(), %(reason)s, '{history_type}', %(user)s FROM {source}
+        SELECT {ADJUSTMENT_COLUMNS}, {HISTORY_DATE}, %(reason)s, '{history_type}', %(user)s FROM {source}
     """  # noqa: S608 - constant SQL fragments only
 
 
@@ -191,15 +201,15 @@ def _bill_period(run: BillingRun) -> None:
         "reason": f"billing run {run.pk}",
     }
     with connection.cursor() as cursor:
-        cursor.execute(_CREATE_BILLS, params)
+        execute(cursor, _CREATE_BILLS, params)
         if cursor.fetchone()[0] > ANALYZE_AFTER:
             # Fresh statistics, or the planner takes the new bills for none and joins badly.
             cursor.execute("ANALYZE billing_bill")
-        cursor.execute(_CREATE_LINES, params)
+        execute(cursor, _CREATE_LINES, params)
         lines, lines_amount = cursor.fetchone()
-        cursor.execute(_ATTACH_ADJUSTMENTS, params)
+        execute(cursor, _ATTACH_ADJUSTMENTS, params)
         _, adjustments_amount = cursor.fetchone()
-        cursor.execute(RECOMPUTE_DRAFTS, params)
+        execute(cursor, RECOMPUTE_DRAFTS, params)
         cursor.execute("SELECT count(*) FROM billing_bill WHERE run_id = %s", [run.pk])
         run.bills_touched = cursor.fetchone()[0]
     run.lines_created = lines

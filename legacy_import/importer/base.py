@@ -311,13 +311,9 @@ def import_in_batches(
 
 # --- the legacy-id map ----------------------------------------------------------------------------
 
-_CONTENT_TYPES: dict[type[models.Model], ContentType] = {}
-
-
 def content_type(model: type[models.Model]) -> ContentType:
-    if model not in _CONTENT_TYPES:
-        _CONTENT_TYPES[model] = ContentType.objects.get_for_model(model)
-    return _CONTENT_TYPES[model]
+    # Django caches these per process and drops the cache when the table is flushed.
+    return ContentType.objects.get_for_model(model)
 
 
 def existing_records(
