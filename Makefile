@@ -25,11 +25,18 @@ run: setup
 
 ## Serve like production: gunicorn + WhiteNoise, DEBUG off, on 127.0.0.1:8000.
 ## Plain HTTP on localhost, so HTTPS redirects and secure cookies are off unless you set them.
-serve: setup
-	DEBUG=0 $(BIN)/python manage.py migrate --noinput
-	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
-	DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
+## DEBUG off needs a secret key: unless SECRET_KEY is set (environment or .env), one is
+## generated once into var/secret_key (git-ignored) and read through SECRET_KEY_FILE.
+SERVE_ENV = DEBUG=0 SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$(CURDIR)/var/secret_key}
+serve: setup var/secret_key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
 	SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} $(BIN)/gunicorn earlybird.wsgi:application -c gunicorn.conf.py
+
+var/secret_key:
+	mkdir -p var
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 ## Run the whole test suite on PostgreSQL.
 test: setup
@@ -38,6 +45,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .
@@ -46,12 +54,13 @@ format: setup
 ## manage.py check --deploy with production-like values: must print no warning.
 check: setup
 	DEBUG=0 SECRET_KEY=ci-$$(date +%s%N)-a-long-random-production-secret-value-0123456789 \
-	ALLOWED_HOSTS=dairy.example.in $(BIN)/python manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=dairy.example.in TRUSTED_PROXY_COUNT=1 \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## Security checks: bandit (no medium/high issue) and pip-audit on the requirements.
 security: setup
-	$(BIN)/bandit -q -c pyproject.toml -r earlybird customers orders deliveries billing legacy_import -x '*/tests/*,*/migrations/*' -ll
+	$(BIN)/bandit -q -c pyproject.toml -r earlybird customers orders deliveries billing legacy_import web -x '*/tests/*,*/migrations/*' -ll
 	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 ## Every benchmark in bench/ at a few minutes' size; writes docs/benchmarks.md.

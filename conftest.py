@@ -49,14 +49,32 @@ def frozen_clock(request):
 
 def _restore_migrated_rows(sender, **kwargs):
     """A transactional test ends with a flush of every table, data-migration rows
-    included; Django then re-sends post_migrate (content types, permissions). Put the role
-    groups back too, so whichever test a worker runs next finds a migrated database."""
+    included; Django then re-sends post_migrate (content types, permissions). Put back
+    the rows our data migrations made too — the role groups and the bill message
+    templates — so whichever test a worker runs next finds a migrated database."""
     from django.apps import apps
 
     from earlybird.roles import ensure_role_groups
 
-    if sender is list(apps.get_app_configs())[-1]:  # every app's permissions exist by now
+    if sender.label == "billing":
+        _reseed_message_templates()
+    # post_migrate goes to each app with models in turn; after the last, every app's
+    # permissions exist.
+    last = [config for config in apps.get_app_configs() if config.models_module][-1]
+    if sender is last:
         ensure_role_groups()
+
+
+def _reseed_message_templates():
+    import importlib
+
+    from billing.models import MessageTemplate
+
+    seeds = importlib.import_module("billing.migrations.0004_seed_message_templates").SEEDS
+    for language, text in seeds.items():
+        MessageTemplate.objects.get_or_create(
+            kind=MessageTemplate.Kind.BILL, language=language, defaults={"text": text}
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,10 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 max_requests = 2000  # recycle workers now and then
 max_requests_jitter = 200
-accesslog = None  # earlybird.middleware.RequestLogMiddleware logs one line per request
+# No access log: it would write raw paths, shared-link tokens included.
+# earlybird.middleware.RequestLogMiddleware logs one line per request, by route name.
+accesslog = None
 errorlog = "-"
+# Whose X-Forwarded-Proto gunicorn itself believes. The client's address for throttles and
+# rate limits is the app's business: TRUSTED_PROXY_COUNT (docs/deploy.md).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

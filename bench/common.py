@@ -15,6 +15,8 @@ def setup_django(database: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "earlybird.settings")
     os.environ.setdefault("DEBUG", "0")
+    # DEBUG off needs a secret key of its own; a benchmark's database is thrown away.
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "b" * 60)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if not os.environ.get("DATABASE_URL"):
         os.environ["EMBEDDED_PG_NAME"] = database

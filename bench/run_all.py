@@ -26,6 +26,10 @@ BENCHMARKS = [
     ),
     ("Legacy import (5,000 customers)", ["bench/import_legacy.py", "--customers", "5000"]),
     (
+        "Throttles and rate limits across 3 gunicorn workers",
+        ["bench/shared_counters.py", "--workers", "3"],
+    ),
+    (
         "Load test (5,000 customers, 40 delivery boys, gunicorn)",
         [
             "bench/load/run.py",

@@ -1,10 +1,17 @@
 from django.contrib import admin
-from django.db import transaction
 from django.http import HttpRequest
 
 from billing.models import Adjustment, Bill, BillingLine, BillingRun, MessageTemplate, Payment
-from earlybird.admin import AUDIT_FIELDS, HistoryAdmin, ReadOnlyMixin
-from earlybird.codes import next_code
+from billing.services import (
+    add_adjustment,
+    correct_payment,
+    delete_adjustment,
+    delete_payment,
+    record_payment,
+    update_adjustment,
+)
+from customers.admin import VisibleCustomersMixin
+from earlybird.admin import AUDIT_FIELDS, HistoryAdmin, ReadOnlyMixin, ServiceAdminMixin, adopt
 
 # Runs, bills and their lines are written only by the billing service: the admin shows them.
 
@@ -51,7 +58,7 @@ class AdjustmentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Bill)
-class BillAdmin(ReadOnlyMixin, HistoryAdmin):
+class BillAdmin(VisibleCustomersMixin, ReadOnlyMixin, HistoryAdmin):
     list_display = (
         "__str__",
         "customer",
@@ -72,7 +79,8 @@ class BillAdmin(ReadOnlyMixin, HistoryAdmin):
 
 
 @admin.register(BillingLine)
-class BillingLineAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class BillingLineAdmin(VisibleCustomersMixin, ReadOnlyMixin, admin.ModelAdmin):
+    customer_path = "bill__customer"
     list_display = ("delivery", "bill", "customer", "quantity", "unit_price", "amount")
     list_select_related = ("delivery", "bill__customer")
     search_fields = ("bill__code__exact", "delivery__code__exact")
@@ -84,7 +92,10 @@ class BillingLineAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(HistoryAdmin):
+class PaymentAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
+    """record_payment (its PA- code, accounts staff only), correct_payment and
+    delete_payment: a payment an issued bill already counts stays as it is."""
+
     list_display = (
         "code",
         "customer",
@@ -100,23 +111,36 @@ class PaymentAdmin(HistoryAdmin):
     date_hierarchy = "paid_on"
     autocomplete_fields = ("customer",)
     raw_id_fields = ("received_by",)  # delivery boys collect cash too: any user
-    readonly_fields = ("code", *AUDIT_FIELDS)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Payment | None = None):
+        return ("code", "customer", *AUDIT_FIELDS) if obj else ("code", *AUDIT_FIELDS)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"received_by": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def save_model(self, request: HttpRequest, obj: Payment, form, change: bool) -> None:
+        fields = {
+            "amount": obj.amount,
+            "method": obj.method,
+            "paid_on": obj.paid_on,
+            "received_by": obj.received_by,
+            "reference": obj.reference,
+            "notes": obj.notes,
+            "by": request.user,
+        }
         if change:
-            super().save_model(request, obj, form, change)
-            return
-        with transaction.atomic():
-            obj.code = next_code("PA", on=obj.paid_on)
-            super().save_model(request, obj, form, change)
+            adopt(obj, correct_payment(payment=obj, **fields))
+        else:
+            adopt(obj, record_payment(customer=obj.customer, **fields))
+
+    def delete_model(self, request: HttpRequest, obj: Payment) -> None:
+        delete_payment(payment=obj, by=request.user)
 
 
 @admin.register(Adjustment)
-class AdjustmentAdmin(HistoryAdmin):
-    """A charge or credit for the next bill; once on a bill it is part of it and stays."""
+class AdjustmentAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
+    """A charge or credit for the next bill, through add_adjustment / update_adjustment /
+    delete_adjustment (accounts staff only); once on a bill it is part of it and stays."""
 
     list_display = ("date", "customer", "amount", "reason", "bill", "created_by")
     list_select_related = ("customer", "bill", "created_by")
@@ -125,7 +149,10 @@ class AdjustmentAdmin(HistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ("customer",)
     fields = ("customer", "date", "amount", "reason", "bill", "created_by", *AUDIT_FIELDS)
-    readonly_fields = ("bill", "created_by", *AUDIT_FIELDS)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Adjustment | None = None):
+        fixed = ("bill", "created_by", *AUDIT_FIELDS)
+        return ("customer", *fixed) if obj else fixed
 
     def has_change_permission(self, request: HttpRequest, obj: Adjustment | None = None) -> bool:
         return super().has_change_permission(request, obj) and not (obj and obj.bill_id)
@@ -134,9 +161,14 @@ class AdjustmentAdmin(HistoryAdmin):
         return super().has_delete_permission(request, obj) and not (obj and obj.bill_id)
 
     def save_model(self, request: HttpRequest, obj: Adjustment, form, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        fields = {"amount": obj.amount, "reason": obj.reason, "day": obj.date, "by": request.user}
+        if change:
+            adopt(obj, update_adjustment(adjustment=obj, **fields))
+        else:
+            adopt(obj, add_adjustment(customer=obj.customer, **fields))
+
+    def delete_model(self, request: HttpRequest, obj: Adjustment) -> None:
+        delete_adjustment(adjustment=obj, by=request.user)
 
 
 @admin.register(MessageTemplate)

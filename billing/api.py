@@ -1,33 +1,50 @@
 """API on money.
 
 Customers (under me/): their profile with the balance, their bills and payments.
-The profile lives here because its balance is a billing fact (customers may not import
-billing). Staff (accounts, admin): list payments, record a payment.
+The profile lives here because its balance is a billing fact (billing.selectors.balance_for;
+customers may not import billing). Staff (accounts, admin): list payments, record a payment.
 """
 
 from datetime import date
-from decimal import Decimal
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from billing.models import Bill, Payment
-from billing.selectors import PaymentStatus, balance_for, bill_coverage
+from billing.selectors import PaymentStatus, balance_for, bill_coverage, issued_bills
 from billing.services import record_payment
 from customers.models import Customer
+from customers.selectors import customers_visible_to, of_visible_customers
 from earlybird import roles
 from earlybird.api import (
     BAD_REQUEST,
     CUSTOMER_PERMISSIONS,
     STAFF_PERMISSIONS,
-    of_visible_customers,
 )
-from earlybird.roles import customers_visible_to
+from earlybird.bounds import AmountInput
+from earlybird.idempotency import HEADER, api_once, api_result
 
 MAY_HANDLE_PAYMENTS = (roles.ADMIN, roles.ACCOUNTS)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=(
+        "A new random key (a UUID) for each new payment; the same key when sending it again "
+        "after a timeout or a lost answer, which then records nothing more and answers as "
+        "the first time."
+    ),
+)
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -129,7 +146,7 @@ class MePaymentOut(serializers.ModelSerializer):
 
 class PaymentIn(serializers.Serializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
-    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    amount = AmountInput(help_text="Rupees, at most PAYMENT_MAX_AMOUNT.")
     method = serializers.ChoiceField(Payment.Method.choices)
     paid_on = serializers.DateField(required=False, help_text="Default: today.")
     reference = serializers.CharField(allow_blank=True, default="", max_length=100)
@@ -170,9 +187,8 @@ class MeBillListApi(generics.ListAPIView):
     serializer_class = BillOut
 
     def get_queryset(self):
-        return Bill.objects.filter(
-            customer__user_id=self.request.user.pk, status=Bill.Status.ISSUED
-        )
+        # (The schema generator calls this without a customer: no bills then.)
+        return issued_bills(customer=getattr(self.request.user, "customer", None))
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -213,11 +229,28 @@ class PaymentListCreateApi(generics.ListAPIView):
     def get_queryset(self):
         return of_visible_customers(Payment.objects.select_related("customer"), self.request.user)
 
-    @extend_schema(request=PaymentIn, responses={201: PaymentOut, 400: BAD_REQUEST})
+    @extend_schema(
+        request=PaymentIn,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: PaymentOut,
+            400: BAD_REQUEST,
+            422: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The Idempotency-Key was used for another request: nothing written.",
+            ),
+        },
+    )
     def post(self, request):
-        data = PaymentIn(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        fields.setdefault("paid_on", timezone.localdate())
-        payment = record_payment(received_by=request.user, **fields)
-        return Response(PaymentOut(payment).data, status=status.HTTP_201_CREATED)
+        """Recorded once per Idempotency-Key: sent again with the same key and body, the
+        first answer comes back (and nothing is written); with another body, 422."""
+
+        def record():
+            data = PaymentIn(data=request.data, context={"request": request})
+            data.is_valid(raise_exception=True)
+            fields = dict(data.validated_data)
+            fields.setdefault("paid_on", timezone.localdate())
+            payment = record_payment(received_by=request.user, by=request.user, **fields)
+            return payment, api_result(PaymentOut(payment).data)
+
+        return api_once(request, operation="api:payments", write=record)

@@ -20,8 +20,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from billing.grid import Column, CustomerRow, GridFilters, all_grid_rows, month_columns
+from earlybird.spreadsheets import cell, safe_text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -45,11 +45,6 @@ def header(columns: list[Column]) -> list[str]:
         "Balance",
         "Payment status",
     ]
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet will show as text, never run as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def grid_records(rows: Iterable[CustomerRow], columns: list[Column]) -> Iterator[list]:
@@ -93,14 +88,6 @@ def _quantity(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.normalize()
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    return str(value)
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -113,7 +100,7 @@ def grid_csv(filters: GridFilters) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header(columns))
     for record in grid_records(all_grid_rows(filters), columns):
-        yield writer.writerow([_csv_value(value) for value in record])
+        yield writer.writerow([cell(value) for value in record])
 
 
 def grid_xlsx(filters: GridFilters):

@@ -1,5 +1,4 @@
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -11,20 +10,25 @@ from billing.models import Payment
 from billing.services import parse_month
 from customers.models import Area, Customer
 from deliveries.models import DeliveryBoy
+from earlybird.bounds import AmountField, DayField
+from earlybird.idempotency import OnceFormMixin
 from earlybird.phones import InvalidPhone, normalise_phone
-from earlybird.roles import DELIVERY_BOY, MARKETING, STAFF_ROLES
+from earlybird.roles import ADMIN, DELIVERY_BOY, MARKETING, STAFF_ROLES, has_role
 
 User = get_user_model()
 
 
-class CashForm(forms.Form):
-    amount = forms.DecimalField(
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-        label="Cash received (₹)",
-        error_messages={"min_value": "The amount must be more than ₹0."},
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+def amount_input() -> forms.NumberInput:
+    return forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"})
+
+
+class CashForm(OnceFormMixin, forms.Form):
+    """Cash a delivery boy received (sent once: see earlybird.idempotency)."""
+
+    once_operation = "boy:cash"
+
+    amount = AmountField(
+        cash_by_delivery_boy=True, label="Cash received (₹)", widget=amount_input()
     )
     notes = forms.CharField(required=False, max_length=200)
 
@@ -41,8 +45,36 @@ class MonthField(forms.CharField):
         return parse_month(value)
 
 
-class RunForm(forms.Form):
+class RunForm(OnceFormMixin, forms.Form):
+    """The month to bill: one that has ended (the last one, unless said otherwise). An
+    admin may bill the current month before it ends, by ticking the box for it; the
+    service (billing.services.runs.check_month_has_ended) refuses anything else."""
+
+    once_operation = "billing:run_start"
+
     month = MonthField(label="Month to bill")
+    before_month_end = forms.BooleanField(
+        required=False,
+        label="Bill this month before it ends",
+        help_text="Only for a customer who leaves mid-month, or a dairy closing its books early.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("month", f"{last_month():%Y-%m}")
+        super().__init__(*args, user=user, **kwargs)
+        latest = last_month()
+        if has_role(user, ADMIN):
+            latest = timezone.localdate().replace(day=1)
+        else:
+            del self.fields["before_month_end"]
+        self.fields["month"].widget.attrs["max"] = f"{latest:%Y-%m}"
+
+    def run_arguments(self) -> dict:
+        """Keyword arguments for billing.services.run_billing."""
+        return {
+            "period": self.cleaned_data["month"],
+            "before_month_end": self.cleaned_data.get("before_month_end", False),
+        }
 
 
 class VoidForm(forms.Form):
@@ -98,22 +130,18 @@ def received_by_choices():
     )
 
 
-class PaymentForm(forms.Form):
-    """A payment received, written by billing.services.record_payment."""
+class PaymentForm(OnceFormMixin, forms.Form):
+    """A payment received, written by billing.services.record_payment (sent once: see
+    earlybird.idempotency)."""
+
+    once_operation = "billing:payments"
 
     customer = forms.CharField(
         max_length=30,
         label="Customer (code or phone)",
         widget=forms.TextInput(attrs={"placeholder": "CU-20260101-0001 or 98480 22338"}),
     )
-    amount = forms.DecimalField(
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-        label="Amount (₹)",
-        error_messages={"min_value": "The amount must be more than ₹0."},
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
-    )
+    amount = AmountField(label="Amount (₹)", widget=amount_input())
     method = forms.ChoiceField(choices=Payment.Method.choices, label="Paid by")
     paid_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(
@@ -148,12 +176,10 @@ class PaymentFilterForm(forms.Form):
     method = forms.ChoiceField(
         choices=[("", "All"), *Payment.Method.choices], required=False, label="Method"
     )
-    date_from = forms.DateField(
+    date_from = DayField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_to = DayField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     received_by = forms.ModelChoiceField(received_by_choices(), required=False, label="Received by")
 
 

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Round
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 
 from billing.models import Bill, Payment
-from billing.selectors import ZERO, PaymentStatus, balances_for, bill_coverage
+from billing.selectors import ZERO, PaymentStatus, balances_for, bill_coverage, billed_amount
 from billing.services.periods import month_end
 from customers.models import Customer
 from deliveries.models import Delivery
@@ -211,7 +210,7 @@ def grid_rows(
         )
         .annotate(
             quantity=Sum("delivered_qty"),
-            amount=Sum(Round(F("delivered_qty") * F("unit_price"), 2)),
+            amount=Sum(billed_amount()),
         )
         .order_by()
     )

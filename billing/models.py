@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from customers.models import Customer
@@ -151,6 +152,18 @@ class Payment(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="billing_payment_amount_positive"
+            ),
+            # The same UPI / bank reference or cheque number is one payment of a customer,
+            # whatever its letters' case (billing.services.payments says which one first).
+            models.UniqueConstraint(
+                F("customer"),
+                F("method"),
+                Upper("reference"),
+                condition=~Q(reference=""),
+                name="billing_payment_reference_once",
+                violation_error_message=(
+                    "This reference is already recorded for this customer and method."
+                ),
             ),
         ]
 

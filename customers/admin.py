@@ -3,9 +3,11 @@ from dataclasses import fields
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from customers.models import Area, Customer
+from customers.selectors import of_visible_customers
 from customers.services import (
     CustomerDetails,
     check_phone_free,
@@ -16,6 +18,7 @@ from customers.services import (
 from earlybird.admin import (
     AUDIT_FIELDS,
     HistoryAdmin,
+    ServiceAdminMixin,
     adopt,
     announce_password,
     check_new_password,
@@ -23,6 +26,34 @@ from earlybird.admin import (
     new_password_field,
     staff_users,
 )
+from earlybird.roles import ADMIN, MARKETING, SUPPORT, role_names
+
+
+def visible_rows(queryset: QuerySet, user, customer_path: str) -> QuerySet:
+    """The rows of the customers this user may see, as the pages show them
+    (customers.selectors): a marketer's own customers; all for admin, support, accounts."""
+    if user.is_superuser:
+        return queryset
+    return of_visible_customers(queryset, user, customer_path)
+
+
+class VisibleCustomersMixin:
+    """An admin of customers' rows, scoped like the pages for a staff user who is not a
+    superuser: its list, its pages, and the customers (orders, lines) its forms offer.
+
+    `customer_path` leads from the row to its customer ("pk" for the customer itself)."""
+
+    customer_path = "customer"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return visible_rows(super().get_queryset(request), request.user, self.customer_path)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        related = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related, VisibleCustomersMixin) and "queryset" not in kwargs:
+            rows = db_field.related_model._default_manager.all()
+            kwargs["queryset"] = visible_rows(rows, request.user, related.customer_path)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Area)
@@ -89,7 +120,11 @@ def customer_details(customer: Customer, *, email: str) -> CustomerDetails:
 
 
 @admin.register(Customer)
-class CustomerAdmin(HistoryAdmin):
+class CustomerAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
+    """Saves through create_customer / update_customer. As on the staff pages, only an
+    admin sets the opening balance, and only admin and support choose the marketer."""
+
+    customer_path = "pk"
     form = CustomerChangeForm
     list_display = ("code", "name", "phone", "status", "area", "marketing_staff", "created_at")
     list_select_related = ("area", "marketing_staff")
@@ -124,6 +159,15 @@ class CustomerAdmin(HistoryAdmin):
             kwargs["form"] = CustomerAddForm
         return super().get_form(request, obj, **kwargs)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Customer | None = None):
+        fixed = tuple(self.readonly_fields)
+        roles = role_names(request.user)
+        if not request.user.is_superuser and ADMIN not in roles:
+            fixed += ("opening_balance",)
+            if SUPPORT not in roles:
+                fixed += ("marketing_staff",)
+        return fixed
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "marketing_staff":
             kwargs["queryset"] = staff_users()
@@ -134,11 +178,14 @@ class CustomerAdmin(HistoryAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Customer, form, change: bool) -> None:
+        by = request.user
+        if not change and "marketing_staff" not in form.fields and MARKETING in role_names(by):
+            obj.marketing_staff = by  # a marketer's new customer is their own
         details = customer_details(obj, email=form.cleaned_data.get("email", ""))
         if change:
-            update_customer(customer=obj, details=details)
+            adopt(obj, update_customer(customer=obj, details=details, by=by))
             return
         password = form.cleaned_data.get("password") or generate_password()
-        adopt(obj, create_customer(details=details, password=password))
+        adopt(obj, create_customer(details=details, password=password, by=by))
         if not form.cleaned_data.get("password"):
             announce_password(request, who=obj.name, username=obj.phone, password=password)

@@ -7,16 +7,16 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from customers.models import Area, Customer
+from customers.selectors import customers_visible_to, matching
 from customers.services import CustomerDetails, create_customer
 from earlybird import roles
 from earlybird.api import BAD_REQUEST, STAFF_PERMISSIONS
-from earlybird.roles import customers_visible_to
+from earlybird.bounds import AmountInput
 
 User = get_user_model()
 
@@ -34,14 +34,7 @@ class CustomerFilter(django_filters.FilterSet):
         fields = ["status", "area", "marketing_staff"]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        digits = "".join(ch for ch in value if ch.isdigit())
-        match = Q(name__icontains=value) | Q(code__icontains=value)
-        if digits:
-            match |= Q(phone__contains=digits[-10:])
-        return queryset.filter(match)
+        return matching(queryset, value)
 
 
 class CustomerOut(serializers.ModelSerializer):
@@ -94,7 +87,7 @@ class CustomerIn(serializers.Serializer):
         default=None,
         help_text="A marketing user; marketing staff may only add their own customers.",
     )
-    opening_balance = serializers.DecimalField(max_digits=12, decimal_places=2, default=0)
+    opening_balance = AmountInput(allow_negative=True, default=0)
     notes = serializers.CharField(allow_blank=True, default="")
     email = serializers.EmailField(max_length=254, allow_blank=True, default="")
     password = serializers.CharField(
@@ -129,6 +122,19 @@ class CustomerIn(serializers.Serializer):
         return attrs
 
 
+class CustomerCreatedOut(CustomerOut):
+    set_password_link = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="Created without a password: the link for the customer to set one, given "
+        "this once (it works once, for PASSWORD_RESET_TIMEOUT). Null when a password was given.",
+    )
+
+    class Meta(CustomerOut.Meta):
+        fields = [*CustomerOut.Meta.fields, "set_password_link"]
+        read_only_fields = fields
+
+
 def _customers(user):
     return customers_visible_to(user).select_related("area")
 
@@ -140,18 +146,28 @@ class CustomerListCreateApi(generics.ListAPIView):
     allowed_roles = {"GET": roles.STAFF_ROLES, "POST": MAY_ADD_CUSTOMERS}
     serializer_class = CustomerOut
     filterset_class = CustomerFilter
+    # (customer, request) -> the absolute set-password link; the URL map (web.api_urls)
+    # gives the customer pages' own, which live above this app.
+    set_password_link = None
 
     def get_queryset(self):
         return _customers(self.request.user)
 
-    @extend_schema(request=CustomerIn, responses={201: CustomerOut, 400: BAD_REQUEST})
+    @extend_schema(request=CustomerIn, responses={201: CustomerCreatedOut, 400: BAD_REQUEST})
     def post(self, request):
         data = CustomerIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         password = fields.pop("password", "") or None
-        customer = create_customer(details=CustomerDetails(**fields), password=password)
-        return Response(CustomerOut(customer).data, status=status.HTTP_201_CREATED)
+        customer = create_customer(
+            details=CustomerDetails(**fields), password=password, by=request.user
+        )
+        customer.set_password_link = (
+            self.set_password_link(customer, request=request)
+            if password is None and self.set_password_link is not None
+            else None
+        )
+        return Response(CustomerCreatedOut(customer).data, status=status.HTTP_201_CREATED)
 
 
 class CustomerDetailApi(generics.RetrieveAPIView):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from customers.models import Area, Customer
 from customers.signals import customer_status_changed
-from earlybird import roles
+from earlybird import bounds, roles
 from earlybird.codes import next_code
 from earlybird.phones import InvalidPhone, normalise_phone
 
@@ -61,14 +61,29 @@ def check_phone_free(phone: str, *, exclude_customer: Customer | None = None) ->
         raise ValidationError({"phone": f"{phone} is already the login of another user."})
 
 
+def check_opening_balance(*, by, opening_balance, current=Decimal("0")) -> None:
+    """Only an admin sets what a customer owed at the start. `by` is the user acting
+    (None: a command or the import, which may). Whoever sets it, it stays within the money
+    bounds: a balance no bill could carry would make issuing fail for everyone."""
+    if Decimal(opening_balance or 0) == Decimal(current or 0):
+        return
+    bounds.check_amount(Decimal(opening_balance), field="opening_balance", allow_negative=True)
+    if by is None:
+        return
+    if not roles.has_role(by, roles.ADMIN):
+        raise ValidationError({"opening_balance": "Only an admin can set the opening balance."})
+
+
 def create_customer(
-    *, details: CustomerDetails, password: str | None = None, created_on=None
+    *, details: CustomerDetails, password: str | None = None, created_on=None, by=None
 ) -> Customer:
     """Create the customer and its login (username = phone) in one transaction.
 
     With no password the login exists but cannot be used until a password is set.
-    Raises ValidationError (nothing written) on a bad or duplicate phone.
+    Raises ValidationError (nothing written) on a bad or duplicate phone, or on an
+    opening balance set by anyone but an admin (`by`: the user acting; None = a command).
     """
+    check_opening_balance(by=by, opening_balance=details.opening_balance)
     phone = clean_phone(details.phone)
     check_phone_free(phone)
     try:
@@ -96,8 +111,11 @@ def create_customer(
     return customer
 
 
-def update_customer(*, customer: Customer, details: CustomerDetails) -> Customer:
-    """Change a customer's details; a new phone also becomes the login's username."""
+def update_customer(*, customer: Customer, details: CustomerDetails, by=None) -> Customer:
+    """Change a customer's details; a new phone also becomes the login's username.
+    Only an admin changes the opening balance (`by`: the user acting; None = a command)."""
+    stored = Customer.objects.filter(pk=customer.pk).values_list("opening_balance", flat=True)
+    check_opening_balance(by=by, opening_balance=details.opening_balance, current=stored.get())
     phone = clean_phone(details.phone)
     check_phone_free(phone, exclude_customer=customer)
     old_status = customer.status

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from customers.admin import VisibleCustomersMixin
 from customers.services import clean_phone
 from deliveries.models import Delivery, DeliveryBoy, DeliveryLink, RouteStop
 from deliveries.services import (
@@ -125,7 +126,7 @@ class RouteStopForm(forms.ModelForm):
 
 
 @admin.register(RouteStop)
-class RouteStopAdmin(admin.ModelAdmin):
+class RouteStopAdmin(VisibleCustomersMixin, admin.ModelAdmin):
     """Stops are placed with assign_to_route (new or onto another route) or move_stop."""
 
     form = RouteStopForm
@@ -193,7 +194,7 @@ class DeliveryLinkAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyMixin, HistoryAdmin):
+class DeliveryAdmin(VisibleCustomersMixin, ReadOnlyMixin, HistoryAdmin):
     """Millions of rows, written only by generation and confirmation: shown, not edited.
 
     Search is by exact code or phone, so it uses indexes instead of scanning the table.

@@ -15,6 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from customers.models import Customer
+from customers.selectors import of_visible_customers
 from deliveries import selectors, services
 from deliveries.models import Delivery, DeliveryBoy
 from deliveries.views.boy import current_shift
@@ -28,13 +29,12 @@ from earlybird.api import (
     IsDeliveryBoy,
     RolePermission,
     client_ip,
-    of_visible_customers,
 )
+from earlybird.bounds import DayInput, QuantityInput
 from orders.models import Order
 
 MAY_SEE_DELIVERIES = (roles.ADMIN, roles.SUPPORT, roles.ACCOUNTS)
 MAY_CORRECT_DELIVERIES = (roles.ADMIN, roles.SUPPORT)
-QUANTITY = {"max_digits": 10, "decimal_places": 3}
 
 
 # --- output -------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ class RouteOut(serializers.Serializer):
 
 
 class RouteQuery(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text="Today (default) or tomorrow.")
+    date = DayInput(required=False, help_text="Today (default) or tomorrow.")
     shift = serializers.ChoiceField(
         Order.Shift.choices, required=False, help_text="Default: the shift now running."
     )
@@ -154,9 +154,7 @@ class RouteQuery(serializers.Serializer):
 
 
 class ConfirmIn(serializers.Serializer):
-    delivered_qty = serializers.DecimalField(
-        **QUANTITY,
-        min_value=0,
+    delivered_qty = QuantityInput(
         help_text="All of the ordered quantity (delivered), some (partial) or 0 (not delivered).",
     )
     reason = serializers.ChoiceField(
@@ -173,7 +171,7 @@ class ConfirmIn(serializers.Serializer):
 
 class RouteApi(generics.GenericAPIView):
     """Your route for a day and shift: the stops in order, each with what to hand over.
-    Opening a day with no deliveries yet generates them."""
+    A day the evening generation has not reached yet has no stops (reading never writes)."""
 
     permission_classes = DELIVERY_BOY_PERMISSIONS
     serializer_class = RouteOut
@@ -186,7 +184,6 @@ class RouteApi(generics.GenericAPIView):
         boy: DeliveryBoy = request.user.delivery_boy
         day = query.validated_data.get("date") or timezone.localdate()
         shift = query.validated_data.get("shift") or current_shift()
-        services.ensure_deliveries_generated(day=day)
         stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
         route = {"date": day, "shift": shift, "delivery_boy": boy.name, "stops": stops}
         return Response(RouteOut(route).data)

@@ -2,22 +2,112 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from customers.models import Customer
 from deliveries.models import Delivery, DeliveryBoy
+from deliveries.selectors import day_is_generated
+from earlybird import bounds
+from earlybird.forms import day_field, quantity_field
 from orders.models import Order
 
+# --- the days a page may be opened for ------------------------------------------------
+# Within the project's bounds (earlybird.bounds), and no further ahead than a year.
 
-class DayShiftForm(forms.Form):
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    shift = forms.ChoiceField(choices=Order.Shift.choices, required=False)
+DAYS_AHEAD = 366
 
-    def day(self) -> date:
-        return (self.is_valid() and self.cleaned_data.get("date")) or timezone.localdate()
 
-    def chosen_shift(self) -> str:
-        return (self.is_valid() and self.cleaned_data.get("shift")) or Order.Shift.MORNING
+def day_bounds(*, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day a page may be opened for."""
+    return bounds.FIRST_DAY, min(today + dt.timedelta(days=DAYS_AHEAD), bounds.LAST_DAY)
+
+
+def check_day(day: dt.date, *, today: dt.date | None = None) -> dt.date:
+    """`day` if a page may show it, else a ValidationError that says which days may."""
+    first, last = day_bounds(today=today or timezone.localdate())
+    if not first <= day <= last:
+        raise ValidationError(
+            f"Choose a date from {first:%d %b %Y} to {last:%d %b %Y}.", code="out_of_range"
+        )
+    return day
+
+
+def day_label(day: dt.date) -> str:
+    """A day as pages write it: "Mon 30 Nov" (the template filter date:"D j M")."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def generation_window(*, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days staff may generate from a page: GENERATE_WINDOW_DAYS either side of today
+    (the evening job and `manage.py generate_deliveries` are not limited by it)."""
+    days = dt.timedelta(days=settings.GENERATE_WINDOW_DAYS)
+    return today - days, today + days
+
+
+def in_generation_window(day: dt.date, *, today: dt.date) -> bool:
+    first, last = generation_window(today=today)
+    return first <= day <= last
+
+
+DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD."}
+
+
+class ErrorTextMixin:
+    def error_text(self) -> str:
+        """Every error of the form on one line, for a message after a redirect."""
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)
+
+
+class DayShiftForm(ErrorTextMixin, forms.Form):
+    """The day and shift a page shows: no date means today; a bad one is a form error."""
+
+    date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=DATE_ERRORS,
+    )
+    shift = forms.ChoiceField(
+        choices=Order.Shift.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose the morning or the evening shift."},
+    )
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data.get("date")
+        return check_day(day) if day else timezone.localdate()
+
+
+class GenerateForm(ErrorTextMixin, forms.Form):
+    """Generate one day's deliveries from a page (POST, admin or support): a day inside
+    the window around today; a past day only if nothing was generated for it yet."""
+
+    # (The window around today lies within earlybird.bounds; its message says which days.)
+    date = forms.DateField(
+        error_messages={**DATE_ERRORS, "required": "Choose the day to generate."}
+    )
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_date(self) -> dt.date:
+        day = self.cleaned_data["date"]
+        first, last = generation_window(today=self.today)
+        if not first <= day <= last:
+            raise ValidationError(
+                f"Deliveries can be generated here from {day_label(first)} to"
+                f" {day_label(last)} only, not for {day_label(day)} {day.year}.",
+                code="outside_window",
+            )
+        if day < self.today and day_is_generated(day=day):
+            raise ValidationError(
+                f"{day_label(day)} is past and already generated: correct single deliveries"
+                " from the daily sheet instead.",
+                code="past_and_generated",
+            )
+        return day
 
 
 class MoveStopForm(forms.Form):
@@ -43,7 +133,7 @@ class AssignCustomerForm(forms.Form):
     )
 
 
-class StopConfirmForm(forms.Form):
+class StopConfirmForm(ErrorTextMixin, forms.Form):
     """One tap per stop: delivered (all), partial (a quantity per product), not delivered."""
 
     ACTIONS = {
@@ -59,16 +149,12 @@ class StopConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.deliveries = deliveries
         for delivery in deliveries:
-            self.fields[f"qty_{delivery.pk}"] = forms.DecimalField(
-                required=False,
-                min_value=0,
+            self.fields[f"qty_{delivery.pk}"] = quantity_field(
                 max_value=delivery.ordered_qty,
-                decimal_places=3,
                 label=delivery.product.name,
                 error_messages={
                     "max_value": f"{delivery.product.name}: at most "
                     f"{delivery.ordered_qty.normalize():f} was ordered.",
-                    "min_value": f"{delivery.product.name}: a quantity cannot be negative.",
                     "invalid": f"{delivery.product.name}: enter a number.",
                 },
             )
@@ -97,9 +183,6 @@ class StopConfirmForm(forms.Form):
     def summary(self) -> str:
         return self.ACTIONS[self.cleaned_data["action"]]
 
-    def error_text(self) -> str:
-        return " ".join(str(e) for errors in self.errors.values() for e in errors)
-
 
 class LinkForm(forms.Form):
     """A shared link for a substitute: whose route, which shift, which days, until when."""
@@ -109,8 +192,8 @@ class LinkForm(forms.Form):
         empty_label="Choose whose route",
     )
     shift = forms.ChoiceField(choices=Order.Shift.choices)
-    valid_from = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = day_field()
+    valid_until = day_field()
     expires_at = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -126,6 +209,12 @@ class LinkForm(forms.Form):
         kwargs["initial"].setdefault("valid_from", today)
         kwargs["initial"].setdefault("valid_until", today)
         super().__init__(*args, **kwargs)
+
+    def clean_expires_at(self) -> dt.datetime | None:
+        expires_at = self.cleaned_data.get("expires_at")
+        if expires_at is not None:
+            bounds.check_day(expires_at.date())
+        return expires_at
 
     def clean(self):
         data = super().clean()
@@ -163,7 +252,7 @@ class SubstituteNameForm(forms.Form):
 class CorrectionForm(forms.Form):
     """Staff set what was really handed over, on any day up to today."""
 
-    delivered_qty = forms.DecimalField(min_value=0, decimal_places=3, label="Delivered quantity")
+    delivered_qty = quantity_field(required=True, label="Delivered quantity")
     reason = forms.ChoiceField(
         choices=[("", "—"), *Delivery.Reason.choices],
         required=False,

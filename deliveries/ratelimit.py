@@ -1,24 +1,26 @@
-"""A small fixed-window rate limiter on the Django cache, for the shared-link pages.
+"""A small fixed-window rate limiter for the shared-link pages, on the counters every
+web process shares (earlybird.counters: PostgreSQL by default, or Redis).
 
-Each key (an IP address, a link) may make `limit` requests per `window` seconds; the
-window is the clock's, so a burst at a window's edge may get up to twice the limit,
-which is fine for keeping a guesser or a stuck phone from hammering the server.
+Each key (an IP address, a link) may make `limit` requests per `window` seconds, the
+window starting with the key's first request; a key that used up its window waits for
+it to end. Enough to keep a guesser or a stuck phone from hammering the server.
 
 Limits come from ``settings.SHARED_LINK_RATE_LIMITS`` (any key left out keeps its
 default below), e.g. ``{"ip": (300, 600), "link": (600, 600)}``: (requests, seconds).
-With several web processes the cache must be shared (Redis, Memcached, database cache)
-for the limits to hold across them; the default local-memory cache counts per process.
+The address is the client's (earlybird.throttle.client_ip, behind TRUSTED_PROXY_COUNT
+proxies); counter keys hold digests, never an address or a token.
 """
 
+import hashlib
 import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 
 from deliveries.services.links import hash_token
-from earlybird.throttle import client_ip
+from earlybird import counters
+from earlybird.throttle import address_group, client_ip
 
 DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "ip": (300, 10 * 60),
@@ -35,15 +37,8 @@ def limits() -> dict[str, tuple[int, int]]:
 def hit(scope: str, key: str) -> bool:
     """Count one request for `key` in `scope`; False once it is over the limit."""
     limit, window = limits()[scope]
-    bucket = int(clock() // window)
-    cache_key = f"ratelimit:{scope}:{window}:{bucket}:{key}"
-    if cache.add(cache_key, 1, timeout=window + 1):
-        return limit >= 1
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=window + 1)
-        count = 1
+    digest = hashlib.sha256(f"{scope}\x1f{key}".encode()).hexdigest()[:32]
+    count = counters.count(f"ratelimit:{scope}:{window}:{digest}", window=window, now=clock())
     return count <= limit
 
 
@@ -53,12 +48,12 @@ def too_many_requests(request):
 
 def shared_link_rate_limited(view):
     """Limit a view taking a `token` by the client's IP, then by the token (its hash:
-    the token itself is never a cache key). Unknown tokens count too, so guessing is
+    the token itself is never a counter key). Unknown tokens count too, so guessing is
     as slow as using."""
 
     @wraps(view)
     def wrapper(request, *args, token: str = "", **kwargs):
-        ip = client_ip(request) or "unknown"
+        ip = address_group(client_ip(request)) or "unknown"
         if not hit("ip", ip) or not hit("link", hash_token(token)):
             return too_many_requests(request)
         return view(request, *args, token=token, **kwargs)

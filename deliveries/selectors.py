@@ -4,10 +4,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from customers.models import Customer
 from deliveries.models import Delivery, DeliveryBoy
+
+
+def day_is_generated(*, day: date) -> bool:
+    """Whether any delivery exists for `day` (pages say so when not: they never generate)."""
+    return Delivery.objects.filter(date=day).exists()
 
 
 @dataclass
@@ -42,38 +47,67 @@ def route_for(*, delivery_boy: DeliveryBoy, day: date, shift: str) -> list[Stop]
 
 @dataclass(frozen=True)
 class ProcurementRow:
-    group: str
+    group: str  # "All" for the product totals; "—" where a row has no area or route
     product: str
     unit: str
     quantity: Decimal
 
 
-def procurement_for(*, day: date, shift: str | None = None) -> dict[str, list[ProcurementRow]]:
-    """Total quantity due per product: overall, per area and per delivery boy (3 queries)."""
-    deliveries = Delivery.objects.filter(date=day).exclude(status=Delivery.Status.CANCELLED)
+# How the totals can be grouped: title -> the field grouped on (None: per product only).
+PROCUREMENT_GROUPINGS = {
+    "product": None,
+    "shift": "shift",
+    "area": "customer__area__name",
+    "delivery boy": "delivery_boy__name",
+}
+PROCUREMENT_PAGE = ("product", "area", "delivery boy")
+
+
+def procurement(
+    *,
+    days: list[date],
+    shift: str | None = None,
+    scope: Q | None = None,
+    groupings: tuple[str, ...] = PROCUREMENT_PAGE,
+) -> dict[date, dict[str, list[ProcurementRow]]]:
+    """Total quantity due per product on each day (cancelled rows left out): overall and
+    per grouping (see PROCUREMENT_GROUPINGS), products in their sort order. One grouped
+    query per grouping, all days at once. `scope` narrows the deliveries (a marketer's
+    own customers on the dashboard)."""
+    deliveries = Delivery.objects.filter(date__in=days).exclude(status=Delivery.Status.CANCELLED)
+    if scope is not None:
+        deliveries = deliveries.filter(scope)
     if shift:
         deliveries = deliveries.filter(shift=shift)
-    groupings = {
-        "product": None,
-        "area": "customer__area__name",
-        "delivery boy": "delivery_boy__name",
-    }
-    result: dict[str, list[ProcurementRow]] = {}
-    for title, group_field in groupings.items():
-        fields = ["product__name", "product__unit", "product__sort_order"]
+    shifts = dict(Delivery._meta.get_field("shift").choices)
+    result = {day: {title: [] for title in groupings} for day in days}
+    for title in groupings:
+        group_field = PROCUREMENT_GROUPINGS[title]
+        fields = ["date", "product__sort_order", "product__name", "product__unit"]
         if group_field:
-            fields.insert(0, group_field)
-        rows = deliveries.values(*fields).annotate(total=Sum("ordered_qty")).order_by(*fields)
-        result[title] = [
-            ProcurementRow(
-                group=(row[group_field] or "—") if group_field else "All",
-                product=row["product__name"],
-                unit=row["product__unit"],
-                quantity=row["total"],
+            fields.insert(1, group_field)
+        rows = deliveries.order_by().values(*fields).annotate(total=Sum("ordered_qty"))
+        for row in rows.order_by(*fields):
+            if group_field is None:
+                group = "All"
+            elif title == "shift":
+                group = shifts.get(row[group_field], row[group_field])
+            else:
+                group = row[group_field] or "—"
+            result[row["date"]][title].append(
+                ProcurementRow(
+                    group=group,
+                    product=row["product__name"],
+                    unit=row["product__unit"],
+                    quantity=row["total"],
+                )
             )
-            for row in rows
-        ]
     return result
+
+
+def procurement_for(*, day: date, shift: str | None = None) -> dict[str, list[ProcurementRow]]:
+    """One day's procurement: per product, per area and per delivery boy (3 queries)."""
+    return procurement(days=[day], shift=shift)[day]
 
 
 def stop_deliveries(

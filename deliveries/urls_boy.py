@@ -1,7 +1,8 @@
+"""The delivery boy's pages, mounted at /d/ (web.urls adds cash collection, a payment)."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from billing import views as billing_views
 from deliveries.views import boy
 from earlybird.auth import ThrottledAuthenticationForm
 
@@ -12,7 +13,6 @@ urlpatterns = [
     path("tomorrow/", boy.route_tomorrow, name="tomorrow"),
     path("stops/<int:customer_id>/confirm/", boy.confirm_stop, name="confirm"),
     path("stops/<int:customer_id>/undo/", boy.undo_stop, name="undo"),
-    path("stops/<int:customer_id>/cash/", billing_views.collect_cash, name="cash"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -19,7 +19,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from earlybird.roles import ACCOUNTS, ADMIN, SUPPORT, customers_visible_to, has_role
+from earlybird.access import TablePermission
 
 
 def exception_handler(exc, context):
@@ -50,18 +50,8 @@ def reason_for_field(exc: DjangoValidationError, field: str) -> DjangoValidation
     return DjangoValidationError({field: exc.messages})
 
 
-class RolePermission(BasePermission):
-    """The view's `allowed_roles`: one tuple of roles for every method, or a dict
-    {method: roles} (HEAD and OPTIONS follow GET). Any other role gets a 403."""
-
-    message = "Your role may not use this part of the API."
-
-    def has_permission(self, request, view) -> bool:
-        allowed = view.allowed_roles
-        if isinstance(allowed, dict):
-            method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
-            allowed = allowed.get(method, ())
-        return has_role(request.user, *allowed)
+# Which roles may use an operation is the access table's business (earlybird/access.py).
+RolePermission = TablePermission
 
 
 class IsCustomer(BasePermission):
@@ -85,9 +75,9 @@ class IsDeliveryBoy(BasePermission):
         return boy is not None and boy.is_active
 
 
-STAFF_PERMISSIONS = [IsAuthenticated, RolePermission]
-CUSTOMER_PERMISSIONS = [IsAuthenticated, IsCustomer]
-DELIVERY_BOY_PERMISSIONS = [IsAuthenticated, IsDeliveryBoy]
+STAFF_PERMISSIONS = [IsAuthenticated, TablePermission]
+CUSTOMER_PERMISSIONS = [IsAuthenticated, TablePermission, IsCustomer]
+DELIVERY_BOY_PERMISSIONS = [IsAuthenticated, TablePermission, IsDeliveryBoy]
 
 # Documented error answers (each is a JSON object; a 400 names the fields).
 BAD_REQUEST = OpenApiResponse(
@@ -95,14 +85,6 @@ BAD_REQUEST = OpenApiResponse(
     description='Refused: {"field": ["reason", ...]}; "non_field_errors" for the rest.',
 )
 NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No such object, or not yours.")
-
-
-def of_visible_customers(queryset, user, customer_field: str = "customer"):
-    """Keep the rows whose customer this user may see (earlybird.roles.customers_visible_to);
-    no filter at all for the roles that see every customer."""
-    if has_role(user, ADMIN, SUPPORT, ACCOUNTS):
-        return queryset
-    return queryset.filter(**{f"{customer_field}__in": customers_visible_to(user)})
 
 
 def client_ip(request) -> str | None:

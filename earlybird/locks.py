@@ -1,9 +1,12 @@
 """Locks, always taken in this order to avoid deadlocks:
 
+0. An idempotency key's claim (earlybird.idempotency: a unique insert, which waits for the
+   same key's claim in flight), first in the transaction of the write it guards.
 1. Advisory (transaction-level) locks, before any row lock:
    - 7301, day ordinal: generate_deliveries for one day;
    - 7302, 0: billing runs as a whole; 7302, YYYYMM: one billing period (runs, issue,
-     void and discard of that month's bills).
+     void and discard of that month's bills; correcting or deleting a payment takes the
+     periods whose bills could count it, in ascending order).
 2. Row locks, model by model:
 
        Customer -> Order -> Delivery -> BillingRun -> Bill -> Payment

@@ -1,7 +1,7 @@
-"""Roles are Django groups (made by a data migration); scoping answers who sees what."""
+"""Roles are Django groups (made by a data migration). Which customers a user may see is
+customers.selectors.customers_visible_to."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
 
 ADMIN = "admin"
 MARKETING = "marketing"
@@ -83,22 +83,10 @@ def is_staff_member(user) -> bool:
     return has_role(user, *STAFF_ROLES)
 
 
-def customers_visible_to(user) -> QuerySet:
-    """Which customers this user may see: all for admin/support/accounts, their own for
-    marketing, the customers on his route for a delivery boy, themself for a customer."""
-    from customers.models import Customer
-
-    customers = Customer.objects.all()
-    roles = role_names(user)
-    if roles & {ADMIN, SUPPORT, ACCOUNTS}:
-        return customers
-    if MARKETING in roles:
-        return customers.filter(marketing_staff=user)
-    if DELIVERY_BOY in roles:
-        return customers.filter(route_stop__delivery_boy__user=user)
-    if CUSTOMER in roles:
-        return customers.filter(user=user)
-    return customers.none()
+# Who may change what on the staff pages (the views check; the pages show the buttons).
+CUSTOMER_EDITORS = (ADMIN, MARKETING, SUPPORT)  # customers and their subscriptions
+SCHEDULE_EDITORS = (ADMIN, SUPPORT)  # pauses, day overrides, stops, one-time orders
+PRICE_MANAGERS = (ADMIN, ACCOUNTS)  # products, prices, customer prices
 
 
 def ensure_role_groups(group_model=None, permission_model=None) -> None:

@@ -2,9 +2,11 @@
 
 import datetime
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from earlybird.db import embedded_database
 
@@ -14,8 +16,17 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# The fallback is for local runs and tests only; `check --deploy` flags it (W009).
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-key-only")
+# SECRET_KEY, or else the contents of the file SECRET_KEY_FILE names (`make serve` keeps
+# one in var/secret_key). The public fallback is for DEBUG=1 only: with DEBUG off the app
+# refuses to start without a key of its own (earlybird.checks.require_secret_key).
+INSECURE_SECRET_KEY = "django-insecure-local-development-key-only"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and env.str("SECRET_KEY_FILE", default=""):
+    try:
+        SECRET_KEY = Path(env.str("SECRET_KEY_FILE")).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE cannot be read: {exc}") from exc
+SECRET_KEY = SECRET_KEY or INSECURE_SECRET_KEY
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -39,6 +50,7 @@ INSTALLED_APPS = [
     "deliveries",
     "billing",
     "legacy_import",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -51,12 +63,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "earlybird.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "earlybird.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "earlybird.wsgi.application"
 
 TEMPLATES = [
@@ -92,11 +105,17 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = (
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Login throttles and shared-link rate limits count here. The default in-memory cache
-# counts per process; with several gunicorn workers or hosts use a shared one, e.g.
-# CACHE_URL=rediscache://127.0.0.1:6379/1 or dbcache://earlybird_cache (see docs/deploy.md).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-# Proxies in front of the app (nginx = 1): the client IP is taken from X-Forwarded-For.
+# Login throttles and shared-link rate limits count in a store every process shares
+# (earlybird/counters.py): by default a table in the database; with CACHE_URL set, that
+# cache, which must be Redis or Memcached (e.g. CACHE_URL=redis://127.0.0.1:6379/1).
+CACHE_URL = env.str("CACHE_URL", default="")  # empty (as in .env.example) = unset
+CACHES = {"default": env.cache_url_config(CACHE_URL or "locmemcache://")}
+THROTTLE_STORE = "cache" if CACHE_URL else "database"
+# A reverse proxy (nginx) in front of the app: trust its X-Forwarded-Proto, and take the
+# client's address from X-Forwarded-For, TRUSTED_PROXY_COUNT entries from the right
+# (nginx alone = 1). `check --deploy` warns when BEHIND_PROXY is on and the count is 0
+# (every client would share the proxy's address). No proxy at all: BEHIND_PROXY=0.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=True)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -117,6 +136,9 @@ PASSWORD_HASHERS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+# How long a set-password link staff hand to a customer works (seconds; it also stops
+# working once a password is set).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
 LANGUAGE_CODE = "en-in"
 TIME_ZONE = "Asia/Kolkata"
@@ -138,7 +160,7 @@ STORAGES = {
 
 # Security: strict whenever DEBUG is off (production); HTTPS can be turned off for a
 # plain-HTTP run on 127.0.0.1 with SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -170,17 +192,25 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 BUSINESS_NAME = env.str("BUSINESS_NAME", default="EarlyBird Dairy")
 BUSINESS_PHONE = env.str("BUSINESS_PHONE", default="")
 BUSINESS_UPI_ID = env.str("BUSINESS_UPI_ID", default="")
+# Caps on money anyone may record at once (earlybird/bounds.py): any payment, price or
+# adjustment; and cash a delivery boy records for one stop.
+PAYMENT_MAX_AMOUNT = Decimal(env.str("PAYMENT_MAX_AMOUNT", default="1000000"))
+CASH_COLLECTION_MAX_AMOUNT = Decimal(env.str("CASH_COLLECTION_MAX_AMOUNT", default="20000"))
 # Customers may pause, skip or add for a day until this time on the evening before.
 CUSTOMER_CHANGE_CUTOFF = datetime.time.fromisoformat(
     env.str("CUSTOMER_CHANGE_CUTOFF", default="21:00")
 )
+GENERATE_WINDOW_DAYS = env.int("GENERATE_WINDOW_DAYS", default=7)  # see .env.example
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "earlybird.access.TablePermission",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -206,13 +236,27 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # The process id tells gunicorn's workers apart.
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}
+    },
+    # Tokens in URLs (shared links, set-password links) never reach a log line.
+    "filters": {"redact_secrets": {"()": "earlybird.middleware.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pgserver": {"level": "WARNING"},
         # One line per request; quiet in tests and benchmarks unless LOG_LEVEL says so.
         "earlybird.request": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "filters": ["redact_secrets"]},
+        # "Not Found: /s/<token>/" and the like: redacted for every handler.
+        "django.request": {"filters": ["redact_secrets"]},
+        "django.security.csrf": {"filters": ["redact_secrets"]},
     },
 }

@@ -27,12 +27,21 @@ STORAGES = {
 # tests about hashing set PASSWORD_HASHERS themselves.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
+CACHE_URL = ""
+# Test databases are thrown away: commits need not wait for the disk.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttle counters in the database table, as in production with CACHE_URL unset.
+THROTTLE_STORE = "database"
+BEHIND_PROXY = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 TRUSTED_PROXY_COUNT = 0
 BUSINESS_NAME = "EarlyBird Dairy"
 BUSINESS_PHONE = ""
 BUSINESS_UPI_ID = ""
 CUSTOMER_CHANGE_CUTOFF = datetime.time(21, 0)
+GENERATE_WINDOW_DAYS = 7
 
 LOGGING = {
     **LOGGING,

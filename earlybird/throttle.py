@@ -1,48 +1,54 @@
-"""Login throttling: failed logins counted per username and per IP in the Django cache.
+"""Login throttling: failed logins counted per username, per username and address, and
+per address, in counters every web process shares (earlybird.counters).
 
 Every login path (admin, staff, delivery boy, customer, DRF) goes through
 django.contrib.auth.authenticate and so through earlybird.auth.PhoneOrUsernameBackend,
 which asks `refusal()` before it looks at the password and reports each outcome here.
 
 The rules, with the defaults of ``settings.LOGIN_THROTTLE`` (any key left out keeps
-its default):
+its default). A username is counted in its normalised form: a phone number as its ten
+digits, so "+91 98480 22338" and "9848022338" are one username.
 
-* ``username`` failures (5) for one username — a phone number counts as its
-  normalised form, so "+91 98480 22338" and "9848022338" are one username — within
-  ``window`` seconds (900) of the first: that username is refused for ``window``
-  seconds, even with the right password, from everywhere.
-* ``ip`` failures (20) from one IP address within the window: that address is refused
-  for the window, except for a username that has logged in successfully from it within
-  ``known_for`` seconds (30 days). People behind one shared address (a mobile carrier's
-  NAT, an office) who have logged in before keep logging in while a guesser on the same
-  address is stopped; they still have their own 5-failure limit.
-* A success clears that username's failures (not the address's: one valid account
-  must not let a guesser reset the address's count).
+* ``username`` failures (5) for one username, from anywhere, within ``window`` seconds
+  (900) of the first: that username is refused for ``window`` seconds, even with the
+  right password — except from an address where it has logged in successfully within
+  ``known_for`` seconds (30 days). So a guesser who types someone's phone number five
+  times does not lock its owner out at home.
+* ``username`` failures (5) for one username from one address: as above, and that
+  address stops being known for it. A guesser sharing an address with the owner (a
+  mobile carrier's NAT, an office) still gets five tries per window.
+* ``ip`` failures (20) from one address within the window: that address is refused for
+  the window, except for usernames known at it. People behind one shared address who
+  have logged in before keep logging in while a guesser on it is stopped.
+* A success clears the username's failures (its own and at that address; not the
+  address's: one valid account must not let a guesser reset the address's count).
 
 Unknown usernames are counted and refused exactly like real ones, and the lockout is
 decided before the password is checked, so neither the message nor the timing tells
 whether an account exists.
 
-Addresses: ``REMOTE_ADDR``, or with ``settings.TRUSTED_PROXY_COUNT = n`` (n
-trusted proxies in front of the app, each appending to ``X-Forwarded-For``) the n-th
-address from the right of that header.
-
-The cache must be shared by all web processes (Redis, Memcached or the database cache)
-for the counts to hold across them; the default local-memory cache counts per process.
-Keys hold a hash of the username and address, never the raw values.
+Addresses: ``REMOTE_ADDR``, or behind ``settings.TRUSTED_PROXY_COUNT = n`` proxies
+(each appending its peer's address to ``X-Forwarded-For``; nginx alone = 1) the n-th
+address from the right of that header: the one the outermost trusted proxy saw. What a
+client writes further left is ignored. An IPv6 address counts as its /64 network (one
+home or phone gets a whole /64). See docs/deploy.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import logging
 import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
+from earlybird import counters
 from earlybird.phones import InvalidPhone, normalise_phone
+
+logger = logging.getLogger(__name__)
 
 LOCKOUT_MESSAGE = "Too many failed attempts; try again in 15 minutes."
 
@@ -56,6 +62,8 @@ DEFAULTS: dict[str, int] = {
 _PREFIX = "login-throttle"
 
 clock = time.time  # replaced in tests
+
+_warned: set[str] = set()  # proxy misconfigurations already logged by this process
 
 
 def limits() -> dict[str, int]:
@@ -79,17 +87,81 @@ def normalise_username(username: str | None) -> str:
         return raw.lower()
 
 
+# --- the client's address ---------------------------------------------------------------
+
+
+def parse_address(value: str | None) -> str | None:
+    """An address as REMOTE_ADDR or X-Forwarded-For write it, normalised ("203.0.113.7",
+    "2001:db8::1"); a port or IPv6 brackets are dropped, an IPv4-mapped IPv6 address
+    becomes IPv4. None if it is not an address."""
+    value = (value or "").strip()
+    if value.startswith("["):  # [2001:db8::1]:443
+        value = value[1:].partition("]")[0]
+    elif value.count(":") == 1:  # 203.0.113.7:51234
+        value = value.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)
+
+
+def _warn_once(kind: str, message: str, *args) -> None:
+    if kind not in _warned:
+        _warned.add(kind)
+        logger.warning(message, *args)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT = n proxies the
+    n-th entry from the right of X-Forwarded-For. Falls back to REMOTE_ADDR when the
+    header has fewer entries than proxies (the request did not come through them all)
+    or that entry is not an address."""
     if request is None:
         return None
     meta = getattr(request, "META", None) or {}
+    remote = parse_address(meta.get("REMOTE_ADDR"))
+    header = meta.get("HTTP_X_FORWARDED_FOR", "")
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return meta.get("REMOTE_ADDR") or None
+    if proxies <= 0:
+        if header and remote and ipaddress.ip_address(remote).is_private:
+            _warn_once(
+                "unset",
+                "X-Forwarded-For arrives from %s but TRUSTED_PROXY_COUNT is 0: every client "
+                "counts as that proxy's address. Set TRUSTED_PROXY_COUNT (1 behind nginx).",
+                remote,
+            )
+        return remote
+    hops = [hop.strip() for hop in header.split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < proxies:
+        _warn_once(
+            "short",
+            "X-Forwarded-For has %d address(es), fewer than TRUSTED_PROXY_COUNT=%d: using "
+            "REMOTE_ADDR. Is the count too high, or does a request bypass the proxy?",
+            len(hops),
+            proxies,
+        )
+        return remote
+    return parse_address(hops[-proxies]) or remote
+
+
+def address_group(ip: str | None) -> str | None:
+    """What an address is counted as: itself, or for IPv6 its /64 network."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return ip
+
+
+# --- the counts -------------------------------------------------------------------------
 
 
 def _digest(*parts: str) -> str:
@@ -97,69 +169,82 @@ def _digest(*parts: str) -> str:
 
 
 def _keys(username: str, ip: str | None) -> dict[str, str]:
+    user = _digest(username)
     keys = {
-        "user_count": f"{_PREFIX}:count:user:{_digest(username)}",
-        "user_lock": f"{_PREFIX}:lock:user:{_digest(username)}",
+        "user_count": f"{_PREFIX}:count:user:{user}",
+        "user_lock": f"{_PREFIX}:lock:user:{user}",
     }
-    if ip:
+    group = address_group(ip)
+    if group:
+        pair, address = _digest(username, group), _digest(group)
         keys |= {
-            "ip_count": f"{_PREFIX}:count:ip:{_digest(ip)}",
-            "ip_lock": f"{_PREFIX}:lock:ip:{_digest(ip)}",
-            "known": f"{_PREFIX}:known:{_digest(username, ip)}",
+            "pair_count": f"{_PREFIX}:count:pair:{pair}",
+            "ip_count": f"{_PREFIX}:count:ip:{address}",
+            "ip_lock": f"{_PREFIX}:lock:ip:{address}",
+            "known": f"{_PREFIX}:known:{pair}",
         }
     return keys
 
 
-def _locked(key: str) -> bool:
-    until = cache.get(key)
-    return until is not None and until > clock()
+def _request_keys(request: HttpRequest | None, username: str | None) -> dict[str, str]:
+    return _keys(normalise_username(username), client_ip(request))
 
 
 def refusal(request: HttpRequest | None, username: str | None) -> str | None:
     """The lockout message if this attempt must be refused without checking the
     password, else None."""
-    keys = _keys(normalise_username(username), client_ip(request))
-    if _locked(keys["user_lock"]):
-        return lockout_message()
-    if "ip_lock" in keys and _locked(keys["ip_lock"]) and not cache.get(keys["known"]):
+    keys = _request_keys(request, username)
+    locks = [keys[name] for name in ("user_lock", "ip_lock", "known") if name in keys]
+    found = counters.marked(locks, now=clock())
+    if keys.get("known") in found:
+        return None  # this username has logged in from here: only its own count matters
+    if keys["user_lock"] in found or keys.get("ip_lock") in found:
         return lockout_message()
     return None
 
 
-def _count(count_key: str, lock_key: str, limit: int, window: int) -> None:
-    """One more failure in the window that started with the first; lock at the limit."""
-    if cache.add(count_key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(count_key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(count_key, 1, timeout=window)
-            count = 1
-    if count >= limit:
-        # The lock is its own key with its own timeout: it lasts a whole window from
-        # the failure that reached the limit, whatever the cache does with counters.
-        cache.set(lock_key, clock() + window, timeout=window)
-        cache.delete(count_key)
+def _count(count_key: str, limit: int, window: int) -> bool:
+    """One more failure in the window that started with the first; True at the limit
+    (and the count starts again)."""
+    now = clock()
+    if counters.count(count_key, window=window, now=now) >= limit:
+        counters.forget([count_key])
+        return True
+    return False
+
+
+def _lock(lock_key: str, window: int) -> None:
+    # The lock is its own key: it lasts a whole window from the failure that reached
+    # the limit.
+    now = clock()
+    counters.mark(lock_key, until=now + window, now=now)
 
 
 def register_failure(request: HttpRequest | None, username: str | None) -> None:
     conf = limits()
-    keys = _keys(normalise_username(username), client_ip(request))
-    _count(keys["user_count"], keys["user_lock"], conf["username"], conf["window"])
-    if "ip_count" in keys:
-        _count(keys["ip_count"], keys["ip_lock"], conf["ip"], conf["window"])
+    keys = _request_keys(request, username)
+    if _count(keys["user_count"], conf["username"], conf["window"]):
+        _lock(keys["user_lock"], conf["window"])
+    if "pair_count" in keys:
+        if _count(keys["pair_count"], conf["username"], conf["window"]):
+            # Too many failures here: this address no longer vouches for the username.
+            counters.forget([keys["known"]])
+            _lock(keys["user_lock"], conf["window"])
+        if _count(keys["ip_count"], conf["ip"], conf["window"]):
+            _lock(keys["ip_lock"], conf["window"])
 
 
 def register_success(request: HttpRequest | None, username: str | None) -> None:
     conf = limits()
-    keys = _keys(normalise_username(username), client_ip(request))
-    cache.delete(keys["user_count"])
+    keys = _request_keys(request, username)
+    counters.forget([keys[name] for name in ("user_count", "pair_count") if name in keys])
     if "known" in keys:
-        cache.set(keys["known"], 1, timeout=conf["known_for"])
+        now = clock()
+        counters.mark(keys["known"], until=now + conf["known_for"], now=now)
 
 
 def reset(request: HttpRequest | None = None, username: str | None = None) -> None:
-    """Lift a username's (and an address's) lockout: for support staff or a command."""
-    keys = _keys(normalise_username(username), client_ip(request))
-    cache.delete_many([k for name, k in keys.items() if name != "known"])
+    """Lift a username's (and, with a request, an address's) lockout: for support staff
+    or a command."""
+    keys = _request_keys(request, username)
+    counters.forget(key for name, key in keys.items() if name != "known")

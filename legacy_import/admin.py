@@ -29,7 +29,7 @@ class LegacyRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 class ImportIssueInline(ReadOnlyMixin, admin.TabularInline):
     model = ImportIssue
-    fields = ("collection", "legacy_id", "kind", "reason", "detail")
+    fields = ("collection", "legacy_id", "customer_legacy_id", "day", "kind", "reason", "detail")
     extra = 0
     max_num = 0
     show_change_link = False
@@ -46,10 +46,10 @@ class ImportRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(ImportIssue)
 class ImportIssueAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("run", "collection", "legacy_id", "kind", "reason")
+    list_display = ("run", "collection", "legacy_id", "customer_legacy_id", "day", "kind", "reason")
     list_select_related = ("run",)
     list_filter = ("kind", "collection", "reason")
-    search_fields = ("legacy_id__exact",)
+    search_fields = ("legacy_id__exact", "customer_legacy_id__exact")
     show_full_result_count = False
 
 

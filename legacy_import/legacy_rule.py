@@ -109,6 +109,7 @@ def delivery_boy_list_qty(
     customer: Mapping[str, Any] | None,
     *,
     product_ids: Container[Any],
+    exact_statuses: bool = True,
 ) -> float:
     """§6.2: what the delivery-boy list showed for `sub` on `D` (0 = not listed).
 
@@ -117,10 +118,19 @@ def delivery_boy_list_qty(
     must be exactly ``active``; its product must be one of `product_ids`. Only then is
     the engine asked, and the line shows when it answers more than 0. An engine crash
     propagates, as it failed the old screen.
+
+    `exact_statuses=False` compares both statuses trimmed and lower-cased (rule 1: what
+    the list would have shown had it read "Active" as active), which is what the import
+    promises to deliver.
     """
-    if customer is None or customer.get("status") not in SERVED_CUSTOMER_STATUSES:
+    if customer is None:
         return 0.0
-    if sub.get("status") != "active":
+    customer_status, status = customer.get("status"), sub.get("status")
+    if not exact_statuses:
+        customer_status, status = _folded(customer_status), _folded(status)
+    if customer_status not in SERVED_CUSTOMER_STATUSES:
+        return 0.0
+    if status != "active":
         return 0.0
     product_id = product_id_of(sub)
     try:
@@ -128,5 +138,15 @@ def delivery_boy_list_qty(
             return 0.0
     except TypeError:  # an unhashable id (a stray object) matches no product
         return 0.0
-    quantity = compute_qty(D, sub)
+    quantity = compute_qty(D, sub if exact_statuses else {**sub, "status": status})
     return quantity if quantity > 0 else 0.0
+
+
+def _folded(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def served_qty(D: str, sub: Mapping[str, Any], customer: Mapping[str, Any] | None, *,
+               product_ids: Container[Any]) -> float:  # fmt: skip
+    """The list's quantity with statuses in any casing (rule 1)."""
+    return delivery_boy_list_qty(D, sub, customer, product_ids=product_ids, exact_statuses=False)

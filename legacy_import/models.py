@@ -51,15 +51,22 @@ class ImportRun(TimeStampedModel):
 
 
 class ImportIssue(models.Model):
-    """One rejected document, or one warning about a document, of one run."""
+    """One rejected document, one warning about a document, or one entry of a list the
+    report keeps per document (a one-time order delivered and on what evidence, a
+    delivery off the old list…), of one run. `customer_legacy_id` and `day` say whose
+    and when, where the document has them: the reconciliation explains a customer-month
+    with them."""
 
     class Kind(models.TextChoices):
         REJECTED = "rejected", "Rejected"
         WARNING = "warning", "Warning"
+        INFO = "info", "Listed"
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="issues")
     collection = models.CharField(max_length=60)
     legacy_id = models.CharField(max_length=100, blank=True)
+    customer_legacy_id = models.CharField(max_length=100, blank=True)
+    day = models.DateField(null=True, blank=True)
     kind = models.CharField(max_length=8, choices=Kind)
     reason = models.CharField(max_length=60)
     detail = models.TextField(blank=True)
@@ -67,7 +74,10 @@ class ImportIssue(models.Model):
     class Meta:
         app_label = "legacy_import"
         ordering = ["run", "collection", "kind", "reason", "pk"]
-        indexes = [models.Index(fields=["collection", "legacy_id"])]
+        indexes = [
+            models.Index(fields=["collection", "legacy_id"]),
+            models.Index(fields=["run", "customer_legacy_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.collection}/{self.legacy_id}: {self.kind} {self.reason}"

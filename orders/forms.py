@@ -7,7 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from customers.forms import date_input, quantity_field, weekdays_field
+from earlybird.bounds import AmountField
+from earlybird.forms import day_field, quantity_field, weekdays_field
 from orders.models import Order, OrderLine, Product
 
 
@@ -16,26 +17,23 @@ def tomorrow() -> date:
 
 
 def date_field(label: str, *, required: bool = True, **kwargs) -> forms.DateField:
-    return forms.DateField(
+    return day_field(
         label=label,
         required=required,
-        widget=date_input(),
         error_messages={"required": f"Give the {label.lower()}.", "invalid": "Enter a date."},
         **kwargs,
     )
 
 
 def money_field(label: str = "Price (₹)", **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+    """A price: 0 up to the money cap (earlybird.bounds.check_amount)."""
+    return AmountField(
         label=label,
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal("0"),
+        allow_zero=True,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
         error_messages={
             "required": "Give the price.",
             "invalid": "Enter an amount in rupees, like 62 or 62.50.",
-            "min_value": "A price cannot be negative.",
             "max_decimal_places": "Use at most 2 decimals (paise).",
             "max_digits": "That amount is too large.",
             "max_whole_digits": "That amount is too large.",
@@ -241,8 +239,8 @@ class OneTimeOrderForm(ProductQuantitiesMixin, forms.Form):
 
 
 class OneTimeFilterForm(forms.Form):
-    date_from = forms.DateField(required=False, label="From", widget=date_input())
-    date_to = forms.DateField(required=False, label="To", widget=date_input())
+    date_from = day_field(required=False, label="From")
+    date_to = day_field(required=False, label="To")
     status = forms.ChoiceField(
         required=False,
         choices=[("", "Any status"), *[(s.value, s.label) for s in Order.ONE_TIME_STATUSES]],

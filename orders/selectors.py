@@ -9,13 +9,10 @@ from django.db.models import Q
 
 from customers.models import Customer
 from orders.models import (
-    CustomerPrice,
     DayOverride,
     Order,
     OrderLine,
     OrderPause,
-    Product,
-    ProductPrice,
 )
 from orders.schedule import LineSchedule, OrderSchedule, due_on
 
@@ -28,27 +25,6 @@ NOT_DELIVERING_ORDER_STATUSES = (
     Order.Status.STOPPED,
     Order.Status.CANCELLED,
 )
-
-
-def price_on(*, product: Product, day: date, customer: Customer | None = None) -> Decimal | None:
-    """The price in force on `day`: the customer's own price if any, else the product's."""
-    if customer is not None:
-        own = (
-            CustomerPrice.objects.filter(
-                customer=customer, product=product, effective_from__lte=day
-            )
-            .order_by("-effective_from")
-            .values_list("price", flat=True)
-            .first()
-        )
-        if own is not None:
-            return own
-    return (
-        ProductPrice.objects.filter(product=product, effective_from__lte=day)
-        .order_by("-effective_from")
-        .values_list("price", flat=True)
-        .first()
-    )
 
 
 @dataclass(frozen=True)
@@ -110,8 +86,18 @@ def due_lines_on(*, day: date, order_ids: list[int] | None = None) -> list[DueLi
         overrides_by_line[line_id][day] = quantity
 
     due: list[DueLine] = []
-    for (order_id, customer_id, customer_status, kind, pattern, weekdays, start, end, status,
-         shift) in order_rows:  # fmt: skip
+    for (
+        order_id,
+        customer_id,
+        customer_status,
+        kind,
+        pattern,
+        weekdays,
+        start,
+        end,
+        status,
+        shift,
+    ) in order_rows:
         lines = lines_by_order.get(order_id, ())
         schedule = OrderSchedule(
             kind=kind,

@@ -1,4 +1,5 @@
-"""Staff pages for orders, products and prices, under /staff/orders/."""
+"""Staff pages for orders, products and prices, under /staff/orders/. An order's own page
+and its schedule edits join this namespace from web.staff.orders (see web.urls)."""
 
 from django.urls import path
 
@@ -8,13 +9,8 @@ app_name = "orders"
 
 urlpatterns = [
     path("", views.one_time_list, name="one_time_list"),
-    path("<int:order_id>/", views.order_detail, name="detail"),
     path("<int:order_id>/edit/", views.subscription_edit, name="edit"),
-    path("<int:order_id>/pause/", views.order_pause, name="pause"),
-    path("<int:order_id>/day/", views.order_day, name="day"),
-    path("<int:order_id>/stop/", views.order_stop, name="stop"),
     path("<int:order_id>/cancel/", views.order_cancel, name="cancel"),
-    path("pauses/<int:pause_id>/resume/", views.pause_resume, name="resume"),
     path(
         "customers/<int:customer_id>/subscriptions/new/",
         views.subscription_create,

@@ -1,11 +1,11 @@
-"""Staff pages for orders: subscriptions (create, edit, pause and resume, day overrides,
-stop), one-time orders (place, cancel), products and prices, customer special prices.
+"""Staff pages for orders: subscriptions (create, edit), one-time orders (list, place,
+cancel), products and prices, customer special prices. An order's own page and its
+schedule edits (pause, resume, day overrides, stop) show its deliveries, so they live in
+web.staff.orders, under the same "orders" namespace.
 
 Thin: access helper (404 for outsiders) → form → service → message + redirect. A form
 with errors is shown again, with the errors on its fields, and nothing is saved.
 """
-
-from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,40 +16,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from customers.forms import add_service_errors
-from customers.selectors import (
-    describe_ahead,
-    month_after,
-    month_before,
-    month_calendar,
-    orders_for_calendar,
-    parse_month,
-)
-from customers.views import (
-    CUSTOMER_EDITORS,
-    PRICE_MANAGERS,
-    SCHEDULE_EDITORS,
-    permissions,
-    visible_customer,
-)
-from deliveries.models import Delivery
-from earlybird.access import staff_required
-from earlybird.roles import customers_visible_to
+from customers.selectors import customers_visible_to, visible_customer
+from earlybird.access import staff_can, staff_required
+from earlybird.forms import add_service_errors
 from orders import services
 from orders.forms import (
     CustomerPriceForm,
-    DayForm,
     NewProductForm,
     OneTimeFilterForm,
     OneTimeOrderForm,
-    PauseForm,
     PriceForm,
     ProductForm,
-    ResumeForm,
-    StopForm,
     SubscriptionForm,
 )
-from orders.models import CustomerPrice, Order, OrderLine, OrderPause, Product, ProductPrice
+from orders.models import CustomerPrice, Order, OrderLine, Product, ProductPrice
 
 PER_PAGE = 50
 PRICE_HISTORY_ROWS = 50
@@ -74,157 +54,11 @@ def order_url(order: Order, month=None) -> str:
     return f"{url}?month={month:%Y-%m}" if month else url
 
 
-# --- one order: the page and its schedule edits ---------------------------------------
-
-
-def render_order(request, order: Order, **forms):
-    """The order's page; `forms` replaces a blank form by a bound one with its errors."""
-    today = timezone.localdate()
-    chosen_day = parse_day(request.GET.get("day"))
-    # A day picked on the calendar opens on its own month, whatever month today is.
-    month = parse_month(request.GET.get("month") or (chosen_day and f"{chosen_day:%Y-%m}"))
-    order = (
-        orders_for_calendar(Order.objects.filter(pk=order.pk), since=min(today, month))
-        .select_related("customer", "created_by")
-        .get()
-    )
-    deliveries = list(
-        Delivery.objects.filter(order=order, date__gte=month, date__lt=month_after(month))
-        .exclude(status=Delivery.Status.CANCELLED)
-        .select_related("product")
-        .order_by("date", "product__sort_order", "pk")
-    )
-    describe_ahead(order, today=today)
-    for pause in order.upcoming_pauses:
-        pause.resume_form = forms.get(f"resume{pause.pk}") or ResumeForm(prefix=f"resume{pause.pk}")
-    context = {
-        "order": order,
-        "customer": order.customer,
-        "lines": list(order.lines.all()),
-        "pauses": order.upcoming_pauses,
-        "overrides": order.upcoming_overrides,
-        "deliveries": deliveries,
-        "month": month,
-        "previous_month": month_before(month),
-        "next_month": month_after(month),
-        "weeks": month_calendar(
-            month=month,
-            orders=[order],
-            deliveries=deliveries,
-            customer_status=order.customer.status,
-            today=today,
-        ),
-        "pause_form": forms.get("pause") or PauseForm(prefix="pause"),
-        "stop_form": forms.get("stop") or StopForm(prefix="stop"),
-        "day_form": forms.get("day")
-        or DayForm(
-            prefix="day", order=order, initial={"date": chosen_day or today + timedelta(days=1)}
-        ),
-        "can": permissions(request.user),
-        "today": today,
-    }
-    return render(request, "orders/detail.html", context)
-
-
-def parse_day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw or "")
-    except ValueError:
-        return None
-
-
-@staff_required()
-def order_detail(request, order_id: int):
-    return render_order(request, visible_order(request, order_id))
+# --- one order (its page and schedule edits show its deliveries: web.staff.orders) ---
 
 
 @require_POST
-@staff_required(*SCHEDULE_EDITORS)
-def order_pause(request, order_id: int):
-    order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
-    form = PauseForm(request.POST, prefix="pause")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            pause = services.pause_order(
-                order=order,
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{order.code} {pause}.")
-            return redirect(order_url(order, parse_month(request.GET.get("month"))))
-    return render_order(request, order, pause=form)
-
-
-@require_POST
-@staff_required(*SCHEDULE_EDITORS)
-def pause_resume(request, pause_id: int):
-    pause = get_object_or_404(
-        OrderPause.objects.select_related("order__customer").filter(
-            order__customer__in=customers_visible_to(request.user)
-        ),
-        pk=pause_id,
-    )
-    order = pause.order
-    form = ResumeForm(request.POST, prefix=f"resume{pause.pk}")
-    if form.is_valid():
-        back = form.cleaned_data["first_day_back"]
-        try:
-            services.resume_order(pause=pause, first_day_back=back)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{order.code} delivers again from {back:%d %b %Y}.")
-            return redirect(order_url(order, parse_month(request.GET.get("month"))))
-    return render_order(request, order, **{f"resume{pause.pk}": form})
-
-
-@require_POST
-@staff_required(*SCHEDULE_EDITORS)
-def order_day(request, order_id: int):
-    order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
-    order = Order.objects.prefetch_related(
-        Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("pk"))
-    ).get(pk=order.pk)
-    form = DayForm(request.POST, prefix="day", order=order)
-    if form.is_valid():
-        day = form.cleaned_data["date"]
-        try:
-            services.set_day_quantities(order=order, day=day, quantities=form.quantities())
-        except ValidationError as exc:
-            add_service_errors(form, exc, {"quantity": None})
-        else:
-            done = dict(DayForm.ACTIONS)[form.cleaned_data["action"]].lower()
-            messages.success(request, f"{order.code} on {day:%a %d %b}: {done}, done.")
-            return redirect(order_url(order, day.replace(day=1)))
-    return render_order(request, order, day=form)
-
-
-@require_POST
-@staff_required(*SCHEDULE_EDITORS)
-def order_stop(request, order_id: int):
-    order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
-    form = StopForm(request.POST, prefix="stop")
-    if form.is_valid():
-        last_day = form.cleaned_data["last_day"]
-        try:
-            order = services.stop_subscription(order=order, last_day=last_day)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"{order.code} stopped: nothing is delivered after {last_day:%d %b %Y}."
-            )
-            return redirect(order_url(order))
-    return render_order(request, order, stop=form)
-
-
-@require_POST
-@staff_required(*SCHEDULE_EDITORS)
+@staff_required
 def order_cancel(request, order_id: int):
     order = visible_order(request, order_id, kind=Order.Kind.ONE_TIME)
     try:
@@ -240,9 +74,9 @@ def order_cancel(request, order_id: int):
 # --- subscriptions -----------------------------------------------------------------------
 
 
-@staff_required(*CUSTOMER_EDITORS)
+@staff_required
 def subscription_create(request, customer_id: int):
-    customer = visible_customer(request, customer_id)
+    customer = visible_customer(user=request.user, customer_id=customer_id)
     form = SubscriptionForm(request.POST or None, products=products_on_sale())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -266,7 +100,7 @@ def subscription_create(request, customer_id: int):
     return render(request, "orders/subscription_form.html", {"form": form, "customer": customer})
 
 
-@staff_required(*CUSTOMER_EDITORS)
+@staff_required
 def subscription_edit(request, order_id: int):
     order = visible_order(request, order_id, kind=Order.Kind.SUBSCRIPTION)
     order = (
@@ -303,7 +137,7 @@ def subscription_edit(request, order_id: int):
 # --- one-time orders ---------------------------------------------------------------------
 
 
-@staff_required()
+@staff_required
 def one_time_list(request):
     form = OneTimeFilterForm(request.GET or None)
     chosen = form.filters()
@@ -333,9 +167,9 @@ def one_time_list(request):
     )
 
 
-@staff_required(*SCHEDULE_EDITORS)
+@staff_required
 def one_time_create(request, customer_id: int):
-    customer = visible_customer(request, customer_id)
+    customer = visible_customer(user=request.user, customer_id=customer_id)
     form = OneTimeOrderForm(request.POST or None, products=products_on_sale())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -372,7 +206,7 @@ def _price_on(day, *, after: bool = False):
     return prices
 
 
-@staff_required()
+@staff_required
 def product_list(request):
     today = timezone.localdate()
     current, coming = _price_on(today), _price_on(today, after=True)
@@ -384,11 +218,11 @@ def product_list(request):
     return render(
         request,
         "orders/product_list.html",
-        {"products": products, "can": permissions(request.user), "today": today},
+        {"products": products, "can": staff_can(request.user), "today": today},
     )
 
 
-@staff_required(*PRICE_MANAGERS)
+@staff_required
 def product_create(request):
     form = NewProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -400,6 +234,7 @@ def product_create(request):
                 sort_order=data["sort_order"] or 0,
                 price=data["price"],
                 effective_from=data["effective_from"],
+                by=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -409,7 +244,8 @@ def product_create(request):
     return render(request, "orders/product_form.html", {"form": form})
 
 
-def render_product(request, product: Product, **forms):
+def render_product(request, product: Product, *, product_form=None, price_form=None):
+    """The product's page; a form given replaces the blank one (shown with its errors)."""
     prices = list(product.prices.order_by("-effective_from")[:PRICE_HISTORY_ROWS])
     today = timezone.localdate()
     current = next((p for p in prices if p.effective_from <= today), None)
@@ -427,19 +263,19 @@ def render_product(request, product: Product, **forms):
             "current": current,
             "today": today,
             "customer_prices": customer_prices,
-            "product_form": forms.get("product") or ProductForm(product=product, prefix="product"),
-            "price_form": forms.get("price") or PriceForm(prefix="price"),
+            "product_form": product_form or ProductForm(product=product, prefix="product"),
+            "price_form": price_form or PriceForm(prefix="price"),
         },
     )
 
 
-@staff_required(*PRICE_MANAGERS)
+@staff_required
 def product_detail(request, product_id: int):
     return render_product(request, get_object_or_404(Product, pk=product_id))
 
 
 @require_POST
-@staff_required(*PRICE_MANAGERS)
+@staff_required
 def product_edit(request, product_id: int):
     product = get_object_or_404(Product, pk=product_id)
     form = ProductForm(request.POST, product=product, prefix="product")
@@ -459,11 +295,11 @@ def product_edit(request, product_id: int):
         else:
             messages.success(request, f"{product.name} saved.")
             return redirect("orders:product", product_id=product.pk)
-    return render_product(request, product, product=form)
+    return render_product(request, product, product_form=form)
 
 
 @require_POST
-@staff_required(*PRICE_MANAGERS)
+@staff_required
 def product_price(request, product_id: int):
     product = get_object_or_404(Product, pk=product_id)
     form = PriceForm(request.POST, prefix="price")
@@ -471,7 +307,10 @@ def product_price(request, product_id: int):
         data = form.cleaned_data
         try:
             services.set_price(
-                product=product, price=data["price"], effective_from=data["effective_from"]
+                product=product,
+                price=data["price"],
+                effective_from=data["effective_from"],
+                by=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -481,12 +320,12 @@ def product_price(request, product_id: int):
                 f"{product.name}: ₹{data['price']} from {data['effective_from']:%d %b %Y}.",
             )
             return redirect("orders:product", product_id=product.pk)
-    return render_product(request, product, price=form)
+    return render_product(request, product, price_form=form)
 
 
-@staff_required(*PRICE_MANAGERS)
+@staff_required
 def customer_prices(request, customer_id: int):
-    customer = visible_customer(request, customer_id)
+    customer = visible_customer(user=request.user, customer_id=customer_id)
     form = CustomerPriceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -496,6 +335,7 @@ def customer_prices(request, customer_id: int):
                 price=data["price"],
                 effective_from=data["effective_from"],
                 customer=customer,
+                by=request.user,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -55,8 +55,12 @@ class DeliveryBoy(HttpUser):
             data = {"csrfmiddlewaretoken": token, "shift": "morning", "action": "delivered"}
             taps = 2 if random.random() < 0.1 else 1
             for _ in range(taps):
-                self.client.post(url, data, name="/d/stops/[id]/confirm/",
-                                 headers={"Referer": self.client.base_url + "/d/"})  # fmt: skip
+                self.client.post(
+                    url,
+                    data,
+                    name="/d/stops/[id]/confirm/",
+                    headers={"Referer": self.client.base_url + "/d/"},
+                )
 
 
 class Staff(HttpUser):

@@ -50,12 +50,15 @@ def serve(port: int) -> subprocess.Popen:
         "CONN_MAX_AGE": "60",
     }
     python = Path(sys.executable)
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
-                   env=env, check=True)  # fmt: skip
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
     server = subprocess.Popen(
         [python.with_name("gunicorn"), "earlybird.wsgi:application", "-c", "gunicorn.conf.py"],
-        cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(150):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
@@ -130,20 +133,39 @@ def main() -> dict:
     accounts_file = OUT / "accounts.json"
     started = time.perf_counter()
     accounts = build(customers=args.customers, boys=args.boys, accounts_file=accounts_file)
-    print(f"dairy: {args.customers} customers, {args.boys} delivery boys, "
-          f"{accounts['deliveries']} deliveries today (built in {time.perf_counter() - started:.0f} s)")  # fmt: skip
+    print(
+        f"dairy: {args.customers} customers, {args.boys} delivery boys, "
+        f"{accounts['deliveries']} deliveries today (built in {time.perf_counter() - started:.0f} s)"
+    )
     port = free_port()
     server = serve(port)
     prefix = OUT / "run"
     try:
         subprocess.run(
-            [Path(sys.executable).with_name("locust"), "-f", str(ROOT / "bench/load/locustfile.py"),
-             "--headless", "-u", str(args.users), "-r", str(max(args.users // 5, 1)),
-             "-t", f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}",
-             "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT, env={**os.environ, "LOAD_ACCOUNTS": str(accounts_file)},
-            check=False, timeout=args.seconds + 120,
-        )  # fmt: skip
+            [
+                Path(sys.executable).with_name("locust"),
+                "-f",
+                str(ROOT / "bench/load/locustfile.py"),
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(max(args.users // 5, 1)),
+                "-t",
+                f"{args.seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "LOAD_ACCOUNTS": str(accounts_file)},
+            check=False,
+            timeout=args.seconds + 120,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -176,11 +198,15 @@ def main() -> dict:
     (OUT / "results.json").write_text(json.dumps(result, indent=2))
     print(f"{'endpoint':<28} {'requests':>8} {'fails':>6} {'p50':>6} {'p95':>6} {'p99':>6}")
     for name, row in stats.items():
-        print(f"{name:<28} {row['Request Count']:>8} {row['Failure Count']:>6} "
-              f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}")  # fmt: skip
+        print(
+            f"{name:<28} {row['Request Count']:>8} {row['Failure Count']:>6} "
+            f"{row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+        )
     print(f"requests/s {result['rps']:.1f}, errors {result['failures']}")
-    print(f"route page p50 {result['route_p50_ms']:.0f} ms vs trivial view p50 "
-          f"{result['floor_p50_ms']:.0f} ms: ratio {result['route_to_floor']:.2f}")  # fmt: skip
+    print(
+        f"route page p50 {result['route_p50_ms']:.0f} ms vs trivial view p50 "
+        f"{result['floor_p50_ms']:.0f} ms: ratio {result['route_to_floor']:.2f}"
+    )
     print(
         f"deliveries confirmed {checks['confirmed']}, double confirmations "
         f"{checks['double_confirmations']}, unattributed {checks['unattributed_confirmations']}"

@@ -29,8 +29,10 @@ def build(*, customers: int, boys: int, accounts_file: Path) -> dict:
     build_dairy(customers, boys)
     hashed = make_password(PASSWORD)
     with connection.cursor() as c:
-        c.execute("TRUNCATE billing_billingline, billing_bill, billing_payment, "
-                  "billing_adjustment, billing_billingrun CASCADE")  # fmt: skip
+        c.execute(
+            "TRUNCATE billing_billingline, billing_bill, billing_payment, "
+            "billing_adjustment, billing_billingrun CASCADE"
+        )
         c.execute(
             "UPDATE auth_user u SET username = b.phone, password = %s "
             "FROM deliveries_deliveryboy b WHERE b.user_id = u.id",
@@ -41,11 +43,12 @@ def build(*, customers: int, boys: int, accounts_file: Path) -> dict:
             "FROM customers_customer c WHERE c.user_id = u.id",
             [hashed],
         )
-        for role, table in ((roles.DELIVERY_BOY, "deliveries_deliveryboy"),
-                            (roles.CUSTOMER, "customers_customer")):  # fmt: skip
+        for role, table in (
+            (roles.DELIVERY_BOY, "deliveries_deliveryboy"),
+            (roles.CUSTOMER, "customers_customer"),
+        ):
             c.execute(
-                f"INSERT INTO auth_user_groups (user_id, group_id) "
-                f"SELECT user_id, %s FROM {table}",
+                f"INSERT INTO auth_user_groups (user_id, group_id) SELECT user_id, %s FROM {table}",
                 [Group.objects.get(name=role).pk],
             )
     staff, _ = User.objects.get_or_create(username="loadstaff")

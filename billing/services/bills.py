@@ -29,6 +29,7 @@ from billing.selectors import previous_balance_for
 from billing.services.periods import check_accounts, lock_period, month_start
 from billing.services.runs import RECOMPUTE_DRAFTS, bill_history_sql, execute
 from customers.models import Customer
+from earlybird import bounds
 from earlybird.codes import next_code, reserve_codes
 from earlybird.locks import lock_one
 
@@ -40,7 +41,8 @@ def _as_money(value, field: str) -> Decimal:
         raise ValidationError({field: f"“{value}” is not an amount of money."}) from exc
     if not amount.is_finite():
         raise ValidationError({field: f"“{value}” is not an amount of money."})
-    return amount
+    # Within ±PAYMENT_MAX_AMOUNT: no adjustment can make a run's totals overflow for everyone.
+    return bounds.check_amount(amount, field=field, allow_negative=True)
 
 
 def _settle_totals(bill: Bill) -> None:
@@ -74,6 +76,8 @@ def issue_bill(*, bill: Bill, by=None) -> Bill:
     return current
 
 
+# "draft" is tested in the UPDATE's own WHERE as well as in the CTE: after waiting for a
+# row PostgreSQL re-checks only the former (the period lock keeps such waits away anyway).
 _ISSUE_DRAFTS = f"""
     WITH numbered AS (
         SELECT b.id, %(first)s + row_number() OVER (ORDER BY b.customer_id, b.id) - 1 AS num,
@@ -92,7 +96,7 @@ _ISSUE_DRAFTS = f"""
                code = %(prefix)s || lpad(n.num::text, greatest(4, length(n.num::text)), '0'),
                previous_balance = n.previous
           FROM numbered n
-         WHERE b.id = n.id
+         WHERE b.id = n.id AND b.status = 'draft'
         RETURNING b.*
     ), history AS ({bill_history_sql("issued", "~")})
     SELECT count(*) FROM issued
@@ -203,3 +207,38 @@ def add_adjustment(*, customer: Customer, amount, reason: str, day: date, by=Non
         adjustment.full_clean()
         adjustment.save()
     return adjustment
+
+
+def _open_adjustment(adjustment: Adjustment) -> Adjustment:
+    """Lock an adjustment not yet on a bill (a run puts it on one under this lock)."""
+    current = lock_one(Adjustment.objects, pk=adjustment.pk)
+    if current.bill_id is not None:
+        raise ValidationError(
+            f"This adjustment is on {current.bill} and stays as it is; "
+            "add another adjustment to correct it."
+        )
+    return current
+
+
+def update_adjustment(*, adjustment: Adjustment, amount, reason: str, day: date, by) -> Adjustment:
+    """Correct an adjustment no bill has taken yet (its customer stays). Accounts staff."""
+    check_accounts(by)
+    amount = _as_money(amount, "amount")
+    if amount == 0:
+        raise ValidationError({"amount": "An adjustment of ₹0 changes nothing."})
+    with transaction.atomic():
+        current = _open_adjustment(adjustment)
+        current.amount, current.reason, current.date = amount, (reason or "").strip(), day
+        current._history_user = by
+        current.full_clean()
+        current.save()
+    return current
+
+
+def delete_adjustment(*, adjustment: Adjustment, by) -> None:
+    """Withdraw an adjustment no bill has taken yet. Accounts staff."""
+    check_accounts(by)
+    with transaction.atomic():
+        current = _open_adjustment(adjustment)
+        current._history_user = by
+        current.delete()

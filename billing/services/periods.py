@@ -1,12 +1,12 @@
 """Billing periods (calendar months, named by their first day) and the period lock."""
 
 import calendar
-import re
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from earlybird import bounds
 from earlybird.roles import ACCOUNTS, ADMIN, has_role
 
 # Advisory lock class for billing (generation uses 7301). Keys: a period as YYYYMM, or 0
@@ -33,11 +33,8 @@ def next_month(period: date) -> date:
 
 
 def parse_month(text: str) -> date:
-    """'2026-01' -> date(2026, 1, 1)."""
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValidationError(f"“{text}” is not a month; write it as YYYY-MM, e.g. 2026-01.")
-    return date(int(match[1]), int(match[2]), 1)
+    """'2026-01' -> date(2026, 1, 1), within the project's bounds (earlybird.bounds)."""
+    return bounds.parse_month(text)
 
 
 def _advisory_lock(key: int) -> None:

@@ -38,14 +38,18 @@ it works; the billing happens in one transaction that either finishes the run or
 back entirely, after which the run row is marked "failed" with the error.
 """
 
-from datetime import date
+import logging
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from billing.models import BillingRun
 from billing.services.periods import lock_period, lock_runs, month_end, month_start
+
+logger = logging.getLogger(__name__)
 
 ANALYZE_AFTER = 1000  # bills created by a run before the table's statistics are refreshed
 
@@ -144,7 +148,9 @@ _ATTACH_ADJUSTMENTS = f"""
 """  # noqa: S608 - constant SQL fragments only
 
 # Totals of the period's drafts from their lines and adjustments; only bills whose totals
-# change are written (and get a history row).
+# change are written (and get a history row). The period lock keeps issuing and voiding
+# away; "draft" is still tested in the UPDATE's own WHERE, the only condition PostgreSQL
+# re-checks on a row it had to wait for (a CTE's is not).
 RECOMPUTE_DRAFTS = f"""
     WITH sums AS (
         SELECT b.id,
@@ -160,7 +166,7 @@ RECOMPUTE_DRAFTS = f"""
                total = sums.charges + sums.adjustments,
                run_id = coalesce(%(run)s, b.run_id), updated_at = now()
           FROM sums
-         WHERE b.id = sums.id
+         WHERE b.id = sums.id AND b.status = 'draft'
            AND (b.charges, b.adjustments_total) IS DISTINCT FROM (sums.charges, sums.adjustments)
         RETURNING b.*
     ), history AS ({bill_history_sql("changed", "~")})
@@ -168,10 +174,14 @@ RECOMPUTE_DRAFTS = f"""
 """  # noqa: S608 - constant SQL fragments only
 
 
-def run_billing(*, period: date, started_by=None) -> BillingRun:
+def run_billing(*, period: date, started_by=None, before_month_end: bool = False) -> BillingRun:
     """Bill every confirmed, unbilled delivery (and open adjustment) up to the period's end
-    onto the customers' draft bills for the period. Idempotent; see the module docstring."""
+    onto the customers' draft bills for the period. Idempotent; see the module docstring.
+
+    A month is billed once it has ended. The current month may be billed early only when
+    asked explicitly (`before_month_end`), and that is logged; a later month never."""
     period = month_start(period)
+    check_month_has_ended(period, before_month_end=before_month_end, started_by=started_by)
     run = BillingRun.objects.create(period=period, started_by=started_by)
     try:
         with transaction.atomic():
@@ -190,6 +200,26 @@ def run_billing(*, period: date, started_by=None) -> BillingRun:
         )
         raise
     return run
+
+
+def check_month_has_ended(period: date, *, before_month_end: bool, started_by=None) -> None:
+    today = timezone.localdate()
+    if month_end(period) < today:
+        return
+    if period > today:
+        raise ValidationError(
+            {"period": f"{period:%B %Y} has not begun: a month is billed once it has ended."}
+        )
+    if not before_month_end:
+        raise ValidationError(
+            {
+                "period": f"{period:%B %Y} has not ended: bill it on or after "
+                f"{month_end(period) + timedelta(days=1):%-d %b %Y}."
+            }
+        )
+    logger.warning(
+        "Billing %s before the month has ended, asked by %s.", f"{period:%Y-%m}", started_by
+    )
 
 
 def _bill_period(run: BillingRun) -> None:

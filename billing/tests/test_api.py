@@ -2,6 +2,7 @@
 payments (accounts and admin only)."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from itertools import count
 
@@ -44,6 +45,16 @@ def bill(customer, period: dt.date, total: str, *, issued=True) -> Bill:
 def pay(customer, amount: str, *, method="cash", on=None) -> Payment:
     return record_payment(
         customer=customer, amount=Decimal(amount), method=method, paid_on=on or timezone.localdate()
+    )
+
+
+def post_payment(client, body: dict, *, key: str | None = None):
+    """POST /api/v1/payments/ with an Idempotency-Key (a new one unless given)."""
+    return client.post(
+        reverse("api:payments"),
+        body,
+        format="json",
+        headers={"Idempotency-Key": key or str(uuid.uuid4())},
     )
 
 
@@ -142,10 +153,9 @@ class TestStaffPayments:
 
     def test_accounts_record_a_payment_through_the_service(self, accountant):
         customer = CustomerFactory()
-        response = client_for(accountant).post(
-            reverse("api:payments"),
+        response = post_payment(
+            client_for(accountant),
             {"customer": customer.pk, "amount": "450.00", "method": "upi", "reference": "UTR9"},
-            format="json",
         )
         assert response.status_code == 201, response.json()
         payment = Payment.objects.get(pk=response.json()["id"])
@@ -169,16 +179,15 @@ class TestStaffPayments:
     )
     def test_a_bad_field_is_a_400_naming_it(self, accountant, data, field):
         body = {"customer": CustomerFactory().pk, "amount": "100.00", "method": "cash", **data}
-        response = client_for(accountant).post(reverse("api:payments"), body, format="json")
+        response = post_payment(client_for(accountant), body)
         assert response.status_code == 400
         assert field in response.json()
         assert not Payment.objects.exists()
 
     def test_support_may_not_record_a_payment(self):
-        response = client_for(UserFactory(roles=[roles.SUPPORT])).post(
-            reverse("api:payments"),
+        response = post_payment(
+            client_for(UserFactory(roles=[roles.SUPPORT])),
             {"customer": CustomerFactory().pk, "amount": "100.00", "method": "cash"},
-            format="json",
         )
         assert response.status_code == 403
         assert not Payment.objects.exists()

@@ -13,6 +13,7 @@ from billing.services import issue_bill, record_payment, run_billing
 from billing.tests.factories import PaymentFactory, accounts_user, deliver_days
 from customers.tests.factories import CustomerFactory, UserFactory
 from deliveries.tests.factories import DeliveryBoyFactory
+from earlybird.idempotency import issue_form_key
 from earlybird.roles import ACCOUNTS, ADMIN, CUSTOMER, DELIVERY_BOY, MARKETING, SUPPORT
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 
@@ -32,8 +33,10 @@ def customer():
     return CustomerFactory(name="Sita Ramaiah", phone="9848022338")
 
 
-def form_data(who, **overrides) -> dict:
+def form_data(who, *, by=None, **overrides) -> dict:
+    """The payments form for customer `who`, sent by `by` (with a key issued to him)."""
     data = {
+        "once": issue_form_key(user=by, operation="billing:payments") if by else "",
         "customer": who.code,
         "amount": "450.50",
         "method": Payment.Method.UPI,
@@ -55,7 +58,7 @@ class TestRecordPayment:
 
         response = client.post(
             reverse("billing:payments"),
-            form_data(customer, received_by=accounts.pk),
+            form_data(customer, by=accounts, received_by=accounts.pk),
             follow=True,
         )
 
@@ -82,6 +85,7 @@ class TestRecordPayment:
             reverse("billing:payments"),
             form_data(
                 customer,
+                by=accounts,
                 customer="+91 98480 22338",
                 method=Payment.Method.CASH,
                 reference="",
@@ -96,7 +100,7 @@ class TestRecordPayment:
         ("overrides", "error"),
         [
             ({"customer": "CU-NOBODY"}, "No customer with the code or phone “CU-NOBODY”."),
-            ({"amount": "0"}, "The amount must be more than ₹0."),
+            ({"amount": "0"}, "Enter an amount from ₹0.01 to ₹10,00,000.00."),
             ({"method": "barter"}, "Select a valid choice."),
             ({"paid_on": "2999-01-01"}, "A payment cannot be dated in the future."),
         ],
@@ -107,7 +111,8 @@ class TestRecordPayment:
         client.force_login(accounts)
 
         response = client.post(
-            reverse("billing:payments"), form_data(customer, received_by=accounts.pk, **overrides)
+            reverse("billing:payments"),
+            form_data(customer, by=accounts, received_by=accounts.pk, **overrides),
         )
 
         assert response.status_code == 200

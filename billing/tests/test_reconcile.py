@@ -134,7 +134,10 @@ def test_no_delivery_is_billed_twice_and_the_database_refuses_it(order):
     line = BillingLine.objects.get(delivery=delivery)
     february = Bill.objects.create(customer=order.customer, period=FEB)
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="billing_billingline_delivery_id_key"),
+        transaction.atomic(),
+    ):
         BillingLine.objects.create(
             bill=february,
             delivery=delivery,

@@ -1,6 +1,7 @@
 """Invariant 1: a customer has exactly one login, and a phone number is unique after
-normalisation. Each rule is broken twice: full_clean() must refuse it
-(ValidationError) and the database must refuse a raw write (IntegrityError)."""
+normalisation; codes and area names are unique. Each rule is broken twice: full_clean()
+must refuse it (ValidationError) and the database must refuse a raw write
+(IntegrityError naming the constraint)."""
 
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from customers.models import Customer
+from customers.models import Area, Customer
 from customers.services import CustomerDetails, create_customer
 from customers.tests.factories import CustomerFactory, UserFactory
 
@@ -76,7 +77,10 @@ def test_full_clean_refuses_a_second_customer_on_the_same_user():
 
 def test_the_database_refuses_a_second_customer_on_the_same_user():
     first = CustomerFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="customers_customer_user_id_key"),
+        transaction.atomic(),
+    ):
         Customer.objects.create(
             user=first.user, code="CU-TEST-0002", name="Twin", phone="9848022339"
         )
@@ -85,7 +89,10 @@ def test_the_database_refuses_a_second_customer_on_the_same_user():
 
 def test_the_database_refuses_moving_a_customer_onto_another_customers_user():
     first, second = CustomerFactory(), CustomerFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="customers_customer_user_id_key"),
+        transaction.atomic(),
+    ):
         Customer.objects.filter(pk=second.pk).update(user=first.user)
     second.refresh_from_db()
     assert second.user_id != first.user_id
@@ -118,7 +125,10 @@ def test_full_clean_refuses_a_duplicate_phone():
 
 def test_the_database_refuses_a_duplicate_phone():
     CustomerFactory(phone="9848022338")
-    with pytest.raises(IntegrityError, match="phone"), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="customers_customer_phone_key"),
+        transaction.atomic(),
+    ):
         Customer.objects.create(
             user=UserFactory(), code="CU-TEST-0002", name="Copy", phone="9848022338"
         )
@@ -128,7 +138,10 @@ def test_the_database_refuses_a_duplicate_phone():
 def test_the_database_refuses_changing_a_phone_to_one_already_taken():
     CustomerFactory(phone="9848022338")
     other = CustomerFactory(phone="9848022339")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="customers_customer_phone_key"),
+        transaction.atomic(),
+    ):
         Customer.objects.filter(pk=other.pk).update(phone="9848022338")
     other.refresh_from_db()
     assert other.phone == "9848022339"
@@ -203,7 +216,10 @@ def test_the_database_refuses_half_a_coordinate(latitude, longitude):
 
 def test_the_database_refuses_clearing_one_coordinate_of_a_pair():
     customer = CustomerFactory(latitude=Decimal("17.385044"), longitude=Decimal("78.486671"))
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="customers_customer_coordinates_paired"),
+        transaction.atomic(),
+    ):
         Customer.objects.filter(pk=customer.pk).update(longitude=None)
     customer.refresh_from_db()
     assert customer.longitude == Decimal("78.486671")
@@ -218,3 +234,30 @@ def test_it_accepts_both_coordinates_or_neither(latitude, longitude):
     customer.save()
     customer.refresh_from_db()
     assert (customer.latitude, customer.longitude) == (latitude, longitude)
+
+
+# --- unique customer codes and area names ---------------------------------------------
+
+
+def test_it_refuses_a_second_customer_with_the_same_code():
+    first = CustomerFactory()
+    copy = unsaved_customer(code=first.code)
+    with pytest.raises(ValidationError) as excinfo:
+        copy.full_clean()
+    assert "code" in excinfo.value.message_dict
+    with (
+        pytest.raises(IntegrityError, match="customers_customer_code_key"),
+        transaction.atomic(),
+    ):
+        copy.save()
+    assert Customer.objects.filter(code=first.code).count() == 1
+
+
+def test_it_refuses_two_areas_with_the_same_name():
+    Area.objects.create(name="Kondapur")
+    with pytest.raises(ValidationError) as excinfo:
+        Area(name="Kondapur").full_clean()
+    assert "name" in excinfo.value.message_dict
+    with pytest.raises(IntegrityError, match="customers_area_name_key"), transaction.atomic():
+        Area.objects.create(name="Kondapur", city="Hyderabad")
+    assert Area.objects.filter(name="Kondapur").count() == 1

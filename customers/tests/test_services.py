@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
@@ -33,26 +35,47 @@ def test_a_bad_phone_is_refused_before_anything_is_written():
     assert not Customer.objects.exists()
 
 
-def test_pausing_a_customer_cancels_the_pending_deliveries_already_generated():
-    import datetime as dt
+# Only an admin sets the opening balance: page, admin and API pass the user acting --------
 
-    from django.utils import timezone
 
+def _details(customer, **overrides) -> CustomerDetails:
+    return CustomerDetails(
+        **{"name": customer.name, "phone": customer.phone, "status": customer.status, **overrides}
+    )
+
+
+@pytest.mark.parametrize("role", ["marketing", "support", "accounts"])
+def test_only_an_admin_sets_an_opening_balance_on_a_new_customer(role):
+    from customers.tests.factories import UserFactory
+
+    details = CustomerDetails(name="Lakshmi", phone="9848022338", opening_balance=Decimal("500"))
+    with pytest.raises(ValidationError) as excinfo:
+        create_customer(details=details, by=UserFactory(roles=[role]))
+    assert "Only an admin" in excinfo.value.message_dict["opening_balance"][0]
+    assert not Customer.objects.exists()
+
+    admin = UserFactory(roles=["admin"])
+    assert create_customer(details=details, by=admin).opening_balance == Decimal("500")
+
+
+def test_a_non_admin_may_save_a_customer_whose_opening_balance_stays_as_it_is():
     from customers.services import update_customer
-    from deliveries.models import Delivery
-    from deliveries.services import generate_deliveries
-    from orders.tests.factories import SubscriptionFactory
+    from customers.tests.factories import UserFactory
 
-    today = timezone.localdate()
-    order = SubscriptionFactory(start_date=today)
-    generate_deliveries(day=today)
-    generate_deliveries(day=today + dt.timedelta(days=1))
-    customer = order.customer
-    details = CustomerDetails(name=customer.name, phone=customer.phone, status="paused")
-    update_customer(customer=customer, details=details)
-    assert set(Delivery.objects.filter(order=order).values_list("status", flat=True)) == {
-        "cancelled"
-    }
-    update_customer(customer=customer, details=CustomerDetails(
-        name=customer.name, phone=customer.phone, status="active"))  # fmt: skip
-    assert set(Delivery.objects.filter(order=order).values_list("status", flat=True)) == {"pending"}
+    customer = create_customer(
+        details=CustomerDetails(name="Lakshmi", phone="9848022338", opening_balance=Decimal("500"))
+    )  # by=None: a command or the import may
+    support = UserFactory(roles=["support"])
+
+    update_customer(
+        customer=customer,
+        details=_details(customer, opening_balance=Decimal("500.00"), notes="Gate 2"),
+        by=support,
+    )
+    with pytest.raises(ValidationError, match="Only an admin"):
+        update_customer(
+            customer=customer, details=_details(customer, opening_balance=Decimal("0")), by=support
+        )
+
+    customer.refresh_from_db()
+    assert (customer.opening_balance, customer.notes) == (Decimal("500.00"), "Gate 2")

@@ -10,7 +10,6 @@ from deliveries.services.confirmation import (
 )
 from deliveries.services.generation import (
     GenerationReport,
-    ensure_deliveries_generated,
     generate_deliveries,
     refresh_deliveries,
 )
@@ -25,7 +24,6 @@ __all__ = [
     "confirm_stop",
     "create_delivery_boy",
     "create_link",
-    "ensure_deliveries_generated",
     "generate_deliveries",
     "move_stop",
     "refresh_deliveries",

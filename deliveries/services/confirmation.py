@@ -125,8 +125,11 @@ def confirm_delivery(
         else:
             reason, reason_note = "", ""
         if (current.status, current.delivered_qty, current.reason, current.reason_note) == (
-            status, quantity, reason, reason_note,
-        ):  # fmt: skip
+            status,
+            quantity,
+            reason,
+            reason_note,
+        ):
             return current  # the same tap twice: harmless
         current.delivered_qty = quantity
         current.status = status
@@ -180,8 +183,13 @@ def _settle_one_time_order(order: Order) -> None:
         order.save(update_fields=["status", "updated_at"])
 
 
-def confirm_stop(*, quantities: dict[Delivery, Decimal], by: Confirmer, reason: str = "",
-                 today: date | None = None) -> list[Delivery]:  # fmt: skip
+def confirm_stop(
+    *,
+    quantities: dict[Delivery, Decimal],
+    by: Confirmer,
+    reason: str = "",
+    today: date | None = None,
+) -> list[Delivery]:
     """Confirm every product of one stop together: all of them or none."""
     with transaction.atomic():
         return [

@@ -22,12 +22,15 @@ class GenerationReport:
     unchanged: Counter = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        shifts = sorted(set(self.created) | set(self.updated) | set(self.cancelled)
-                        | set(self.unchanged))  # fmt: skip
-        rows = [f"{self.day}: created {sum(self.created.values())}, "
-                f"updated {sum(self.updated.values())}, "
-                f"cancelled {sum(self.cancelled.values())}, "
-                f"unchanged {sum(self.unchanged.values())}"]  # fmt: skip
+        shifts = sorted(
+            set(self.created) | set(self.updated) | set(self.cancelled) | set(self.unchanged)
+        )
+        rows = [
+            f"{self.day}: created {sum(self.created.values())}, "
+            f"updated {sum(self.updated.values())}, "
+            f"cancelled {sum(self.cancelled.values())}, "
+            f"unchanged {sum(self.unchanged.values())}"
+        ]
         for shift in shifts:
             rows.append(
                 f"  {shift}: created {self.created[shift]}, updated {self.updated[shift]}, "
@@ -37,6 +40,14 @@ class GenerationReport:
 
 
 _GENERATION_LOCK = 7301  # advisory lock class for generate_deliveries
+
+# A pending or cancelled row (alias d) that differs from its due line (alias due): it
+# follows the line. Only ever true of a row nobody has confirmed.
+_FOLLOWS_DUE = """
+    d.status IN ('pending', 'cancelled') AND due.price IS NOT NULL
+    AND (d.ordered_qty, d.unit_price, d.status, d.delivery_boy_id)
+        IS DISTINCT FROM (due.quantity, due.price, 'pending', due.delivery_boy_id)
+"""
 
 
 def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> GenerationReport:
@@ -55,8 +66,8 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_GENERATION_LOCK, day.toordinal()])
         cursor.execute(
             "CREATE TEMPORARY TABLE due (order_line_id bigint PRIMARY KEY, order_id bigint,"
-            " product_id bigint, customer_id bigint, shift varchar(8), quantity numeric(10,3))"
-            " ON COMMIT DROP"
+            " product_id bigint, customer_id bigint, shift varchar(8), quantity numeric(10,3),"
+            " price numeric(12,2), delivery_boy_id bigint) ON COMMIT DROP"
         )
         with cursor.cursor.copy(
             "COPY due (order_line_id, order_id, product_id, customer_id, shift, quantity)"
@@ -73,59 +84,80 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
                         row.quantity,
                     )
                 )
+        # The day's price and route of each due line, worked out once.
+        cursor.execute(
+            """
+            UPDATE due SET price = orders_price_on(due.customer_id, due.product_id, %(day)s),
+                   delivery_boy_id = (SELECT rs.delivery_boy_id FROM deliveries_routestop rs
+                                       WHERE rs.customer_id = due.customer_id)
+            """,
+            {"day": day},
+        )
         cursor.execute("ANALYZE due")
         params = {"day": day, "all_orders": order_ids is None, "order_ids": order_ids or []}
 
-        # Pending or cancelled rows that are due: follow quantity, price and route.
+        # Lock the rows this run will change, in primary-key order (earlybird/locks.py):
+        # pending or cancelled rows that are due with other values, pending rows no longer
+        # due. A row being confirmed at this moment is waited for, then re-checked by
+        # PostgreSQL against this WHERE (its new status fails it) and left alone.
         cursor.execute(
-            """
-            WITH target AS (
-                SELECT d.id, due.quantity, orders_price_on(due.customer_id, due.product_id, %(day)s) AS price, rs.delivery_boy_id
-                  FROM due
-                  JOIN deliveries_delivery d
-                    ON d.order_line_id = due.order_line_id AND d.date = %(day)s
-                   AND d.shift = due.shift
-                  LEFT JOIN deliveries_routestop rs ON rs.customer_id = due.customer_id
-                 WHERE d.status IN ('pending', 'cancelled')
-            ), changed AS (
-                UPDATE deliveries_delivery d
-                   SET ordered_qty = t.quantity, unit_price = t.price, status = 'pending',
-                       delivery_boy_id = t.delivery_boy_id, updated_at = now()
-                  FROM target t
-                 WHERE d.id = t.id AND t.price IS NOT NULL
-                   AND (d.ordered_qty, d.unit_price, d.status, d.delivery_boy_id)
-                       IS DISTINCT FROM (t.quantity, t.price, 'pending', t.delivery_boy_id)
-             RETURNING d.shift
-            )
-            SELECT shift, count(*) FROM changed GROUP BY shift
-            """,
+            f"""
+            SELECT d.id
+              FROM deliveries_delivery d
+              LEFT JOIN due ON due.order_line_id = d.order_line_id AND due.shift = d.shift
+             WHERE d.date = %(day)s AND (%(all_orders)s OR d.order_id = ANY(%(order_ids)s))
+               AND ((due.order_line_id IS NULL AND d.status = 'pending')
+                    OR (due.order_line_id IS NOT NULL AND {_FOLLOWS_DUE}))
+             ORDER BY d.id
+               FOR NO KEY UPDATE OF d
+            """,  # noqa: S608 - constant SQL fragment only
             params,
         )
-        report.updated.update(dict(cursor.fetchall()))
+        params["locked"] = [row[0] for row in cursor.fetchall()]
 
-        # Pending rows no longer due: cancelled (kept, so history shows what was planned).
-        cursor.execute(
-            """
-            WITH gone AS (
-                UPDATE deliveries_delivery d SET status = 'cancelled', updated_at = now()
-                 WHERE d.date = %(day)s AND d.status = 'pending'
-                   AND (%(all_orders)s OR d.order_id = ANY(%(order_ids)s))
-                   AND NOT EXISTS (SELECT 1 FROM due WHERE due.order_line_id = d.order_line_id
-                                   AND due.shift = d.shift)
-             RETURNING d.shift
+        # Each statement below writes only rows locked above, and repeats the status
+        # condition in its own WHERE: a confirmed row is never written, whatever the timing.
+        if params["locked"]:
+            # Pending or cancelled rows that are due: follow quantity, price and route.
+            cursor.execute(
+                f"""
+                WITH changed AS (
+                    UPDATE deliveries_delivery d
+                       SET ordered_qty = due.quantity, unit_price = due.price, status = 'pending',
+                           delivery_boy_id = due.delivery_boy_id, updated_at = now()
+                      FROM due
+                     WHERE d.id = ANY(%(locked)s)
+                       AND due.order_line_id = d.order_line_id AND due.shift = d.shift
+                       AND {_FOLLOWS_DUE}
+                 RETURNING d.shift
+                )
+                SELECT shift, count(*) FROM changed GROUP BY shift
+                """,  # noqa: S608 - constant SQL fragment only
+                params,
             )
-            SELECT shift, count(*) FROM gone GROUP BY shift
-            """,
-            params,
-        )
-        report.cancelled.update(dict(cursor.fetchall()))
+            report.updated.update(dict(cursor.fetchall()))
+
+            # Pending rows no longer due: cancelled (kept, so history shows what was planned).
+            cursor.execute(
+                """
+                WITH gone AS (
+                    UPDATE deliveries_delivery d SET status = 'cancelled', updated_at = now()
+                     WHERE d.id = ANY(%(locked)s) AND d.status = 'pending'
+                       AND NOT EXISTS (SELECT 1 FROM due WHERE due.order_line_id = d.order_line_id
+                                       AND due.shift = d.shift)
+                 RETURNING d.shift
+                )
+                SELECT shift, count(*) FROM gone GROUP BY shift
+                """,
+                params,
+            )
+            report.cancelled.update(dict(cursor.fetchall()))
 
         # Due lines with no row yet: new pending rows with consecutive DL- codes.
         cursor.execute(
             """
             CREATE TEMPORARY TABLE fresh ON COMMIT DROP AS
-            SELECT due.*, orders_price_on(due.customer_id, due.product_id, %(day)s) AS price, rs.delivery_boy_id,
-                   row_number() OVER (ORDER BY rs.delivery_boy_id, rs.position,
+            SELECT due.*, row_number() OVER (ORDER BY rs.delivery_boy_id, rs.position,
                                       due.order_line_id) AS n
               FROM due
               LEFT JOIN deliveries_routestop rs ON rs.customer_id = due.customer_id
@@ -173,13 +205,6 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
         # Dropped now, not only at commit: the caller's transaction may go on.
         cursor.execute("DROP TABLE due, fresh")
     return report
-
-
-def ensure_deliveries_generated(*, day: date) -> GenerationReport | None:
-    """Opening a route for a day that has no rows yet generates them."""
-    if Delivery.objects.filter(date=day).exists():
-        return None
-    return generate_deliveries(day=day)
 
 
 def refresh_deliveries(*, order_ids: list[int], from_day: date) -> None:

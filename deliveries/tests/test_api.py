@@ -74,15 +74,16 @@ class TestRoute:
         assert (delivery["ordered_qty"], delivery["status"]) == ("2.000", "pending")
         assert route["stops"][0]["is_done"] is False
 
-    def test_opening_tomorrows_list_generates_its_deliveries(self, boy):
+    def test_reading_a_day_not_generated_yet_shows_no_stops_and_writes_nothing(self, boy):
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         route_of(boy, 1, day=tomorrow, generate=False)
-        response = client_for(boy.user).get(
-            reverse("api:route"), {"date": str(tomorrow), "shift": "morning"}
-        )
-        assert response.status_code == 200
+        url = reverse("api:route")
+        response = client_for(boy.user).get(url, {"date": str(tomorrow), "shift": "morning"})
+        assert (response.status_code, response.json()["stops"]) == (200, [])
+        assert not Delivery.objects.filter(date=tomorrow).exists()
+        generate_deliveries(day=tomorrow)  # the evening job
+        response = client_for(boy.user).get(url, {"date": str(tomorrow), "shift": "morning"})
         assert len(response.json()["stops"]) == 1
-        assert Delivery.objects.filter(date=tomorrow).count() == 1
 
     def test_other_days_are_a_400_on_the_date(self, boy):
         response = client_for(boy.user).get(
@@ -274,3 +275,22 @@ class TestMyDeliveries:
         for offset in range(1, 10):
             generate_deliveries(day=today - dt.timedelta(days=offset))
         assert count_queries(client, reverse("api:me-deliveries")) == few
+
+
+# --- the customers' and orders' staff API, seen from a route ------------------------------
+
+
+def test_the_customer_list_filters_by_delivery_boy(boy):
+    on_route = CustomerFactory()
+    CustomerFactory()
+    assign_to_route(customer=on_route, delivery_boy=boy)
+    client = client_for(UserFactory(roles=[roles.SUPPORT]))
+    rows = client.get(reverse("api:customers"), {"delivery_boy": boy.pk}).json()["results"]
+    assert [row["code"] for row in rows] == [on_route.code]
+
+
+def test_a_delivery_boy_may_not_list_customers_or_orders(boy):
+    route_of(boy, 1)
+    client = client_for(boy.user)
+    for name in ("api:customers", "api:orders"):
+        assert client.get(reverse(name)).status_code == 403, name

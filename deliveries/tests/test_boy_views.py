@@ -1,10 +1,10 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.models import Payment
 from customers.tests.factories import CustomerFactory, UserFactory
 from deliveries.models import Delivery
 from deliveries.services import assign_to_route, generate_deliveries
@@ -98,7 +98,6 @@ def test_it_404s_for_another_delivery_boys_stop(client, boy):
         client.post(reverse("boy:undo", args=[stranger.pk]), {"shift": "morning"}).status_code
         == 404
     )
-    assert client.get(reverse("boy:cash", args=[stranger.pk])).status_code == 404
     assert Delivery.objects.get(customer=stranger).status == Delivery.Status.PENDING
 
 
@@ -121,25 +120,26 @@ def test_undo_a_stop_confirmed_by_mistake(client, boy):
 
 def test_tomorrow_lists_tomorrows_deliveries_without_buttons(client, boy):
     customer = route_of(boy, 1)[0]
+    generate_deliveries(day=timezone.localdate() + timedelta(days=1))  # the evening job
     page = client.get(reverse("boy:tomorrow")).content.decode()
     assert customer.name in page
     assert 'value="delivered"' not in page
-    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
-    assert Delivery.objects.filter(customer=customer, date=tomorrow).exists()
 
 
-def test_cash_collected_becomes_a_payment_received_by_him(client, boy):
-    customer = route_of(boy, 1)[0]
-    client.post(reverse("boy:cash", args=[customer.pk]), {"amount": "250.50"})
-    payment = Payment.objects.get(customer=customer)
-    assert (payment.amount, payment.method, payment.received_by) == (
-        Decimal("250.50"),
-        Payment.Method.CASH,
-        boy.user,
-    )
-    page = client.post(reverse("boy:cash", args=[customer.pk]), {"amount": "0"}).content.decode()
-    assert "more than ₹0" in page
-    assert Payment.objects.count() == 1
+def test_a_day_with_nothing_generated_says_so_and_is_not_generated(client, boy):
+    customer = route_of(boy, 1)[0]  # today only
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    page = client.get(reverse("boy:tomorrow")).content.decode()
+    assert f"Nothing generated for {tomorrow:%a} {tomorrow.day} {tomorrow:%b} yet" in page
+    assert customer.name not in page
+    assert not Delivery.objects.filter(date=tomorrow).exists()
+
+
+def test_a_generated_day_with_nothing_on_his_route_says_nothing_to_deliver(client, boy):
+    route_of(boy, 1)
+    page = client.get(reverse("boy:route"), {"shift": "evening"}).content.decode()
+    assert "Nothing to deliver this evening." in page
+    assert "Nothing generated" not in page
 
 
 @pytest.mark.parametrize("stops", [5, 200])

@@ -1,10 +1,8 @@
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from deliveries.models import Delivery
@@ -16,7 +14,9 @@ from deliveries.services import (
     undo_confirmation,
 )
 from deliveries.tests.factories import DeliveryBoyFactory
+from earlybird.tests.concurrency import Holder, Worker, wait_until_blocked
 from orders.models import Order
+from orders.services import set_price
 from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,41 +173,113 @@ def test_a_cancelled_delivery_cannot_be_confirmed(delivery, boy):
         confirm_delivery(delivery=delivery, delivered_qty=2, by=boy_confirmer(boy), today=TODAY)
 
 
+# --- at the same time ----------------------------------------------------------------
+#
+# Each test forces its interleaving: one side holds its locks in an open transaction, the
+# other starts and is seen waiting in PostgreSQL, then the first commits. Each fails with
+# the lock it is about removed (see earlybird/tests/concurrency.py).
+
+
 @pytest.mark.django_db(transaction=True)
 def test_eight_devices_confirming_at_once_leave_one_consistent_confirmation():
+    """The same stop tapped on eight devices (a retrying phone, a second phone, the
+    office): the first holds the stop; the seven others wait, then find it confirmed with
+    the same values and write nothing. One confirmation remains: the first one's."""
+    today = timezone.localdate()
     boy = DeliveryBoyFactory()
-    order = SubscriptionFactory(start_date=timezone.localdate(), quantity=Decimal("4"))
+    order = SubscriptionFactory(start_date=today, quantity=Decimal("4"))
     assign_to_route(customer=order.customer, delivery_boy=boy)
-    generate_deliveries(day=timezone.localdate())
+    generate_deliveries(day=today)
     delivery = Delivery.objects.get(order=order)
-    barrier = threading.Barrier(8)
-    errors: list[BaseException] = []
-    quantities = ["4", "3", "4", "2", "4", "1", "4", "3"]
 
-    def tap(quantity: str) -> None:
-        try:
-            barrier.wait()
-            confirm_delivery(delivery=delivery, delivered_qty=quantity, by=boy_confirmer(boy))
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def tap(device: int):
+        by = Confirmer(via=Delivery.Via.DELIVERY_BOY, user=boy.user, user_agent=f"device {device}")
+        return lambda: confirm_delivery(delivery=delivery, delivered_qty="4", by=by)
 
-    threads = [threading.Thread(target=tap, args=(q,)) for q in quantities]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    first = Holder(tap(0), name="device 0")
+    first.start_and_hold()
+    others = [Worker(tap(n), name=f"device {n}") for n in range(1, 8)]
+    for device in others:
+        device.start()
+    waited = wait_until_blocked(*others)
+    first.release()
+    for device in (first, *others):
+        device.finish()
 
-    assert errors == []
+    assert [device.error for device in (first, *others)] == [None] * 8
     delivery.refresh_from_db()
-    assert delivery.delivered_qty in {Decimal(q) for q in quantities}
-    assert delivery.status == (
-        Delivery.Status.DELIVERED if delivery.delivered_qty == 4 else Delivery.Status.PARTIAL
+    assert (delivery.status, delivery.delivered_qty) == (Delivery.Status.DELIVERED, Decimal(4))
+    assert delivery.confirmed_user_agent == "device 0", "a later tap overwrote the first"
+    assert delivery.confirmed_at == first.result.confirmed_at
+    assert {device.result.confirmed_user_agent for device in others} == {"device 0"}
+    assert delivery.history.filter(status=Delivery.Status.DELIVERED).count() == 1
+    assert all(waited.values()), f"some devices never waited: {waited}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_waiting_for_generation_keeps_the_price_generation_wrote():
+    """Generation (after a price change effective today) holds the stop's row; the boy
+    confirms meanwhile, waits for it, and then saves over the fresh row, not a stale copy."""
+    today = timezone.localdate()
+    boy = DeliveryBoyFactory()
+    milk = ProductFactory(price="60.00")
+    order = SubscriptionFactory(product=milk, quantity=Decimal("2"), start_date=today)
+    assign_to_route(customer=order.customer, delivery_boy=boy)
+    generate_deliveries(day=today)
+    delivery = Delivery.objects.get(order=order)
+    set_price(product=milk, price=Decimal("65.00"), effective_from=today)
+
+    generation = Holder(lambda: generate_deliveries(day=today), name="generation")
+    generation.start_and_hold()
+    confirmation = Worker(
+        lambda: confirm_delivery(delivery=delivery, delivered_qty=2, by=boy_confirmer(boy)),
+        name="confirmation",
     )
-    assert Delivery.objects.filter(order=order).count() == 1
-    last = delivery.history.order_by("-history_date").first()
-    assert last.delivered_qty == delivery.delivered_qty, "history ends at the surviving value"
+    confirmation.start()
+    waited = wait_until_blocked(confirmation)
+    generation.release()
+    generation.finish()
+    confirmation.finish()
+
+    assert generation.error is None
+    assert confirmation.error is None
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.delivered_qty) == (Delivery.Status.DELIVERED, Decimal(2))
+    assert delivery.unit_price == Decimal("65.00"), "the confirmation wrote back the old price"
+    assert waited == {"confirmation": True}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_products_of_a_one_time_order_confirmed_at_once_deliver_the_order():
+    """Two stops' products of one one-time order confirmed from two devices: the second
+    waits for the first (the order's row lock), then sees both confirmed."""
+    today = timezone.localdate()
+    boy = DeliveryBoyFactory()
+    order = OneTimeOrderFactory(delivery_date=today)
+    order.lines.create(product=ProductFactory(), quantity=Decimal("1"))
+    assign_to_route(customer=order.customer, delivery_boy=boy)
+    generate_deliveries(day=today)
+    first_delivery, second_delivery = Delivery.objects.filter(order=order).order_by("pk")
+
+    first = Holder(
+        lambda: confirm_delivery(delivery=first_delivery, delivered_qty=2, by=boy_confirmer(boy)),
+        name="first",
+    )
+    first.start_and_hold()
+    second = Worker(
+        lambda: confirm_delivery(delivery=second_delivery, delivered_qty=1, by=boy_confirmer(boy)),
+        name="second",
+    )
+    second.start()
+    waited = wait_until_blocked(second)
+    first.release()
+    first.finish()
+    second.finish()
+
+    assert (first.error, second.error) == (None, None)
+    order.refresh_from_db()
+    assert order.status == Order.Status.DELIVERED, "each device saw the other stop pending"
+    assert waited == {"second": True}
 
 
 def test_the_admin_action_confirms_through_the_service(admin_client, delivery):

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from customers.models import Customer
 from deliveries.models import Delivery
-from deliveries.services import assign_to_route, generate_deliveries
+from deliveries.services import Confirmer, assign_to_route, confirm_delivery, generate_deliveries
 from deliveries.tests.factories import DeliveryBoyFactory
+from earlybird.tests.concurrency import Holder, Worker, wait_until_blocked
 from orders.models import DayOverride, Order, OrderPause
 from orders.services import set_price
 from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
@@ -173,3 +174,80 @@ def test_the_command_refuses_a_bad_date():
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("generate_deliveries", "--date", "31-01-2026")
+
+
+# --- racing a confirmation ----------------------------------------------------------
+#
+# The boy confirms a stop while generation brings today's rows up to date (a price
+# change effective today, a route move). Forced order: the confirmation holds its row
+# lock in an open transaction; generation starts and is seen waiting for that lock in
+# PostgreSQL; then the confirmation commits. The confirmed row must come out untouched
+# and generation must finish. (Before the fix, PostgreSQL re-checked only the UPDATE's
+# own WHERE after the wait, not the "pending only" CTE: a delivered row went back to
+# pending and the run failed on the status/quantity constraint; a not-delivered row
+# silently lost its status.)
+
+
+def _price_change(*, product, customer, today):
+    set_price(product=product, price=Decimal("65.00"), effective_from=today)
+    return lambda: generate_deliveries(day=today)
+
+
+def _route_move(*, product, customer, today):
+    other_boy = DeliveryBoyFactory()
+    return lambda: assign_to_route(customer=customer, delivery_boy=other_boy)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("trigger", [_price_change, _route_move], ids=["price", "route"])
+@pytest.mark.parametrize(
+    ("quantity", "reason", "status"),
+    [
+        ("2", "", Delivery.Status.DELIVERED),
+        ("0", Delivery.Reason.CUSTOMER_AWAY, Delivery.Status.NOT_DELIVERED),
+    ],
+    ids=["delivered", "not-delivered"],
+)
+def test_generation_waiting_for_a_confirmation_leaves_it_untouched_and_finishes(
+    trigger, quantity, reason, status
+):
+    today = timezone.localdate()
+    boy = DeliveryBoyFactory()
+    milk = ProductFactory(price="60.00")
+    order = SubscriptionFactory(product=milk, quantity=Decimal("2"), start_date=today)
+    # A second line of the same customer that stays pending: generation must still move it.
+    other = SubscriptionFactory(
+        customer=order.customer, product=milk, quantity=Decimal("1"), start_date=today
+    )
+    assign_to_route(customer=order.customer, delivery_boy=boy)
+    generate_deliveries(day=today)
+    stop = Delivery.objects.get(order=order)
+    regenerate = trigger(product=milk, customer=order.customer, today=today)
+    by = Confirmer(via=Delivery.Via.DELIVERY_BOY, user=boy.user, user_agent="phone")
+
+    confirmation = Holder(
+        lambda: confirm_delivery(delivery=stop, delivered_qty=quantity, reason=reason, by=by),
+        name="confirmation",
+    )
+    confirmation.start_and_hold()
+    generation = Worker(regenerate, name="generation")
+    generation.start()
+    waited = wait_until_blocked(generation)
+    confirmation.release()
+    confirmation.finish()
+    generation.finish()
+
+    assert confirmation.error is None
+    assert generation.error is None, f"generation failed: {generation.error!r}"
+    confirmed = Delivery.objects.get(pk=stop.pk)
+    assert (confirmed.status, confirmed.delivered_qty, confirmed.reason) == (
+        status,
+        Decimal(quantity),
+        reason,
+    )
+    assert (confirmed.unit_price, confirmed.delivery_boy_id) == (stop.unit_price, boy.pk)
+    assert confirmed.confirmed_user_agent == "phone"
+    follower = Delivery.objects.get(order=other)
+    assert follower.status == Delivery.Status.PENDING
+    assert (follower.unit_price, follower.delivery_boy_id) != (stop.unit_price, boy.pk)
+    assert waited == {"generation": True}, "generation never had to wait: nothing was forced"

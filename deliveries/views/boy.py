@@ -40,12 +40,14 @@ def current_shift() -> str:
 
 
 def route_context(*, boy: DeliveryBoy, day, shift: str) -> dict:
-    services.ensure_deliveries_generated(day=day)
+    """Read-only: a day with nothing generated says so (the office or the evening job
+    generates it), it is never generated from here."""
     stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
     return {
         "boy": boy,
         "day": day,
         "shift": shift,
+        "generated": bool(stops) or selectors.day_is_generated(day=day),
         "other_shift": Order.Shift.EVENING if shift == Order.Shift.MORNING else Order.Shift.MORNING,
         "stops": stops,
         "done": sum(stop.is_done for stop in stops),
@@ -70,6 +72,8 @@ def route_tomorrow(request, boy: DeliveryBoy):
 
 
 def _stop_deliveries(boy: DeliveryBoy, customer_id: int, shift: str) -> list[Delivery]:
+    if shift not in Order.Shift.values:
+        raise Http404("No such shift.")
     deliveries = selectors.stop_deliveries(
         delivery_boy_id=boy.pk, customer_id=customer_id, day=timezone.localdate(), shift=shift
     )

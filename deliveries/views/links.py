@@ -16,9 +16,7 @@ from deliveries import services
 from deliveries.forms import LinkForm
 from deliveries.models import Delivery, DeliveryLink
 from earlybird.access import staff_required
-from earlybird.roles import ADMIN, SUPPORT
 
-LINK_MANAGERS = (ADMIN, SUPPORT)
 LINKS_PER_PAGE = 50
 ACTIVITY_PER_PAGE = 100
 HISTORY_ROWS = 200
@@ -35,7 +33,7 @@ def link_state(link: DeliveryLink, now: datetime) -> str:
     return "active"
 
 
-@staff_required(*LINK_MANAGERS)
+@staff_required
 def link_list(request):
     links = (
         DeliveryLink.objects.select_related("delivery_boy", "created_by")
@@ -50,7 +48,7 @@ def link_list(request):
 
 
 @never_cache
-@staff_required(*LINK_MANAGERS)
+@staff_required
 def link_create(request):
     form = LinkForm(request.POST) if request.method == "POST" else LinkForm()
     if form.is_valid():
@@ -78,7 +76,7 @@ def link_create(request):
     return render(request, "deliveries/links/form.html", {"form": form})
 
 
-@staff_required(*LINK_MANAGERS)
+@staff_required
 def link_detail(request, link_id: int):
     link = get_object_or_404(
         DeliveryLink.objects.select_related("delivery_boy", "created_by", "revoked_by"),
@@ -109,7 +107,7 @@ def link_detail(request, link_id: int):
 
 
 @require_POST
-@staff_required(*LINK_MANAGERS)
+@staff_required
 def link_revoke(request, link_id: int):
     link = get_object_or_404(DeliveryLink, pk=link_id)
     if link.revoked_at is not None:

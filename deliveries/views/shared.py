@@ -3,10 +3,13 @@
 One route (delivery boy and shift), today only, while the link is valid. Every request
 is rate-limited per IP and per link; a token that opens nothing (unknown, tampered,
 malformed, expired, revoked, outside its dates) gets the same plain page and the
-request writes nothing. The substitute types their name once (kept in a signed cookie,
+request writes nothing; opening a valid link writes nothing either (a day with nothing
+generated says so). The substitute types their name once (kept in a signed cookie,
 per link); every confirmation records it with the link, the IP and the user agent.
 """
 
+import base64
+import binascii
 import dataclasses
 from functools import wraps
 
@@ -48,13 +51,28 @@ def _name_cookie(link: DeliveryLink) -> str:
 
 
 def _name_salt(link: DeliveryLink) -> str:
-    return f"deliveries.shared.name.{link.pk}"
+    # v2: the name is base64 inside the signature (v1 cookies, plain, are simply not read).
+    return f"deliveries.shared.name.v2.{link.pk}"
+
+
+def _encode_name(name: str) -> str:
+    """A cookie value is Latin-1 on the wire (gunicorn refuses anything else): any name,
+    Telugu or Hindi as well as English, goes as URL-safe base64 of its UTF-8."""
+    return base64.urlsafe_b64encode(name.encode()).decode("ascii")
+
+
+def _decode_name(value: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(value.encode("ascii")).decode()
+    except (ValueError, binascii.Error):  # UnicodeError is a ValueError
+        return ""
 
 
 def typed_name(request, link: DeliveryLink) -> str:
     """The name typed on this link in this browser, or "" (signed: cannot be forged or
     carried over to another link)."""
-    name = request.get_signed_cookie(_name_cookie(link), default="", salt=_name_salt(link))
+    value = request.get_signed_cookie(_name_cookie(link), default="", salt=_name_salt(link))
+    name = _decode_name(value)
     return name if 2 <= len(name) <= 100 else ""
 
 
@@ -62,7 +80,7 @@ def _remember_name(response, link: DeliveryLink, name: str) -> None:
     max_age = max(int((link.expires_at - timezone.now()).total_seconds()), 0)
     response.set_signed_cookie(
         _name_cookie(link),
-        name,
+        _encode_name(name),
         salt=_name_salt(link),
         max_age=max_age,
         path="/s/",
@@ -117,7 +135,6 @@ def route(request, link: DeliveryLink, token: str):
             {"link": link, "token": token, "form": SubstituteNameForm()},
         )
     today = timezone.localdate()
-    services.ensure_deliveries_generated(day=today)
     stops = selectors.route_for(delivery_boy=link.delivery_boy, day=today, shift=link.shift)
     return render(
         request,
@@ -129,6 +146,7 @@ def route(request, link: DeliveryLink, token: str):
             "day": today,
             "shift": link.shift,
             "stops": stops,
+            "generated": bool(stops) or selectors.day_is_generated(day=today),
             "done": sum(stop.is_done for stop in stops),
             "reasons": Delivery.Reason.choices,
         },

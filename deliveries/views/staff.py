@@ -1,32 +1,43 @@
 """Staff pages for routes, daily sheets and procurement (thin: access, form, service)."""
 
-import csv
+from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from deliveries import selectors, services
-from deliveries.forms import AssignCustomerForm, CorrectionForm, DayShiftForm, MoveStopForm
+from deliveries.forms import (
+    AssignCustomerForm,
+    CorrectionForm,
+    DayShiftForm,
+    GenerateForm,
+    MoveStopForm,
+    day_label,
+    in_generation_window,
+)
 from deliveries.models import Delivery, DeliveryBoy, RouteStop
 from deliveries.services import Confirmer
-from earlybird.access import staff_required
-from earlybird.roles import ADMIN, SUPPORT
+from earlybird.access import allows, staff_required
+from earlybird.spreadsheets import SafeWriter
+from orders.models import Order
 
-ROUTE_EDITORS = (ADMIN, SUPPORT)
+# Who may generate a day's deliveries from the daily sheet or the procurement page (POST).
 
 
-@staff_required()
+@staff_required
 def route_list(request):
     boys = DeliveryBoy.objects.annotate(stop_count=Count("stops")).order_by("name")
     return render(request, "deliveries/route_list.html", {"boys": boys})
 
 
-@staff_required(*ROUTE_EDITORS)
+@staff_required
 def route_detail(request, boy_id: int):
     boy = get_object_or_404(DeliveryBoy, pk=boy_id)
     stops = boy.stops.select_related("customer__area").order_by("position")
@@ -42,7 +53,7 @@ def route_detail(request, boy_id: int):
 
 
 @require_POST
-@staff_required(*ROUTE_EDITORS)
+@staff_required
 def route_assign(request, boy_id: int):
     boy = get_object_or_404(DeliveryBoy, pk=boy_id)
     form = AssignCustomerForm(request.POST)
@@ -60,7 +71,7 @@ def route_assign(request, boy_id: int):
 
 
 @require_POST
-@staff_required(*ROUTE_EDITORS)
+@staff_required
 def route_move(request, stop_id: int):
     stop = get_object_or_404(RouteStop.objects.select_related("customer"), pk=stop_id)
     moves = {"up": stop.position - 1, "down": stop.position + 1}
@@ -75,13 +86,61 @@ def route_move(request, stop_id: int):
     return redirect("deliveries:route_detail", boy_id=stop.delivery_boy_id)
 
 
-@staff_required()
+def _generate(request, *, page: str, **kwargs):
+    """POST on a day's page: generate that day (the roles the access table lets write
+    the page), then back to the page for that day. GET never generates: the page says
+    when nothing is."""
+    form = GenerateForm(request.POST, today=timezone.localdate())
+    if form.is_valid():
+        day = form.cleaned_data["date"]
+        try:
+            report = services.generate_deliveries(day=day)
+        except ValidationError as exc:
+            messages.error(
+                request, f"Nothing generated for {day_label(day)}: {' '.join(exc.messages)}"
+            )
+        else:
+            messages.success(
+                request,
+                f"Generated {day_label(day)}: {sum(report.created.values())} new, "
+                f"{sum(report.updated.values())} updated, "
+                f"{sum(report.cancelled.values())} cancelled.",
+            )
+    else:
+        messages.error(request, form.error_text())
+    url = reverse(page, kwargs=kwargs)
+    back = DayShiftForm(request.POST)  # the day and shift to go back to, if they are valid
+    if back.is_valid():
+        day, shift = back.cleaned_data["date"], back.cleaned_data["shift"]
+        url = f"{url}?{urlencode({'date': day.isoformat(), 'shift': shift})}"
+    return redirect(url)
+
+
+def _generation(request, day: date, *, generated: bool) -> dict:
+    """What a day's page says about generation: whether it happened, and whether this
+    user may generate the day from here."""
+    today = timezone.localdate()
+    return {
+        "generated": generated,
+        "may_generate": not generated
+        and allows(request.user, request.resolver_match.view_name, "POST")
+        and in_generation_window(day, today=today),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
 def daily_sheet(request, boy_id: int):
     boy = get_object_or_404(DeliveryBoy, pk=boy_id)
+    if request.method == "POST":
+        return _generate(request, page="deliveries:daily_sheet", boy_id=boy.pk)
     form = DayShiftForm(request.GET)
-    day, shift = form.day(), form.chosen_shift()
-    services.ensure_deliveries_generated(day=day)
+    if not form.is_valid():
+        context = {"boy": boy, "form": form, "day": None}
+        return render(request, "deliveries/daily_sheet.html", context, status=400)
+    day, shift = form.cleaned_data["date"], form.cleaned_data["shift"] or Order.Shift.MORNING
     stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
+    generated = bool(stops) or selectors.day_is_generated(day=day)
     return render(
         request,
         "deliveries/daily_sheet.html",
@@ -91,26 +150,35 @@ def daily_sheet(request, boy_id: int):
             "day": day,
             "shift": shift,
             "form": form,
+            **_generation(request, day, generated=generated),
         },
     )
 
 
-@staff_required()
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
 def procurement(request):
+    if request.method == "POST":
+        return _generate(request, page="deliveries:procurement")
     form = DayShiftForm(request.GET)
-    day = form.day()
-    shift = form.cleaned_data.get("shift") or None if form.is_valid() else None
-    services.ensure_deliveries_generated(day=day)
+    as_csv = request.GET.get("format") == "csv"
+    if not form.is_valid():
+        if as_csv:
+            return HttpResponseBadRequest(form.error_text(), content_type="text/plain")
+        context = {"form": form, "day": None}
+        return render(request, "deliveries/procurement.html", context, status=400)
+    day, shift = form.cleaned_data["date"], form.cleaned_data["shift"] or None
     tables = selectors.procurement_for(day=day, shift=shift)
-    if request.GET.get("format") == "csv":
+    if as_csv:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="procurement-{day}.csv"'
-        writer = csv.writer(response)
+        writer = SafeWriter(response)
         writer.writerow(["grouping", "group", "product", "unit", "quantity"])
         for grouping, rows in tables.items():
             for row in rows:
                 writer.writerow([grouping, row.group, row.product, row.unit, row.quantity])
         return response
+    generated = any(tables.values()) or selectors.day_is_generated(day=day)
     return render(
         request,
         "deliveries/procurement.html",
@@ -119,19 +187,22 @@ def procurement(request):
             "day": day,
             "shift": shift,
             "form": form,
+            **_generation(request, day, generated=generated),
         },
     )
 
 
-@staff_required(*ROUTE_EDITORS)
+@staff_required
 def correct_delivery(request, delivery_id: int):
     """Staff confirm or correct one delivery, today or in the past, through the service."""
     delivery = get_object_or_404(
         Delivery.objects.select_related("customer", "product", "delivery_boy", "confirmed_by"),
         pk=delivery_id,
     )
-    initial = {"delivered_qty": delivery.delivered_qty if delivery.is_confirmed
-               else delivery.ordered_qty, "reason": delivery.reason}  # fmt: skip
+    initial = {
+        "delivered_qty": delivery.delivered_qty if delivery.is_confirmed else delivery.ordered_qty,
+        "reason": delivery.reason,
+    }
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         by = Confirmer.from_request(request, via=Delivery.Via.STAFF)

@@ -3,13 +3,13 @@ and with no gaps among committed rows (a rolled-back transaction gives its numbe
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 from django.db import connection, transaction
 
 from earlybird.codes import next_code, reserve_codes
 from earlybird.models import CodeCounter
+from earlybird.tests.concurrency import Holder, Worker, wait_until_blocked
 
 JAN_27 = dt.date(2026, 1, 27)
 
@@ -112,54 +112,57 @@ def test_a_rolled_back_transaction_gives_its_code_back():
 
 
 # --- concurrency ------------------------------------------------------------------
+#
+# Forced, not hoped for: one thread takes codes and keeps its transaction open (the
+# counter row locked); the others start and are seen waiting for that row in PostgreSQL;
+# then the first commits or rolls back. See earlybird/tests/concurrency.py.
 
 THREADS = 8
 ROUNDS = 5
 
 
+def _in_transaction(take):
+    def work():
+        with transaction.atomic():
+            return take()
+
+    return work
+
+
 @pytest.mark.django_db(transaction=True)
 def test_threads_taking_codes_together_get_distinct_consecutive_codes():
-    barrier = threading.Barrier(THREADS)
-    taken: list[str] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
+    with transaction.atomic():
+        opening = next_code("OR", on=JAN_27)  # the counter row exists: the common case
 
-    def take():
-        try:
-            barrier.wait(timeout=30)
-            for _ in range(ROUNDS):
-                with transaction.atomic():
-                    code = next_code("OR", on=JAN_27)
-                with lock:
-                    taken.append(code)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+    def take_rounds():
+        return [_in_transaction(lambda: next_code("OR", on=JAN_27))() for _ in range(ROUNDS)]
 
-    threads = [threading.Thread(target=take) for _ in range(THREADS)]
-    for thread in threads:
+    first = Holder(lambda: reserve_codes("OR", on=JAN_27, count=ROUNDS), name="thread 0")
+    first.start_and_hold()
+    others = [Worker(take_rounds, name=f"thread {n}") for n in range(1, THREADS)]
+    for thread in others:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    waited = wait_until_blocked(*others)
+    first.release()
+    for thread in (first, *others):
+        thread.finish()
 
-    assert errors == []
-    assert len(taken) == THREADS * ROUNDS
-    assert len(set(taken)) == len(taken)
-    assert sorted(number(code) for code in taken) == list(range(1, THREADS * ROUNDS + 1))
-    assert CodeCounter.objects.get(prefix="OR", key="20260127").last_value == THREADS * ROUNDS
+    assert [thread.error for thread in (first, *others)] == [None] * THREADS
+    taken = [opening] + [code for thread in (first, *others) for code in thread.result]
+    assert len(set(taken)) == len(taken) == 1 + THREADS * ROUNDS
+    assert sorted(number(code) for code in taken) == list(range(1, len(taken) + 1))
+    assert CodeCounter.objects.get(prefix="OR", key="20260127").last_value == len(taken)
+    assert all(waited.values()), f"threads that never waited: {waited}"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_codes_rolled_back_by_racing_threads_leave_no_gap_among_committed_ones():
-    barrier = threading.Barrier(THREADS)
-    committed: list[str] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
+    with transaction.atomic():
+        opening = next_code("PA", on=JAN_27)
 
-    def take(index: int):
-        try:
-            barrier.wait(timeout=30)
+    def take_rounds(index: int):
+        def work():
+            committed = []
             for round_ in range(ROUNDS):
                 try:
                     with transaction.atomic():
@@ -168,20 +171,27 @@ def test_codes_rolled_back_by_racing_threads_leave_no_gap_among_committed_ones()
                             raise Rollback
                 except Rollback:
                     continue
-                with lock:
-                    committed.extend(codes)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+                committed.extend(codes)
+            return committed
 
-    threads = [threading.Thread(target=take, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
+        return work
+
+    # The first thread takes three codes, keeps them while the others wait, then gives
+    # them back: the next thread must get the same numbers.
+    first = Holder(lambda: reserve_codes("PA", on=JAN_27, count=3), name="thread 0", rollback=True)
+    first.start_and_hold()
+    others = [Worker(take_rounds(n), name=f"thread {n}") for n in range(1, THREADS)]
+    for thread in others:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    waited = wait_until_blocked(*others)
+    first.release()
+    for thread in (first, *others):
+        thread.finish()
 
-    assert errors == []
-    assert committed, "some transactions must commit"
+    assert [thread.error for thread in (first, *others)] == [None] * THREADS
+    assert first.result == ["PA-20260127-0002", "PA-20260127-0003", "PA-20260127-0004"]
+    committed = [opening] + [code for thread in others for code in thread.result]
+    assert len(committed) > 1, "some transactions must commit"
     assert sorted(number(code) for code in committed) == list(range(1, len(committed) + 1))
     assert CodeCounter.objects.get(prefix="PA", key="20260127").last_value == len(committed)
+    assert all(waited.values()), f"threads that never waited: {waited}"

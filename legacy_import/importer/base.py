@@ -1,14 +1,12 @@
-"""What every part of the import shares: the run's context (options, the maps from legacy
-ids to new rows), reading legacy values, checksums, the legacy-id map, batches."""
+"""What every part of the import shares: reading legacy values, checksums, the legacy-id
+map, batches; and the run's context (context.py), re-exported here."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import islice
@@ -16,12 +14,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
 
-from legacy_import.importer.report import CollectionReport, ImportReport
+from earlybird import bounds
+from legacy_import.importer.context import (
+    Context,
+    CustomerInfo,
+    OneTimeInfo,
+    RejectedSubscription,
+)
 from legacy_import.models import LegacyRecord
-from legacy_import.sources import BadDocument, Source
+from legacy_import.sources import BadDocument
 from legacy_import.translate import business_date_of_bson
 
 IST = ZoneInfo("Asia/Kolkata")
@@ -31,6 +36,9 @@ MAX_MONEY = Decimal("9999999999.99")
 MAX_QUANTITY = Decimal("9999999.999")
 _YMD = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _YM = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+__all__ = ["Context", "CustomerInfo", "OneTimeInfo", "RejectedSubscription"]
 
 
 class Interrupted(Exception):
@@ -112,11 +120,12 @@ def business_date(value: Any) -> date | None:
 
 
 def month_of(value: Any) -> date | None:
-    """A `YYYY-MM` string → the first day of that month."""
-    if isinstance(value, str) and (match := _YM.match(value.strip())):
-        year, month = int(match[1]), int(match[2])
-        if 1 <= month <= 12:
-            return date(year, month, 1)
+    """A `YYYY-MM` string within the project's bounds → the first day of that month."""
+    if isinstance(value, str) and _YM.match(value.strip()):
+        try:
+            return bounds.parse_month(value.strip()[:7])
+        except ValidationError:
+            return None
     return None
 
 
@@ -180,72 +189,6 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-# --- the context ------------------------------------------------------------------------------
-
-
-@dataclass
-class CustomerInfo:
-    pk: int
-    raw_status: str | None  # customers_v2.status as stored ("" when missing)
-    user_pk: int
-
-
-@dataclass
-class Context:
-    """One run: options, report, and what earlier collections became."""
-
-    source: Source
-    report: ImportReport
-    today: date
-    now: datetime
-    batch_size: int = 500
-    billed_through: date | None = None  # first day of the last month the old system billed
-    progress: Callable[[str, int], None] | None = None
-
-    product_ids: dict[str, int] = field(default_factory=dict)  # legacy id → Product pk
-    product_legacy: dict[int, str] = field(default_factory=dict)  # Product pk → legacy id
-    product_names: dict[int, str] = field(default_factory=dict)
-    old_rates: dict[int, Decimal] = field(default_factory=dict)  # what old billing charged
-    areas: dict[str, int] = field(default_factory=dict)  # name → Area pk
-    users: dict[str, int] = field(default_factory=dict)  # users.id → User pk (staff, boys)
-    user_names: dict[int, str] = field(default_factory=dict)
-    boys: dict[str, int] = field(default_factory=dict)  # delivery boy legacy id → DeliveryBoy pk
-    boy_users: dict[int, int] = field(default_factory=dict)  # DeliveryBoy pk → User pk
-    boy_names: dict[int, str] = field(default_factory=dict)
-    customers: dict[str, CustomerInfo] = field(default_factory=dict)
-    customer_rejected: dict[str, str] = field(default_factory=dict)  # legacy id → reason
-    customer_of_user: dict[str, str] = field(default_factory=dict)  # users.id → customer id
-    lost_logins: dict[str, str] = field(default_factory=dict)  # users.id → rejected customer
-    custom_rates: dict[tuple[int, int], Decimal] = field(default_factory=dict)
-    raw_custom_prices: dict[str, dict[str, Any]] = field(default_factory=dict)
-    customer_notes: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
-    subscriptions: dict[str, int] = field(default_factory=dict)  # legacy id → Order pk
-    orders: dict[str, int] = field(default_factory=dict)  # one-time orders
-    line_prices: dict[int, Decimal] = field(default_factory=dict)  # one-time OrderLine pk → price
-    # The old system's monthly bill of the billed-through month, and payments (§7).
-    legacy_bill: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    paid_in_month: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    paid_up_to: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    previous_balance: dict[str, Decimal] = field(default_factory=dict)
-    staging: Any = None  # confirmations.Staging, filled by the orders and confirmations
-
-    def collection(self, name: str) -> CollectionReport:
-        return self.report.collection(name)
-
-    def tick(self, collection: str, done: int) -> None:
-        if self.progress is not None:
-            self.progress(collection, done)
-
-    def customer_missing(self, legacy_id: Any) -> tuple[str, str]:
-        """Why a referenced customer is not there: (reason code, detail)."""
-        key = legacy_id if isinstance(legacy_id, str) else str(legacy_id)
-        if key in self.customer_rejected:
-            return "customer_not_imported", (
-                f"customer {key} was rejected ({self.customer_rejected[key]})"
-            )
-        return "orphan_customer", f"customer {legacy_id!r} does not exist"
-
-
 # --- reading a collection -----------------------------------------------------------------------
 
 
@@ -260,22 +203,14 @@ def documents(ctx: Context, collection: str) -> Iterator[dict[str, Any]]:
         yield doc
 
 
-class IdGate:
-    """The first document with a given legacy id passes; later ones are duplicates."""
+def gate(ctx: Context, collection: str, *, owner: Callable[[dict], Any] | None = None):
+    """Rule 6 (keys.py): the key of each document of `collection`, ids repeated or not."""
+    from legacy_import.importer.keys import Gate
 
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
-
-    def admit(self, report: CollectionReport, doc: dict[str, Any]) -> str | None:
-        legacy_id = legacy_id_of(doc)
-        if legacy_id is None:
-            report.reject("", "no_id", "document without id or _id")
-            return None
-        if legacy_id in self.seen:
-            report.reject(legacy_id, "duplicate_id", f"_id {doc.get('_id')}: id already seen")
-            return None
-        self.seen.add(legacy_id)
-        return legacy_id
+    source = ctx.source
+    if collection not in source.collections():
+        return Gate(lambda: iter(()), owner=owner)
+    return Gate(lambda: source.documents(collection), owner=owner)
 
 
 def import_in_batches(
@@ -284,21 +219,25 @@ def import_in_batches(
     *,
     build: Callable[[Context, dict[str, Any], str], Any],
     write: Callable[[Context, list[Any]], None],
+    owner: Callable[[dict], Any] | None = None,
 ) -> None:
-    """The loop every simple collection shares: admit each id once, build what it becomes
-    (or a (reason, detail) reject), and write in batches with progress."""
+    """The loop every simple collection shares: key each document (rule 6), build what it
+    becomes (or a reject: (reason, detail) or (reason, detail, customer, day)), and write
+    in batches with progress."""
     report = ctx.collection(collection)
-    gate = IdGate()
+    keys = gate(ctx, collection, owner=owner)
     batch: list[Any] = []
     done = 0
     for doc in documents(ctx, collection):
-        legacy_id = gate.admit(report, doc)
+        legacy_id = keys.admit(report, doc)
         if legacy_id is None:
             continue
         done += 1
         result = build(ctx, doc, legacy_id)
         if isinstance(result, tuple):
-            report.reject(legacy_id, *result)
+            reason, detail, *where = result
+            customer, day = [*where, None, None][:2]
+            report.reject(legacy_id, reason, detail, customer=customer or "", day=day)
             continue
         batch.append(result)
         if len(batch) >= ctx.batch_size:
@@ -310,6 +249,7 @@ def import_in_batches(
 
 
 # --- the legacy-id map ----------------------------------------------------------------------------
+
 
 def content_type(model: type[models.Model]) -> ContentType:
     # Django caches these per process and drops the cache when the table is flushed.

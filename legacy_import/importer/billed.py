@@ -94,6 +94,8 @@ def _mark(ctx: Context, customers: list[int], end: date, legacy_of: dict[int, st
                     "bill_already_exists",
                     f"{count} deliveries of {period:%Y-%m} are unbilled but that month has a "
                     "bill already: the next billing run bills them",
+                    customer=legacy_of[customer],
+                    day=period,
                 )
                 continue
             todo.append((customer, period))
@@ -175,19 +177,22 @@ def set_opening_balances(ctx: Context) -> None:
     """Customer.opening_balance per the rule above; only changed values are written."""
     report = ctx.collection("customers_v2")
     wanted: dict[int, Decimal] = {}
+    members: dict[str, list[str]] = {legacy: [legacy] for legacy in ctx.customers}
+    for merged, kept in ctx.customer_alias.items():
+        members.setdefault(kept, [kept]).append(merged)
     for legacy, info in ctx.customers.items():
-        previous = ctx.previous_balance.get(legacy, Decimal("0.00"))
+        previous = ctx.previous_balance.get(legacy, Decimal("0.00"))  # merged ones included
         if ctx.billed_through is None:
             wanted[info.pk] = previous
             continue
         carried = previous
-        if info.raw_status in ("active", "trial"):
-            carried += ctx.legacy_bill.get(legacy, Decimal(0)) - ctx.paid_in_month.get(
-                legacy, Decimal(0)
-            )
-        wanted[info.pk] = (carried + ctx.paid_up_to.get(legacy, Decimal(0))).quantize(
-            Decimal("0.01")
-        )
+        for member in members[legacy]:
+            if ctx.raw_statuses.get(member) in ("active", "trial"):
+                carried += ctx.legacy_bill.get(member, Decimal(0)) - ctx.paid_in_month.get(
+                    member, Decimal(0)
+                )
+            carried += ctx.paid_up_to.get(member, Decimal(0))
+        wanted[info.pk] = carried.quantize(Decimal("0.01"))
     changed = []
     for part in chunked(sorted(wanted), 5000):
         for customer in Customer.objects.filter(pk__in=part):

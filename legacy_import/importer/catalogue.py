@@ -1,11 +1,14 @@
 """`products` → Product with its price; `areas_v2` (and the customers' free-text areas) →
 Area.
 
-Prices: the product's price from LEGACY_START is its catalogue price — `default_price`,
-else `price` (the phase-0 model's choice), rounded to paise. The old monthly billing read
-only `default_price` (missing ⇒ 0, null ⇒ crash): that rate is kept aside as the price of
-the imported deliveries, so the history keeps what the old system charged while new
-deliveries get the catalogue price.
+Price (rule 5): a product's price is `default_price`, else `price` (the phase-0 model's
+choice), rounded to paise — never ₹0 while either holds a price above 0. It is the price
+from LEGACY_START and the price of every imported delivery of the product (a customer's
+own price wins over it, one-time order lines included: confirmations.py). A product with
+neither is priced 0, imported inactive (no new order can take it) until staff set a
+price, and every delivery of it is reported (`priced_at_zero`). The old monthly billing
+read only `default_price` (missing ⇒ 0): where that differs, the product is reported
+(`old_billing_charged_0`) and the reconciliation shows what the old bill said beside it.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from django.db import transaction
 from customers.models import Area
 from legacy_import.importer.base import (
     Context,
-    IdGate,
     checksum_of,
     documents,
     existing_records,
+    gate,
     money,
     save_records,
     text,
@@ -46,18 +49,27 @@ def unit_of(raw: Any) -> tuple[str, bool]:
     return Product.Unit.PIECE, False
 
 
+def price_of(doc: dict[str, Any]) -> Decimal | None:
+    """Rule 5: `default_price` if above 0, else `price` if above 0; None if neither."""
+    for key in ("default_price", "price"):
+        value = money(doc.get(key))
+        if value is not None and value > 0:
+            return value
+    return None
+
+
 def import_products(ctx: Context) -> None:
     report = ctx.collection("products")
-    gate = IdGate()
+    keys = gate(ctx, "products")
     names: set[str] = set()
     items = []
     for doc in documents(ctx, "products"):
-        legacy_id = gate.admit(report, doc)
+        legacy_id = keys.admit(report, doc, what="product")
         if legacy_id is None:
             continue
         name = text(doc.get("name"), 120)
         if not name:
-            report.reject(legacy_id, "no_name", "a product needs a name")
+            report.reject(legacy_id, "no_name", "a product needs a name: give it one and rerun")
             continue
         if name.lower() in names:
             renamed = f"{name[:100]} ({legacy_id[:8]})"
@@ -67,27 +79,29 @@ def import_products(ctx: Context) -> None:
         unit, known = unit_of(doc.get("unit"))
         if not known:
             report.warn(legacy_id, "unit", f"unit {doc.get('unit')!r} counted in pieces")
-        default, plain = money(doc.get("default_price")), money(doc.get("price"))
-        catalogue = default if default is not None else plain
+        catalogue = price_of(doc)
         if catalogue is None:
-            report.warn(legacy_id, "no_price", "no default_price or price: priced at 0")
-            catalogue = Decimal("0.00")
-        if catalogue < 0:
-            report.warn(legacy_id, "negative_price", f"price {catalogue} imported as 0")
-            catalogue = Decimal("0.00")
-        rate = default if default is not None and default >= 0 else Decimal("0.00")
-        if default is None:
             report.warn(
-                legacy_id,
-                "old_billing_price_missing",
-                f"default_price is {doc.get('default_price', 'missing')!r}: the old monthly "
-                f"billing charged 0; imported deliveries keep 0, new ones cost {catalogue}",
-            )
-        items.append((legacy_id, checksum_of(doc), name, unit, catalogue, rate))
+                legacy_id, "no_price",
+                f"{name}: default_price {doc.get('default_price', 'missing')!r}, price "
+                f"{doc.get('price', 'missing')!r}: priced 0 and imported inactive; set its "
+                "price (every delivery of it is reported as priced_at_zero)",
+            )  # fmt: skip
+            ctx.unpriced.add(legacy_id)
+            catalogue = Decimal("0.00")
+        elif (money(doc.get("default_price")) or 0) <= 0:
+            report.warn(
+                legacy_id, "old_billing_charged_0",
+                f"{name}: default_price {doc.get('default_price', 'missing')!r}, so the old "
+                f"monthly bill charged 0 for it; imported at its price {catalogue}",
+            )  # fmt: skip
+        default = money(doc.get("default_price"))
+        ctx.old_billing_rates[legacy_id] = default if default is not None and default > 0 else 0
+        items.append((legacy_id, checksum_of(doc), name, unit, catalogue))
 
     existing = existing_records("products", Product, [i[0] for i in items])
     with transaction.atomic():
-        for order, (legacy_id, checksum, name, unit, catalogue, rate) in enumerate(items):
+        for order, (legacy_id, checksum, name, unit, catalogue) in enumerate(items):
             found = existing.get(legacy_id)
             if found and found[1] == checksum and Product.objects.filter(pk=found[0]).exists():
                 pk = found[0]
@@ -100,6 +114,8 @@ def import_products(ctx: Context) -> None:
                 else:
                     product.name, product.unit = name, unit
                     report.updated += 1
+                if catalogue <= 0:
+                    product.is_active = False  # until staff set a price
                 product.full_clean()
                 product.save()
                 ProductPrice.objects.update_or_create(
@@ -110,7 +126,13 @@ def import_products(ctx: Context) -> None:
             ctx.product_ids[legacy_id] = pk
             ctx.product_legacy[pk] = legacy_id
             ctx.product_names[pk] = name
-            ctx.old_rates[pk] = rate
+            ctx.rates[pk] = catalogue
+    ctx.unpriced = {ctx.product_ids[p] for p in ctx.unpriced if p in ctx.product_ids}
+    ctx.old_billing_rates = {
+        ctx.product_ids[p]: Decimal(rate)
+        for p, rate in ctx.old_billing_rates.items()
+        if p in ctx.product_ids
+    }
     ctx.tick("products", report.read)
 
 
@@ -124,10 +146,10 @@ def area_name(doc: dict[str, Any]) -> str:
 
 def import_areas(ctx: Context) -> None:
     report = ctx.collection("areas_v2")
-    gate = IdGate()
+    keys = gate(ctx, "areas_v2")
     with transaction.atomic():
         for doc in documents(ctx, "areas_v2"):
-            legacy_id = gate.admit(report, doc)
+            legacy_id = keys.admit(report, doc, what="area")
             if legacy_id is None:
                 continue
             name = area_name(doc)

@@ -3,15 +3,20 @@
 * The customer: `orders.customer_id` is usually a *users.id* (the customer app set it to
   the user, §3.8): it is taken as a customers_v2 id if one has it, else as the login of a
   customer, else `user_id` is used the same way. Orders of no imported customer are
-  rejected.
+  rejected, naming the customer.
 * Items → one line per product (the same product twice is summed); unknown products and
   quantities that are not above 0 are dropped with a warning; an order with no line left,
   or without a delivery date (voice orders), is rejected.
-* Status: any spelling of cancelled → cancelled; everything else → placed, and the order
-  becomes delivered when its deliveries are imported as confirmed (confirmations.py): the
-  order's own DELIVERED / PARTIALLY_DELIVERED / NOT_DELIVERED status counts as one more
-  confirmation of its lines on its delivery date.
-* The price an item was sold at is the price of its imported delivery.
+* Status: any spelling of cancelled → cancelled; everything else → placed. Rule 4: the
+  order becomes delivered only with evidence (confirmations.py): its own status says so
+  (any casing of DELIVERED / PARTIALLY_DELIVERED; NOT_DELIVERED says it was not), a
+  confirmation row references it by order_id, or a confirmation's items name its product
+  on its day. A blanket "delivered" row for the customer and day is no evidence. Every
+  order is listed: delivered with the evidence used, or left undelivered with its old
+  status.
+* Price (rule 5): the customer's own price for the product, else the price the item was
+  sold at (above 0), else the product's price.
+* Ids that repeat (rule 6): another customer's order with the same id is an order too.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from earlybird.codes import reserve_codes
 from legacy_import.importer.base import (
     HISTORY_REASON,
     Context,
+    OneTimeInfo,
     business_date,
     checksum_of,
     existing_records,
@@ -55,12 +61,13 @@ class OneTime:
     notes: str
     lines: dict[int, tuple[Decimal, Decimal | None]] = field(default_factory=dict)
     claim: dict[str, Any] | None = None
+    raw_status: str = ""
 
 
 def resolve_customer(ctx: Context, doc: dict[str, Any]) -> tuple[str | None, str]:
-    """(customers_v2 id, how), or (None, reason code) — §9.3."""
+    """(customers_v2 id, how), or (None, the customer not imported, or "") — §9.3."""
     customer_id, user_id = text(doc.get("customer_id")), text(doc.get("user_id"))
-    if customer_id in ctx.customers:
+    if ctx.customer(customer_id) is not None:
         return customer_id, "customer_id"
     if customer_id in ctx.customer_of_user:
         return ctx.customer_of_user[customer_id], "customer_id is a users.id"
@@ -75,50 +82,87 @@ def resolve_customer(ctx: Context, doc: dict[str, Any]) -> tuple[str | None, str
 
 
 def import_orders(ctx: Context) -> None:
-    import_in_batches(ctx, "orders", build=_one_time, write=_write)
+    import_in_batches(
+        ctx, "orders", build=_one_time, write=_write,
+        owner=lambda doc: text(doc.get("customer_id")) or text(doc.get("user_id")) or None,
+    )  # fmt: skip
 
 
-def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tuple[str, str]:
+def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tuple:
     report = ctx.collection("orders")
     customer, how = resolve_customer(ctx, doc)
+    day = business_date(doc.get("delivery_date"))
     if customer is None:
         if how:
-            return ctx.customer_missing(how)
-        return "orphan_customer", (
-            f"neither customer_id {doc.get('customer_id')!r} nor user_id "
-            f"{doc.get('user_id')!r} leads to a customer"
+            ctx.leave_out(how, "orders", legacy_id)
+            return (*ctx.customer_missing(how), how, day)
+        return (
+            "orphan_customer",
+            (
+                f"neither customer_id {doc.get('customer_id')!r} nor user_id "
+                f"{doc.get('user_id')!r} leads to a customer: whose order it was is not known"
+            ),
+            "",
+            day,
         )
-    day = business_date(doc.get("delivery_date"))
     if day is None:
-        return "no_delivery_date", f"delivery_date {doc.get('delivery_date', 'missing')!r}"
+        return (
+            "no_delivery_date",
+            (
+                f"delivery_date {doc.get('delivery_date', 'missing')!r}: a one-time order needs "
+                "the day it was for (voice orders have none); add it and run again"
+            ),
+            customer,
+        )
     lines: dict[int, tuple[Decimal, Decimal | None]] = {}
     for index, item in enumerate(doc.get("items") or []):
         if not isinstance(item, dict):
-            report.warn(legacy_id, "item", f"items[{index}] is not an item")
+            report.warn(
+                legacy_id, "item", f"items[{index}] is not an item: dropped",
+                customer=customer, day=day,
+            )  # fmt: skip
             continue
         product = ctx.product_ids.get(text(item.get("product_id")))
         qty = quantity(item.get("quantity"))
         if product is None:
             report.warn(
-                legacy_id, "item", f"items[{index}]: unknown product {item.get('product_id')!r}"
-            )
+                legacy_id, "item",
+                f"items[{index}]: product {item.get('product_id')!r} does not exist: dropped",
+                customer=customer, day=day,
+            )  # fmt: skip
             continue
         if qty is None or qty <= 0:
-            report.warn(legacy_id, "item", f"items[{index}]: quantity {item.get('quantity')!r}")
+            report.warn(
+                legacy_id, "item",
+                f"items[{index}]: quantity {item.get('quantity')!r} is not above 0: dropped",
+                customer=customer, day=day,
+            )  # fmt: skip
             continue
         price = money(item.get("price", item.get("unit_price")))
+        price = price if price is not None and price > 0 else None
         if product in lines:
             previous_qty, previous_price = lines[product]
-            lines[product] = (previous_qty + qty, previous_price)
-            report.warn(legacy_id, "item", f"product {item.get('product_id')} twice: summed")
+            lines[product] = (previous_qty + qty, previous_price or price)
+            report.warn(
+                legacy_id, "item", f"product {item.get('product_id')} twice: quantities summed",
+                customer=customer, day=day,
+            )  # fmt: skip
         else:
             lines[product] = (qty, price)
     if not lines:
-        return "no_items", "no item with a known product and a quantity"
+        return (
+            "no_items",
+            "no item with a known product and a quantity: nothing to deliver",
+            (customer),
+            day,
+        )
     raw_status = text(doc.get("status"))
     status = Order.Status.CANCELLED if raw_status.lower() == "cancelled" else Order.Status.PLACED
     if how != "customer_id":
-        report.warn(legacy_id, "customer_via_user", f"customer {customer} found by {how}")
+        report.entry(
+            legacy_id, "customer_via_user", f"customer {customer} found by {how}",
+            customer=customer, day=day,
+        )  # fmt: skip
     notes = "; ".join(
         part
         for part in (
@@ -137,22 +181,25 @@ def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tu
         claim = {
             "s": raw_status,
             "order": legacy_id,
+            "evidence": f"its own status {raw_status!r}",
             "partial": [text(p) for p in doc.get("partial_delivery_items") or [] if text(p)],
             "boy": text(doc.get("delivery_boy_id")),
             "at": confirmation_time(doc, ("delivered_at", "updated_at")),
             "notes": text(doc.get("delivery_notes")),
         }
+    info = ctx.customer(customer)
     return OneTime(
         legacy_id=legacy_id,
         checksum=checksum_of(doc, customer),
         customer_legacy=customer,
-        customer=ctx.customers[customer].pk,
-        created_by=ctx.customers[customer].user_pk,
+        customer=info.pk,
+        created_by=info.user_pk,
         day=day,
         status=status,
         notes=notes,
         lines=lines,
         claim=claim,
+        raw_status=raw_status,
     )
 
 
@@ -164,9 +211,9 @@ def _old_monthly_bill(ctx: Context, doc: dict[str, Any]) -> None:
     customer = doc.get("customer_id")
     if doc.get("status") != "DELIVERED" or doc.get("delivery_confirmed") is not True:
         return
-    if not isinstance(customer, str) or customer not in ctx.customers:
+    if not isinstance(customer, str) or ctx.customer(customer) is None:
         return
-    if ctx.customers[customer].raw_status not in ("active", "trial"):
+    if ctx.raw_statuses.get(customer) not in ("active", "trial"):
         return
     if doc.get("billed") is True and doc.get("billed_month") != month:
         return
@@ -208,7 +255,10 @@ def _write(ctx: Context, orders: list[OneTime]) -> None:
                     with transaction.atomic():
                         made += _create(ctx, [order])
                 except (IntegrityError, DatabaseError) as exc:
-                    report.reject(order.legacy_id, "cannot_save", str(exc).splitlines()[0][:300])
+                    report.reject(
+                        order.legacy_id, "cannot_save", str(exc).splitlines()[0][:300],
+                        customer=order.customer_legacy, day=order.day,
+                    )  # fmt: skip
         kept += made
         report.created += len(made)
         for order, pk in changed:
@@ -216,7 +266,10 @@ def _write(ctx: Context, orders: list[OneTime]) -> None:
                 with transaction.atomic():
                     _update(order, pk)
             except (IntegrityError, DatabaseError, ValueError) as exc:
-                report.reject(order.legacy_id, "cannot_update", str(exc).splitlines()[0][:300])
+                report.reject(
+                    order.legacy_id, "cannot_update", str(exc).splitlines()[0][:300],
+                    customer=order.customer_legacy, day=order.day,
+                )  # fmt: skip
                 continue
             kept.append((order, pk))
             report.updated += 1
@@ -228,19 +281,27 @@ def _remember(ctx: Context, pairs: list[tuple[OneTime, int]]) -> None:
     prices: dict[int, dict[int, Decimal | None]] = {}
     for order, pk in pairs:
         ctx.orders[order.legacy_id] = pk
+        ctx.order_owner[pk] = order.customer_legacy
+        ctx.one_time[order.legacy_id] = OneTimeInfo(
+            pk=pk, customer=order.customer, owner=order.customer_legacy, day=order.day,
+            raw_status=order.raw_status if order.status != Order.Status.CANCELLED else "cancelled",
+            products=frozenset(order.lines),
+        )  # fmt: skip
         prices[pk] = {product: price for product, (_qty, price) in order.lines.items()}
         if order.claim is not None and ctx.staging is not None:
             ctx.staging.add_order_claim(
-                customer=order.customer, day=order.day, legacy_id=order.legacy_id,
-                payload=order.claim,
+                customer=order.customer, owner=order.customer_legacy, day=order.day,
+                legacy_id=order.legacy_id, payload=order.claim,
             )  # fmt: skip
     lines = OrderLine.objects.filter(order_id__in=list(prices)).values_list(
         "pk", "order_id", "product_id"
     )
+    customer_of = {pk: order.customer for order, pk in pairs}
     for line_pk, order_pk, product in lines:
-        price = prices[order_pk].get(product)
-        if price is not None:
-            ctx.line_prices[line_pk] = price
+        customer = customer_of[order_pk]
+        own = ctx.custom_rates.get((customer, product))
+        price = own or prices[order_pk].get(product) or ctx.rates.get(product, Decimal(0))
+        ctx.line_prices[line_pk] = price
 
 
 def _create(ctx: Context, orders: list[OneTime]) -> list[tuple[OneTime, int]]:

@@ -60,33 +60,65 @@ class Wanted:
     checksum: str
     customer: int
     fields: dict[str, Any]
+    owner: str = ""
 
 
 def import_payments(ctx: Context) -> None:
-    import_in_batches(ctx, "payment_transactions", build=_wanted, write=_write)
+    import_in_batches(
+        ctx, "payment_transactions", build=_wanted, write=_write,
+        owner=lambda doc: doc.get("customer_id") if isinstance(doc.get("customer_id"), str) else None,
+    )  # fmt: skip
 
 
-def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple[str, str]:
+def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple:
     report = ctx.collection("payment_transactions")
     customer_legacy = doc.get("customer_id")
-    info = ctx.customers.get(customer_legacy) if isinstance(customer_legacy, str) else None
-    if info is None:
-        return ctx.customer_missing(customer_legacy)
+    owner = customer_legacy if isinstance(customer_legacy, str) else ""
+    info = ctx.customer(customer_legacy)
     amount = money(doc.get("amount"))
-    if amount is None:
-        return "bad_amount", f"amount {doc.get('amount')!r}"
-    if amount <= 0:
-        return "non_positive_amount", f"amount {amount}"
     paid_on = business_date(doc.get("payment_date"))
-    if paid_on is None:
-        created = timestamp(doc.get("created_at"))
-        if created is None:
-            return "unparsable_date", f"payment_date {doc.get('payment_date')!r}, no created_at"
+    if paid_on is None and (created := timestamp(doc.get("created_at"))) is not None:
         paid_on = business_date_of_bson(created)
-        report.warn(legacy_id, "payment_date", f"{doc.get('payment_date')!r}: paid on {paid_on}")
+    if info is None:
+        ctx.leave_out(
+            owner, "payments", legacy_id, amount=amount if amount and amount > 0 else None
+        )
+        return (*ctx.customer_missing(customer_legacy), owner, paid_on)
+    if amount is None:
+        return (
+            "bad_amount",
+            (f"amount {doc.get('amount')!r} is not a number: correct it and run again"),
+            owner,
+            paid_on,
+        )
+    if amount <= 0:
+        return (
+            "non_positive_amount",
+            (f"amount {amount}: a payment is above ₹0 (a refund is an adjustment)"),
+            owner,
+            paid_on,
+        )
+    if business_date(doc.get("payment_date")) is None:
+        if paid_on is None:
+            return (
+                "unparsable_date",
+                (
+                    f"payment_date {doc.get('payment_date')!r} and no created_at: the day it was "
+                    "paid is not known"
+                ),
+                owner,
+            )
+        report.warn(
+            legacy_id, "payment_date",
+            f"payment_date {doc.get('payment_date')!r} is not a date: paid on {paid_on} (the "
+            "day it was recorded)", customer=owner, day=paid_on,
+        )  # fmt: skip
     method, known = method_of(doc.get("payment_method"))
     if not known:
-        report.warn(legacy_id, "method", f"method {doc.get('payment_method')!r} imported as cash")
+        report.warn(
+            legacy_id, "method", f"method {doc.get('payment_method')!r} imported as cash",
+            customer=owner, day=paid_on,
+        )  # fmt: skip
     month = text(doc.get("month"))
     notes = "; ".join(
         part
@@ -103,6 +135,7 @@ def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple
         if credited <= ctx.billed_through:
             ctx.paid_up_to[customer_legacy] += amount
     return Wanted(
+        owner=owner,
         legacy_id=legacy_id,
         checksum=checksum_of(doc),
         customer=info.pk,
@@ -144,7 +177,10 @@ def _write(ctx: Context, batch: list[Wanted]) -> None:
                     with transaction.atomic():
                         made += _create([w])
                 except (IntegrityError, DatabaseError) as exc:
-                    report.reject(w.legacy_id, "cannot_save", str(exc).splitlines()[0][:300])
+                    report.reject(
+                        w.legacy_id, "cannot_save", str(exc).splitlines()[0][:300],
+                        customer=w.owner, day=w.fields["paid_on"],
+                    )  # fmt: skip
         report.created += made
         for w, payment in changed:
             for key, value in w.fields.items():

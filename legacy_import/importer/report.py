@@ -1,10 +1,14 @@
-"""The import report: per collection read, created, updated, unchanged and rejected (by
-reason, with the legacy id of each reject), warnings, and the reconciliation."""
+"""The import report: per collection read, created, updated, unchanged, merged and
+rejected; every reject and warning with the legacy id, the customer's legacy id and the
+date where there are ones, and a reason a person can act on; the lists kept per
+document (what a rule did to it); duplicate phones with what was left out; the
+reconciliation."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 EXAMPLES = 10  # ids printed per reason (the JSON report and ImportIssue rows keep them all)
@@ -15,9 +19,26 @@ class Issue:
     legacy_id: str
     reason: str
     detail: str = ""
+    customer: str = ""  # the customer's legacy id, where there is one
+    day: date | None = None  # the business date, where there is one
 
     def as_dict(self) -> dict[str, str]:
-        return {"legacy_id": self.legacy_id, "reason": self.reason, "detail": self.detail}
+        return {
+            "legacy_id": self.legacy_id,
+            "customer": self.customer,
+            "date": self.day.isoformat() if self.day else "",
+            "reason": self.reason,
+            "detail": self.detail,
+        }
+
+    def where(self) -> str:
+        """`legacy id (customer c, 2026-01-05)` for printing."""
+        parts = []
+        if self.customer and self.customer != self.legacy_id:
+            parts.append(f"customer {self.customer}")
+        if self.day:
+            parts.append(self.day.isoformat())
+        return self.legacy_id + (f" ({', '.join(parts)})" if parts else "")
 
 
 @dataclass
@@ -27,19 +48,34 @@ class CollectionReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0  # true duplicates (same content, same id) merged into one record
     rejects: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    listed: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
         return len(self.rejects)
 
-    def reject(self, legacy_id: str | None, reason: str, detail: str = "") -> None:
-        self.rejects.append(Issue(legacy_id or "", reason, detail))
+    def reject(self, legacy_id: str | None, reason: str, detail: str = "", *,
+               customer: Any = "", day: date | None = None) -> Issue:  # fmt: skip
+        issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
+        self.rejects.append(issue)
+        return issue
 
-    def warn(self, legacy_id: str | None, reason: str, detail: str = "") -> None:
-        self.warnings.append(Issue(legacy_id or "", reason, detail))
+    def warn(self, legacy_id: str | None, reason: str, detail: str = "", *,
+             customer: Any = "", day: date | None = None) -> Issue:  # fmt: skip
+        issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
+        self.warnings.append(issue)
+        return issue
+
+    def entry(self, legacy_id: str | None, reason: str, detail: str = "", *,
+              customer: Any = "", day: date | None = None) -> Issue:  # fmt: skip
+        """An entry of a per-document list (not a problem): what a rule did."""
+        issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
+        self.listed.append(issue)
+        return issue
 
     def rejected_by_reason(self) -> dict[str, list[str]]:
         by: dict[str, list[str]] = {}
@@ -50,9 +86,12 @@ class CollectionReport:
     def warnings_by_reason(self) -> Counter:
         return Counter(issue.reason for issue in self.warnings)
 
+    def listed_by_reason(self) -> Counter:
+        return Counter(issue.reason for issue in self.listed)
+
     @property
     def accounted(self) -> int:
-        return self.created + self.updated + self.unchanged + self.rejected
+        return self.created + self.updated + self.unchanged + self.merged + self.rejected
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +99,7 @@ class CollectionReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "merged": self.merged,
             "rejected": self.rejected,
             "rejected_by_reason": {
                 reason: len(ids) for reason, ids in self.rejected_by_reason().items()
@@ -67,8 +107,14 @@ class CollectionReport:
             "rejects": [issue.as_dict() for issue in self.rejects],
             "warnings_by_reason": dict(sorted(self.warnings_by_reason().items())),
             "warnings": [issue.as_dict() for issue in self.warnings],
+            "listed_by_reason": dict(sorted(self.listed_by_reason().items())),
+            "listed": [issue.as_dict() for issue in self.listed],
             "notes": list(self.notes),
         }
+
+
+def _customer(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
 @dataclass
@@ -78,6 +124,8 @@ class ImportReport:
     billed_through: str | None = None
     collections: dict[str, CollectionReport] = field(default_factory=dict)
     reconciliation: dict[str, Any] | None = None
+    duplicate_phones: list[dict[str, Any]] = field(default_factory=list)
+    merged_customers: dict[str, str] = field(default_factory=dict)  # merged → kept (rule 7)
     rules: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -86,9 +134,17 @@ class ImportReport:
             self.collections[name] = CollectionReport(name)
         return self.collections[name]
 
+    def issues(self):
+        """(collection, kind, issue) for every reject, warning and listed entry."""
+        for name, c in self.collections.items():
+            for kind, items in (("rejected", c.rejects), ("warning", c.warnings),
+                                ("info", c.listed)):  # fmt: skip
+                for issue in items:
+                    yield name, kind, issue
+
     @property
     def totals(self) -> dict[str, int]:
-        keys = ("read", "created", "updated", "unchanged", "rejected")
+        keys = ("read", "created", "updated", "unchanged", "merged", "rejected")
         return {k: sum(getattr(c, k) for c in self.collections.values()) for k in keys}
 
     @property
@@ -103,11 +159,15 @@ class ImportReport:
             "seconds": round(self.seconds, 2),
             "totals": self.totals,
             "collections": {name: c.as_dict() for name, c in self.collections.items()},
+            "duplicate_phones": self.duplicate_phones,
+            "merged_customers": self.merged_customers,
             "reconciliation": self.reconciliation,
             "rules": self.rules,
         }
 
     def summary_lines(self) -> list[str]:
+        from legacy_import.reconcile.lines import duplicate_phone_lines, reconciliation_lines
+
         head = f"Import of {self.source}" + (" (dry run: nothing written)" if self.dry_run else "")
         if self.billed_through:
             head += f", billed through {self.billed_through}"
@@ -115,36 +175,23 @@ class ImportReport:
         width = max([len(n) for n in self.collections] + [10])
         lines.append(
             f"{'collection':<{width}}  {'read':>7} {'created':>7} {'updated':>7} "
-            f"{'unchanged':>9} {'rejected':>8}"
+            f"{'unchanged':>9} {'merged':>6} {'rejected':>8}"
         )
-        for name, c in self.collections.items():
+        rows = [*self.collections.items(), ("total", None)]
+        for name, c in rows:
+            t = self.totals if c is None else {k: getattr(c, k) for k in self.totals}
             lines.append(
-                f"{name:<{width}}  {c.read:>7} {c.created:>7} {c.updated:>7} "
-                f"{c.unchanged:>9} {c.rejected:>8}"
+                f"{name:<{width}}  {t['read']:>7} {t['created']:>7} {t['updated']:>7} "
+                f"{t['unchanged']:>9} {t['merged']:>6} {t['rejected']:>8}"
             )
-        t = self.totals
-        lines.append(
-            f"{'total':<{width}}  {t['read']:>7} {t['created']:>7} {t['updated']:>7} "
-            f"{t['unchanged']:>9} {t['rejected']:>8}"
-        )
         for name, c in self.collections.items():
-            if not (c.rejects or c.warnings or c.notes):
-                continue
+            if c.rejects or c.warnings or c.listed or c.notes:
+                lines.append("")
+                lines.append(f"{name}:")
+                lines.extend(_collection_lines(c))
+        if self.duplicate_phones:
             lines.append("")
-            lines.append(f"{name}:")
-            for reason, ids in c.rejected_by_reason().items():
-                shown = ", ".join(ids[:EXAMPLES]) + (" …" if len(ids) > EXAMPLES else "")
-                lines.append(f"  rejected {len(ids)} × {reason}: {shown}")
-                for issue in [i for i in c.rejects if i.reason == reason][:3]:
-                    if issue.detail:
-                        lines.append(f"      {issue.legacy_id}: {issue.detail}")
-            for reason, count in sorted(c.warnings_by_reason().items()):
-                example = next(i for i in c.warnings if i.reason == reason)
-                lines.append(
-                    f"  warning  {count} × {reason} (e.g. {example.legacy_id}: {example.detail})"
-                )
-            for note in c.notes:
-                lines.append(f"  note: {note}")
+            lines.extend(duplicate_phone_lines(self.duplicate_phones))
         if self.reconciliation is not None:
             lines.append("")
             lines.extend(reconciliation_lines(self.reconciliation))
@@ -157,27 +204,19 @@ class ImportReport:
         return lines
 
 
-def reconciliation_lines(rec: dict[str, Any]) -> list[str]:
-    lines = [
-        f"Reconciliation ({rec['months']} customer-months of {rec['customers']} imported "
-        f"customers): {rec['matched']} match, {len(rec['mismatches'])} differ"
-    ]
-    lines.append(
-        f"  delivered: source {rec['source_quantity']} / new {rec['new_quantity']}; "
-        f"amount ₹{rec['source_amount']} / ₹{rec['new_amount']}; "
-        f"payments ₹{rec['source_paid']} / ₹{rec['new_paid']}"
-    )
-    for m in rec["mismatches"][:50]:
-        lines.append(
-            f"  ≠ {m['customer']} {m['month']}: qty {m['source_quantity']}/{m['new_quantity']}, "
-            f"amount {m['source_amount']}/{m['new_amount']}, "
-            f"paid {m['source_paid']}/{m['new_paid']} — {m['cause']}"
-        )
-    if rec.get("not_imported"):
-        lines.append(f"  not imported ({len(rec['not_imported'])} customers with activity):")
-        for m in rec["not_imported"][:20]:
+def _collection_lines(c: CollectionReport) -> list[str]:
+    lines = []
+    for reason, ids in c.rejected_by_reason().items():
+        shown = ", ".join(ids[:EXAMPLES]) + (" …" if len(ids) > EXAMPLES else "")
+        lines.append(f"  rejected {len(ids)} × {reason}: {shown}")
+        for issue in [i for i in c.rejects if i.reason == reason][:3]:
+            if issue.detail:
+                lines.append(f"      {issue.where()}: {issue.detail}")
+    for label, items in (("warning", c.warnings), ("listed", c.listed)):
+        for reason, count in sorted(Counter(i.reason for i in items).items()):
+            example = next(i for i in items if i.reason == reason)
             lines.append(
-                f"    {m['customer']}: {m['confirmations']} confirmation rows, delivered "
-                f"{m['source_quantity']}, paid ₹{m['source_paid']} — {m['cause']}"
+                f"  {label:<8} {count} × {reason} (e.g. {example.where()}: {example.detail})"
             )
+    lines.extend(f"  note: {note}" for note in c.notes)
     return lines

@@ -84,13 +84,20 @@ def read_requests(ctx: Context, product_names: dict[str, str]) -> None:
         seen: set[str] = set()
         for doc in documents(ctx, collection):
             legacy_id = legacy_id_of(doc)
-            if legacy_id is None or legacy_id in seen:
-                report.reject(legacy_id or "", "duplicate_id" if legacy_id else "no_id")
+            if legacy_id is None:
+                report.reject("", "no_id", "a request without id or _id: nothing to keep it by")
+                continue
+            if legacy_id in seen:
+                report.merged += 1
+                report.entry(legacy_id, "duplicate_merged", "the same id again: kept once")
                 continue
             seen.add(legacy_id)
             customer = doc.get("customer_id")
             if not isinstance(customer, str) or not customer:
-                report.reject(legacy_id, "orphan_customer", f"customer_id {customer!r}")
+                report.reject(
+                    legacy_id, "orphan_customer",
+                    f"customer_id {customer!r}: whose request it was is not known",
+                )  # fmt: skip
                 continue
             line = describe_request(collection, doc, product_names)
             ctx.customer_notes.setdefault(customer, []).append(
@@ -101,11 +108,11 @@ def read_requests(ctx: Context, product_names: dict[str, str]) -> None:
 def reject_orphan_requests(ctx: Context) -> None:
     """Requests whose customer was not imported (written with no customer)."""
     for customer, notes in ctx.customer_notes.items():
-        if customer in ctx.customers:
+        if ctx.customer(customer) is not None:
             continue
         reason, detail = ctx.customer_missing(customer)
         for collection, legacy_id, _checksum, _line in notes:
-            ctx.collection(collection).reject(legacy_id, reason, detail)
+            ctx.collection(collection).reject(legacy_id, reason, detail, customer=customer)
 
 
 def notes_text(legacy_notes: str, lines: list[tuple[str, str, str, str]]) -> str:

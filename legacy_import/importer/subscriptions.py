@@ -1,15 +1,17 @@
-"""`subscriptions_v2` → subscription orders (via translate.py), and the old customer-app
-`subscriptions` → subscription orders kept as history.
+"""`subscriptions_v2` → subscription orders (via translate.py).
 
 A `subscriptions_v2` document becomes an Order of kind subscription with one line, its
 pauses and its day overrides, exactly as `translate_subscription` says: for every date
 from LEGACY_START on, the new schedule gives the quantity the old delivery-boy list showed
-(§5, §6.2). What translate rejects (the old engine crashed on it, an orphan, a quantity
-the database cannot hold) is rejected with its reason; its warnings are reported.
+(§5, §6.2), statuses read in any casing (rule 1). What translate rejects (the old engine
+crashed on it, an orphan, a quantity the database cannot hold) is rejected with its
+reason, its customer and, for a crash, the first day of the imported period the old engine
+raised on and the field that made it (rule 8); its warnings are reported with the
+customer. A rejected subscription is remembered with its customer, so the confirmations
+that find no order because of it say so.
 
-An old customer-app subscription (`subscriptions`, §3.7) was never read by the delivery
-lists or billing: it is imported as a stopped subscription (it delivers nothing) with its
-pattern, dates, quantity, pauses and overrides, so its history is kept.
+Ids that repeat (rule 6, keys.py): another customer's subscription, or a different one,
+with the same id is imported too, keyed `<id>#<_id>`; a true duplicate is merged.
 """
 
 from __future__ import annotations
@@ -26,21 +28,24 @@ from earlybird.codes import reserve_codes
 from legacy_import.importer.base import (
     HISTORY_REASON,
     Context,
-    IdGate,
-    business_date,
+    RejectedSubscription,
     checksum_of,
-    chunked,
     copy_insert,
     documents,
     existing_records,
+    gate,
     number,
-    quantity,
     save_records,
-    text,
+    timestamp,
     write_history,
 )
-from legacy_import.legacy_rule import compute_qty, customer_id_of
-from legacy_import.translate import Rejected, TranslatedOrder, translate_subscription
+from legacy_import.legacy_rule import compute_qty, customer_id_of, product_id_of
+from legacy_import.translate import (
+    Rejected,
+    TranslatedOrder,
+    business_date_of_bson,
+    translate_subscription,
+)
 from orders.models import DayOverride, Order, OrderLine, OrderPause
 from orders.signals import schedule_changed
 
@@ -57,6 +62,8 @@ class Plan:
     quantity: Decimal
     pauses: list[tuple[date, date | None, str]] = field(default_factory=list)
     overrides: dict[date, Decimal] = field(default_factory=dict)
+    owner: str = ""  # the legacy customer whose subscription it was
+    stopped_on: date | None = None  # a stopped one: the day it was stopped (stopped_at)
 
 
 def _reason_code(reason: str) -> str:
@@ -73,39 +80,70 @@ def _reason_code(reason: str) -> str:
     return "rejected"
 
 
+def _reject_detail(rejected: Rejected) -> str:
+    """What to tell ops: the field, the day, what to do."""
+    if rejected.crash_date is None:
+        return rejected.reason
+    field = rejected.reason.removeprefix("the old engine crashed on this subscription: ")
+    return (
+        f"the old engine raised on it from {rejected.crash_date} (the first day of the "
+        f"imported period it reached), which failed the whole delivery list: {field}; "
+        "correct that field in the old data and run the import again"
+    )
+
+
+def _warning_code(text: str) -> str:
+    if "never read" in text:
+        return "never_read_by_old_engine"
+    if "read as 'active'" in text:
+        return "status_casing"
+    if "missing or unknown" in text:
+        return "no_status"
+    return "translation"
+
+
 def import_subscriptions(ctx: Context) -> None:
     collection = "subscriptions_v2"
     report = ctx.collection(collection)
-    gate = IdGate()
+    keys = gate(ctx, collection, owner=customer_id_of)
     product_ids = frozenset(ctx.product_ids)
+    first_day = ctx.window[0] if ctx.window else ctx.today.replace(day=1)
     batch: list[Plan] = []
     done = 0
     for doc in documents(ctx, collection):
-        legacy_id = gate.admit(report, doc)
+        legacy_id = keys.admit(report, doc, what="subscription")
         if legacy_id is None:
             continue
         done += 1
         customer_legacy = customer_id_of(doc)
-        info = ctx.customers.get(customer_legacy) if isinstance(customer_legacy, str) else None
-        if info is None and customer_legacy in ctx.customer_rejected:
-            reason, detail = ctx.customer_missing(customer_legacy)
-            report.reject(legacy_id, reason, detail)
+        owner = customer_legacy if isinstance(customer_legacy, str) else ""
+        info = ctx.customer(customer_legacy)
+        if info is None and owner in ctx.customer_rejected:
+            reason, detail = ctx.customer_missing(owner)
+            report.reject(legacy_id, reason, detail, customer=owner)
+            ctx.leave_out(owner, "subscriptions", legacy_id)
             continue
         if ctx.billed_through is not None:
             _old_monthly_bill(ctx, doc)
         result = translate_subscription(
-            doc,
-            customer_status=info.raw_status if info else None,
+            {**doc, "id": legacy_id},
+            customer_status=ctx.raw_statuses.get(owner, "") if info else None,
             product_ids=product_ids,
+            first_day=first_day,
         )
         if isinstance(result, Rejected):
-            detail = result.reason + (
-                f" (e.g. on {result.crash_date})" if result.crash_date else ""
-            )
-            report.reject(legacy_id, _reason_code(result.reason), detail)
+            report.reject(
+                legacy_id, _reason_code(result.reason), _reject_detail(result),
+                customer=owner, day=result.crash_date,
+            )  # fmt: skip
+            product = product_id_of(doc)
+            if info is not None and isinstance(product, str) and product in ctx.product_ids:
+                ctx.rejected_subscriptions[owner].append(
+                    RejectedSubscription(legacy_id, product, _reject_detail(result), doc)
+                )
             continue
         for warning in result.warnings:
-            report.warn(legacy_id, "translation", warning)
+            report.warn(legacy_id, _warning_code(warning), warning, customer=owner)
         batch.append(_plan_of(ctx, doc, legacy_id, result))
         if len(batch) >= ctx.batch_size:
             write_plans(ctx, collection, batch)
@@ -117,10 +155,11 @@ def import_subscriptions(ctx: Context) -> None:
 
 def _plan_of(ctx: Context, doc: dict[str, Any], legacy_id: str, t: TranslatedOrder) -> Plan:
     mode = doc.get("mode") or "no mode"
+    info = ctx.customer(t.customer_legacy_id)
     return Plan(
         legacy_id=legacy_id,
-        checksum=checksum_of(doc, ctx.customers[t.customer_legacy_id].raw_status),
-        customer=ctx.customers[t.customer_legacy_id].pk,
+        checksum=checksum_of(doc, ctx.raw_statuses.get(t.customer_legacy_id, "")),
+        customer=info.pk,
         product=ctx.product_ids[t.product_legacy_id],
         order={
             "kind": t.kind,
@@ -135,7 +174,16 @@ def _plan_of(ctx: Context, doc: dict[str, Any], legacy_id: str, t: TranslatedOrd
         quantity=t.quantity,
         pauses=[(start, end, "") for start, end in t.pauses],
         overrides=dict(t.overrides),
+        owner=t.customer_legacy_id,
+        stopped_on=stopped_on(doc) if t.status == Order.Status.STOPPED else None,
     )
+
+
+def stopped_on(doc: dict[str, Any]) -> date | None:
+    """The day a stopped subscription was stopped: `stopped_at` (ISO-utc-naive, §3.6) in
+    India; None when it does not say."""
+    moment = timestamp(doc.get("stopped_at"), naive_is_utc=True)
+    return business_date_of_bson(moment) if moment else None
 
 
 def _old_monthly_bill(ctx: Context, doc: dict[str, Any]) -> None:
@@ -146,13 +194,13 @@ def _old_monthly_bill(ctx: Context, doc: dict[str, Any]) -> None:
     first = ctx.billed_through
     days = calendar.monthrange(first.year, first.month)[1]
     for customer in {doc.get("customerId"), doc.get("customer_id")} - {None, ""}:
-        if not isinstance(customer, str) or customer not in ctx.customers:
+        if not isinstance(customer, str) or ctx.customer(customer) is None:
             continue
-        if ctx.customers[customer].raw_status not in ("active", "trial"):
+        if ctx.raw_statuses.get(customer) not in ("active", "trial"):
             continue
         custom = ctx.raw_custom_prices.get(customer, {})
         rate = custom.get(doc["product_id"]) if doc["product_id"] in custom else None
-        price = number(rate) if rate is not None else ctx.old_rates[product]
+        price = number(rate) if rate is not None else ctx.old_billing_rates[product]
         try:
             total = sum(
                 compute_qty((first + timedelta(days=n)).isoformat(), doc) for n in range(days)
@@ -177,7 +225,7 @@ def write_plans(ctx: Context, collection: str, plans: list[Plan]) -> None:
         if record and record[0] in alive:
             if record[1] == plan.checksum:
                 report.unchanged += 1
-                ctx.subscriptions[plan.legacy_id] = record[0]
+                _remember(ctx, collection, plan, record[0])
             else:
                 changed.append((plan, record[0]))
         else:
@@ -193,22 +241,38 @@ def write_plans(ctx: Context, collection: str, plans: list[Plan]) -> None:
                     with transaction.atomic():
                         made += _create(ctx, collection, [plan])
                 except (IntegrityError, DatabaseError) as exc:
-                    report.reject(plan.legacy_id, "cannot_save", str(exc).splitlines()[0][:300])
+                    report.reject(
+                        plan.legacy_id, "cannot_save", str(exc).splitlines()[0][:300],
+                        customer=plan.owner,
+                    )  # fmt: skip
         for plan, pk in changed:
             try:
                 with transaction.atomic():
                     _update(ctx, collection, plan, pk)
             except (IntegrityError, DatabaseError, ValueError) as exc:
-                report.reject(plan.legacy_id, "cannot_update", str(exc).splitlines()[0][:300])
+                report.reject(
+                    plan.legacy_id, "cannot_update", str(exc).splitlines()[0][:300],
+                    customer=plan.owner,
+                )  # fmt: skip
                 continue
             report.updated += 1
-            ctx.subscriptions[plan.legacy_id] = pk
+            _remember(ctx, collection, plan, pk)
         for plan, pk in made:
-            ctx.subscriptions[plan.legacy_id] = pk
+            _remember(ctx, collection, plan, pk)
         report.created += len(made)
         touched = [pk for _plan, pk in made] + [pk for _plan, pk in changed]
         if touched:
             schedule_changed.send(sender=Order, order_ids=touched, from_day=ctx.today)
+
+
+def _remember(ctx: Context, collection: str, plan: Plan, pk: int) -> None:
+    ctx.order_owner[pk] = plan.owner
+    if plan.stopped_on is not None:
+        ctx.stopped_on[pk] = plan.stopped_on
+    if collection == "subscriptions_v2":
+        ctx.subscriptions[plan.legacy_id] = pk
+    else:  # old-app subscriptions: history, never delivered
+        ctx.history_orders.add(pk)
 
 
 def _create(ctx: Context, collection: str, plans: list[Plan]) -> list[tuple[Plan, int]]:
@@ -278,110 +342,3 @@ def _update(ctx: Context, collection: str, plan: Plan, pk: int) -> None:
     OrderPause.objects.filter(order=order).delete()
     _children([plan], [order], [line])
     save_records(collection, Order, [(plan.legacy_id, pk, plan.checksum)])
-
-
-# --- the old customer-app subscriptions ---------------------------------------------------------
-
-_PATTERNS = {
-    "daily": Order.Pattern.DAILY,
-    "alternate_days": Order.Pattern.ALTERNATE_DAYS,
-    "weekly": Order.Pattern.WEEKDAYS,
-    "custom_days": Order.Pattern.WEEKDAYS,
-}
-_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def import_old_subscriptions(ctx: Context) -> None:
-    collection = "subscriptions"
-    report = ctx.collection(collection)
-    gate = IdGate()
-    plans: list[Plan] = []
-    for doc in documents(ctx, collection):
-        legacy_id = gate.admit(report, doc)
-        if legacy_id is None:
-            continue
-        plan = _old_plan(ctx, doc, legacy_id)
-        if isinstance(plan, Plan):
-            plans.append(plan)
-        else:
-            report.reject(legacy_id, *plan)
-    for batch in chunked(plans, ctx.batch_size):
-        write_plans(ctx, collection, batch)
-    ctx.tick(collection, report.read)
-
-
-def _old_plan(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Plan | tuple[str, str]:
-    customer_legacy = None
-    user_id = text(doc.get("user_id"))
-    if user_id and user_id in ctx.customer_of_user:
-        customer_legacy = ctx.customer_of_user[user_id]
-    elif text(doc.get("customer_id")) in ctx.customers:
-        customer_legacy = text(doc.get("customer_id"))
-    if customer_legacy is None:
-        missing = text(doc.get("customer_id")) or user_id
-        return ctx.customer_missing(missing) if missing else ("orphan_customer", "no user_id")
-    product = ctx.product_ids.get(text(doc.get("product_id")))
-    if product is None:
-        return "orphan_product", f"product {doc.get('product_id')!r} does not exist"
-    qty = quantity(doc.get("quantity"))
-    if qty is None or qty <= 0:
-        return "bad_quantity", f"quantity {doc.get('quantity')!r}"
-    start = business_date(doc.get("start_date"))
-    if start is None:
-        return "unparsable_date", f"start_date {doc.get('start_date')!r}"
-    end = business_date(doc.get("end_date"))
-    if end is not None and end < start:
-        end = start
-    raw_pattern = text(doc.get("pattern") or doc.get("frequency")).lower() or "daily"
-    pattern = _PATTERNS.get(raw_pattern, Order.Pattern.DAILY)
-    weekdays: list[int] = []
-    if raw_pattern == "weekly":
-        weekdays = [start.weekday()]
-    elif raw_pattern == "custom_days":
-        weekdays = sorted({d for d in doc.get("custom_days") or [] if d in range(7)})
-    elif doc.get("delivery_days"):
-        weekdays = sorted(
-            _WEEKDAY_NAMES.index(d.lower())
-            for d in doc["delivery_days"]
-            if isinstance(d, str) and d.lower() in _WEEKDAY_NAMES
-        )
-        pattern = Order.Pattern.WEEKDAYS if weekdays else pattern
-    if pattern == Order.Pattern.WEEKDAYS and not weekdays:
-        pattern = Order.Pattern.DAILY
-    pauses = []
-    for entry in doc.get("pauses") or []:
-        if not isinstance(entry, dict):
-            continue
-        p_start = business_date(entry.get("start_date") or entry.get("start"))
-        p_end = business_date(entry.get("end_date") or entry.get("end"))
-        if p_start is not None and (p_end is None or p_end >= p_start):
-            pauses.append((p_start, p_end, text(entry.get("reason"), 200)))
-    overrides = {}
-    for entry in doc.get("overrides") or []:
-        day = business_date(entry.get("date")) if isinstance(entry, dict) else None
-        qty_day = quantity(entry.get("quantity")) if isinstance(entry, dict) else None
-        if day is not None and qty_day is not None and qty_day >= 0:
-            overrides.setdefault(day, qty_day)
-    active = "active" if doc.get("is_active") or doc.get("status") == "active" else "inactive"
-    return Plan(
-        legacy_id=legacy_id,
-        checksum=checksum_of(doc, customer_legacy),
-        customer=ctx.customers[customer_legacy].pk,
-        product=product,
-        order={
-            "kind": Order.Kind.SUBSCRIPTION,
-            "pattern": pattern,
-            "weekdays": weekdays if pattern == Order.Pattern.WEEKDAYS else [],
-            "shift": Order.Shift.EVENING if doc.get("shift") == "evening" else Order.Shift.MORNING,
-            "start_date": start,
-            "end_date": end,
-            "status": Order.Status.STOPPED,
-            "notes": (
-                f"Old customer-app subscription {legacy_id} ({raw_pattern}, {active} in the old "
-                "app): history only — the old delivery lists and billing never read it."
-            ),
-        },
-        quantity=qty,
-        pauses=pauses,
-        overrides=overrides,
-    )

@@ -1,6 +1,7 @@
 """`users` and `delivery_boys_v2` → logins, staff and delivery boys.
 
-* admin → staff user in the "admin" group; marketing_staff → staff user in "marketing";
+* admin → user in the "admin" group with admin access (is_staff); marketing_staff → user
+  in "marketing", without admin access (the staff pages scope what marketing sees);
   delivery_boy → a login in "delivery boy" and a DeliveryBoy; supplier (and any other
   role) has no counterpart: rejected. Customer logins are imported with their customer
   (customers.py), which decides the links.
@@ -35,6 +36,7 @@ from legacy_import.importer.base import (
     checksum_of,
     documents,
     existing_records,
+    gate,
     legacy_id_of,
     save_records,
     text,
@@ -88,8 +90,8 @@ class LegacyUser:
     checksum: str
 
 
-def read_user(doc: dict[str, Any]) -> LegacyUser | None:
-    legacy_id = legacy_id_of(doc)
+def read_user(doc: dict[str, Any], key: str | None = None) -> LegacyUser | None:
+    legacy_id = key or legacy_id_of(doc)
     if legacy_id is None:
         return None
     password, problem = django_password(doc.get("password_hash") or doc.get("password"))
@@ -133,13 +135,14 @@ class UserIndex:
 def read_users(ctx: Context) -> UserIndex:
     report = ctx.collection("users")
     index = UserIndex()
+    keys = gate(ctx, "users")
     for doc in documents(ctx, "users"):
-        user = read_user(doc)
-        if user is None:
-            report.reject("", "no_id", "user without id or _id")
-        elif not index.add(user):
-            report.reject(user.legacy_id, "duplicate_id", f"_id {doc.get('_id')}")
-        elif user.password_problem and user.role != "customer":
+        key = keys.admit(report, doc, what="login")
+        if key is None:
+            continue
+        user = read_user(doc, key)
+        index.add(user)
+        if user.password_problem and user.role != "customer":
             report.warn(user.legacy_id, "password", f"{user.password_problem}: must reset")
     return index
 
@@ -183,7 +186,9 @@ def import_staff(ctx: Context, index: UserIndex) -> None:
                 legacy,
                 existing.get(legacy.legacy_id),
                 username=username,
-                is_staff=True,
+                # Only the legacy admins are Django admin users; staff of other roles work
+                # on the staff pages until an admin gives them admin access.
+                is_staff=group_name == roles.ADMIN,
                 group=groups[group_name],
             )
             if pk is not None:
@@ -255,7 +260,11 @@ def import_delivery_boys(ctx: Context, index: UserIndex) -> None:
         if legacy_id is None:
             boys_report.reject("", "no_id", "delivery boy without id")
         elif legacy_id in boys_docs:
-            boys_report.reject(legacy_id, "duplicate_id", f"_id {doc.get('_id')}")
+            boys_report.reject(
+                legacy_id, "duplicate_id",
+                f"_id {doc.get('_id')}: a second delivery boy with this id (his login shares "
+                "it): the first is imported; merge them by hand if they differ",
+            )  # fmt: skip
         else:
             boys_docs[legacy_id] = doc
     boy_users = {i: index.by_id[i] for i in index.order if index.by_id[i].role == "delivery_boy"}

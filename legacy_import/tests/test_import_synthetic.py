@@ -18,7 +18,7 @@ from billing.models import Payment
 from customers.models import Customer
 from deliveries.models import Delivery
 from legacy_import.hashers import django_password
-from legacy_import.importer.confirm_rule import Item, Line, Row, settle_day
+from legacy_import.importer.confirm_rule import ONE_TIME, Item, Line, Row, settle_day
 from legacy_import.models import LegacyRecord
 from legacy_import.services import import_legacy
 from legacy_import.sources import (
@@ -367,7 +367,12 @@ def test_bad_documents_are_rejected_one_by_one_with_their_reason(tmp_path):
 
     report = import_legacy(open_source(write_export(tmp_path / "json", collections)))
 
-    assert ids(report, "customers_v2") == {"duplicate_id": ["c-1"], "invalid_phone": ["c-bad"]}
+    assert ids(report, "customers_v2") == {"invalid_phone": ["c-bad"]}
+    # Another customer with c-1's id (rule 6): imported too, under a key of its own.
+    [collision] = [w for w in report.collections["customers_v2"].warnings
+                   if w.reason == "id_collision"]  # fmt: skip
+    assert collision.legacy_id == "c-1#1"
+    assert Customer.objects.filter(name="Asha again").exists()
     assert ids(report, "subscriptions_v2") == {"customer_not_imported": ["s-bad"]}
     assert ids(report, "delivery_statuses") == {
         "customer_not_imported": ["d-4"],
@@ -483,12 +488,15 @@ def test_one_time_orders_find_their_customer_through_the_login(tmp_path):
 
 MILK = Line("milk", "p1", "Toned Milk", Decimal("1.5"))
 CURD = Line("curd", "p2", "Curd", Decimal("1"))
-EXTRA_CURD = Line("curd-order", "p2", "Curd", Decimal("2"), order="o-1")
+EXTRA_CURD = Line("curd-order", "p2", "Curd", Decimal("2"), tier=ONE_TIME, order="o-1")
 
 
-def row(ref, status, items=None, rank=0, order=None, partial=()):
+def row(ref, status, items=None, rank=0, order=None, partial=(), own=False):
     items = tuple(Item(p, None, Decimal(q)) for p, q in items) if items is not None else None
-    return Row(("delivery_statuses", ref), status, items, order, frozenset(partial), (2, rank))
+    return Row(
+        ("delivery_statuses", ref), status, items, order, frozenset(partial), (2, rank),
+        raw_status=status, own=own,
+    )  # fmt: skip
 
 
 def delivered(result):
@@ -518,29 +526,38 @@ def test_items_fill_each_line_of_their_product_in_turn_and_the_excess_is_cut():
     assert [w.reason for w in result.warnings] == ["over_delivered"]
 
 
-def test_a_day_with_nothing_scheduled_imports_nothing():
-    result = settle_day([row("a", "delivered"), row("b", "delivered", [("p1", "1")])], [])
+def test_a_day_with_no_order_at_all_imports_nothing_and_says_why():
+    result = settle_day(
+        [row("a", "delivered"), row("b", "delivered", [("p1", "1")])], [], customer="c-1"
+    )
 
     assert result.outcomes == []
-    assert {p.reason for p in result.rejected.values()} == {"nothing_scheduled"}
+    reasons = {ref[1]: p for ref, p in result.rejected.items()}
+    assert reasons["a"].reason == "no_order"
+    assert reasons["b"].reason == "no_order_for_product"
+    assert "c-1" in reasons["b"].detail and "p1" in reasons["b"].detail
 
 
 def test_a_partial_row_without_items_confirms_nothing_but_an_orders_own_partial_status_does():
     vague = settle_day([row("a", "partial")], [MILK])
     order_status = settle_day(
-        [row("o", "partial", order="o-1", partial=("toned milk",))],
-        [CURD, EXTRA_CURD, Line("milk-order", "p1", "Toned Milk", Decimal(1), order="o-1")],
+        [row("o", "partial", order="o-1", partial=("toned milk",), own=True)],
+        [
+            CURD,
+            EXTRA_CURD,
+            Line("milk-order", "p1", "Toned Milk", Decimal(1), tier=ONE_TIME, order="o-1"),
+        ],
     )
 
     assert [p.reason for p in vague.rejected.values()] == ["partial_without_quantities"]
     assert delivered(order_status) == {"curd-order": Decimal("2")}
 
 
-def test_an_item_for_a_product_not_due_is_reported_not_imported():
+def test_an_item_for_a_product_with_no_order_is_reported_not_imported():
     result = settle_day([row("a", "delivered", [("p1", "1.5"), ("p9", "1")])], [MILK])
 
     assert delivered(result) == {"milk": Decimal("1.5")}
-    assert [w.reason for w in result.warnings] == ["item_not_scheduled"]
+    assert [w.reason for w in result.warnings] == ["no_order_for_product"]
 
 
 # --- a live server, the command ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The translated subscriptions deliver, day by day, exactly what the old delivery-boy
-list showed. Pure: no database."""
+list showed — statuses read in any casing (rule 1: an "Active" customer or subscription
+is served). Pure: no database."""
 
 import datetime as dt
 from collections import Counter
@@ -14,6 +15,7 @@ from legacy_import.legacy_rule import (
     compute_qty,
     customer_id_of,
     delivery_boy_list_qty,
+    served_qty,
 )
 from legacy_import.translate import (
     LEGACY_START,
@@ -51,7 +53,7 @@ def status_of(customer: dict | None) -> str | None:
 
 
 def old_list(day: dt.date, doc: dict, customer: dict | None, product_ids) -> dict[int, Decimal]:
-    quantity = delivery_boy_list_qty(day.isoformat(), doc, customer, product_ids=product_ids)
+    quantity = served_qty(day.isoformat(), doc, customer, product_ids=product_ids)
     expected = Decimal(str(quantity)).quantize(QUANTUM)
     return {1: expected} if expected else {}
 
@@ -132,7 +134,8 @@ def test_every_sample_subscription_delivers_what_the_old_list_showed(sample):
     translated = [r for r in results if isinstance(r, TranslatedOrder)]
     delivering = [r for r in translated if any(new_rule(r, day) for day in all_days)]
     assert (first, last) == (D(2025, 11, 2), D(2026, 4, 29))
-    assert (len(results), len(translated), len(delivering)) == (82, 78, 64)
+    # 65: the "Active" subscription delivers now (rule 1).
+    assert (len(results), len(translated), len(delivering)) == (82, 78, 65)
 
 
 @needs_sample
@@ -315,12 +318,14 @@ def test_a_plain_one_time_subscription_is_daily_over_its_range():
         ("trial", "trial", True),
         ("paused", "paused", False),
         ("stopped", "stopped", False),
-        ("Active", "active", False),
+        ("Active", "active", True),
+        ("TRIAL", "trial", True),
+        ("Trial ", "trial", True),
         ("", "paused", False),
         ("gone", "paused", False),
     ],
 )
-def test_customer_statuses_are_lower_cased_and_only_exact_ones_deliver(legacy, new, delivers):
+def test_customer_statuses_in_any_casing_are_read_as_meant(legacy, new, delivers):
     customer = {"id": "c1", "status": legacy}
     doc = sub(mode="fixed_daily", default_qty=1.0)
 
@@ -339,11 +344,12 @@ def test_customer_statuses_are_lower_cased_and_only_exact_ones_deliver(legacy, n
         ("draft", "draft"),
         ("paused", "paused"),
         ("stopped", "stopped"),
-        ("Active", "paused"),
+        ("Active", "active"),
+        (" ACTIVE", "active"),
         (None, "draft"),
     ],
 )
-def test_only_a_subscription_status_of_exactly_active_stays_active(legacy, new):
+def test_a_subscription_status_of_active_in_any_casing_is_active(legacy, new):
     doc = sub(mode="fixed_daily", default_qty=1.0, status=legacy)
 
     assert translate(doc).status == new
@@ -367,6 +373,26 @@ def test_what_the_old_engine_crashed_on_is_rejected_with_a_day_it_crashed(fields
 
     assert isinstance(result, Rejected)
     assert crash_words in result.reason
+    with pytest.raises(OLD_ENGINE_CRASHES):
+        compute_qty(result.crash_date.isoformat(), doc)
+
+
+def test_a_crash_is_dated_on_the_first_day_of_the_imported_period_not_a_placeholder():
+    doc = sub(
+        mode="weekly_pattern",
+        weekly_pattern=[2],
+        default_qty=None,
+        pause_intervals=[{"start": "2026-01-01", "end": "2026-01-10"}],
+    )
+
+    result = translate_subscription(
+        doc, customer_status="active", product_ids=PRODUCTS, first_day=D(2026, 1, 1)
+    )
+
+    assert isinstance(result, Rejected)
+    assert "default_qty" in result.reason
+    # The first Wednesday from 2026-01-01 that is not paused: the engine raised there.
+    assert result.crash_date == D(2026, 1, 14)
     with pytest.raises(OLD_ENGINE_CRASHES):
         compute_qty(result.crash_date.isoformat(), doc)
 

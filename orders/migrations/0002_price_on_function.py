@@ -1,8 +1,8 @@
 """orders_price_on(customer, product, day): the price in force on a day, in SQL.
 
 The customer's own price for the product if one is in force, else the product's.
-Used by bulk generation, so that the rule lives in one place in the database too
-(orders.selectors.price_on is the same rule for one row in Python).
+Used by bulk generation (deliveries.services.generation), so the rule lives in one
+place, in the database.
 """
 
 from django.db import migrations

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from customers.tests.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory, UserFactory
+from earlybird import roles
 from orders.models import Order, OrderLine, ProductPrice
-from orders.selectors import price_on
 from orders.services import LineSpec, create_one_time_order, create_subscription, set_price
 from orders.tests.factories import ProductFactory
 
@@ -67,26 +67,6 @@ def test_a_one_time_order_is_for_one_day():
     assert order.start_date == order.end_date == dt.date(2026, 3, 8)
 
 
-def test_prices_are_effective_dated_and_a_customer_price_wins():
-    product = ProductFactory(price="60.00")  # from 2020-01-01
-    customer = CustomerFactory()
-    set_price(product=product, price=Decimal("64.00"), effective_from=dt.date(2026, 1, 16))
-    set_price(
-        product=product,
-        price=Decimal("58.00"),
-        effective_from=dt.date(2026, 1, 20),
-        customer=customer,
-    )
-    assert price_on(product=product, day=dt.date(2026, 1, 15)) == Decimal("60.00")
-    assert price_on(product=product, day=dt.date(2026, 1, 16)) == Decimal("64.00")
-    assert price_on(product=product, day=dt.date(2026, 1, 19), customer=customer) == Decimal(
-        "64.00"
-    )
-    assert price_on(product=product, day=dt.date(2026, 1, 20), customer=customer) == Decimal(
-        "58.00"
-    )
-
-
 def test_setting_a_price_twice_for_a_day_replaces_it():
     product = ProductFactory()
     set_price(product=product, price=Decimal("70"), effective_from=dt.date(2026, 4, 1))
@@ -96,5 +76,39 @@ def test_setting_a_price_twice_for_a_day_replaces_it():
 
 
 def test_a_negative_price_is_refused():
-    with pytest.raises(ValidationError):
-        set_price(product=ProductFactory(), price=Decimal("-1"), effective_from=dt.date(2026, 4, 1))
+    product = ProductFactory()
+    with pytest.raises(ValidationError) as excinfo:
+        set_price(product=product, price=Decimal("-1"), effective_from=dt.date(2026, 4, 1))
+    assert list(excinfo.value.message_dict) == ["price"]
+    assert not product.prices.filter(effective_from=dt.date(2026, 4, 1)).exists()
+
+
+def test_only_accounts_and_admins_set_prices_on_every_path():
+    product = ProductFactory(price="50.00")
+    before = ProductPrice.objects.count()
+    for role in (roles.MARKETING, roles.SUPPORT, roles.DELIVERY_BOY, roles.CUSTOMER):
+        with pytest.raises(ValidationError, match="Only accounts staff or an admin"):
+            set_price(
+                product=product,
+                price=Decimal("60"),
+                effective_from=dt.date(2026, 12, 1),
+                by=UserFactory(roles=[role]),
+            )
+    assert ProductPrice.objects.count() == before
+    set_price(
+        product=product,
+        price=Decimal("60"),
+        effective_from=dt.date(2026, 12, 1),
+        by=UserFactory(roles=[roles.ACCOUNTS]),
+    )
+    assert ProductPrice.objects.count() == before + 1
+
+
+def test_a_price_above_the_money_cap_is_refused_on_the_price():
+    with pytest.raises(ValidationError) as refused:
+        set_price(
+            product=ProductFactory(price="50.00"),
+            price=Decimal("99999999.99"),
+            effective_from=dt.date(2026, 12, 1),
+        )
+    assert "price" in refused.value.message_dict

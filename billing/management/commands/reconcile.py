@@ -5,11 +5,10 @@ billing/reconciliation.py); prints each violation and exits with status 1 if the
 any, so cron can alert.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from billing.reconciliation import reconcile
-from billing.services import parse_month
+from earlybird.bounds import option_month
 
 
 class Command(BaseCommand):
@@ -25,10 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, month: str | None = None, **options):
-        try:
-            period = parse_month(month) if month else None
-        except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+        period = option_month(month, option="--month") if month else None
         result = reconcile(month=period)
         scope = f"{period:%Y-%m}" if period else "all months"
         self.stdout.write(f"Reconciliation of {scope}:")

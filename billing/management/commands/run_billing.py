@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import Bill
-from billing.services import issue_bills, month_end, parse_month, run_billing
+from billing.services import issue_bills, month_end, run_billing
+from earlybird.bounds import option_month
 
 
 def month_from(value: str):
@@ -17,10 +18,7 @@ def month_from(value: str):
         return this_month
     if value == "previous":
         return (this_month - timedelta(days=1)).replace(day=1)
-    try:
-        return parse_month(value)
-    except ValidationError as exc:
-        raise CommandError("; ".join(exc.messages)) from exc
+    return option_month(value, option="--month")
 
 
 class Command(BaseCommand):
@@ -39,15 +37,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--issue", action="store_true", help="then issue (number and freeze) the drafts"
         )
+        parser.add_argument(
+            "--before-month-end",
+            action="store_true",
+            help="bill the current month although it has not ended (logged)",
+        )
 
-    def handle(self, *args, month: str, dry_run: bool, issue: bool, **options):
+    def handle(
+        self, *args, month: str, dry_run: bool, issue: bool, before_month_end: bool, **options
+    ):
         period = month_from(month)
         started = time.perf_counter()
         # A real run commits as it goes (the run shows as running meanwhile); a dry run
         # does the same work inside one transaction and rolls it back.
         try:
             with transaction.atomic() if dry_run else nullcontext():
-                run = run_billing(period=period)
+                run = run_billing(period=period, before_month_end=before_month_end)
                 issued = issue_bills(period=period) if issue else 0
                 drafts = Bill.objects.filter(period=period, status=Bill.Status.DRAFT).count()
                 if dry_run:

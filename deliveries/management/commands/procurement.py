@@ -2,11 +2,13 @@ from django.core.management.base import BaseCommand
 
 from deliveries.management.commands.generate_deliveries import parse_day
 from deliveries.selectors import procurement_for
-from deliveries.services import ensure_deliveries_generated
 
 
 class Command(BaseCommand):
-    help = "Print the total quantity per product, area and delivery boy due on a day."
+    help = (
+        "Print the total quantity per product, area and delivery boy on a day's generated "
+        "deliveries (run generate_deliveries first; this report writes nothing)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", default="tomorrow", help="YYYY-MM-DD, today or tomorrow")
@@ -14,7 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, date: str, shift: str | None, **options):
         day = parse_day(date)
-        ensure_deliveries_generated(day=day)
         self.stdout.write(f"Procurement for {day}{' ' + shift if shift else ''}")
         for grouping, rows in procurement_for(day=day, shift=shift).items():
             self.stdout.write(f"\nBy {grouping}:")

@@ -1,0 +1,99 @@
+"""Bills: a month's list, a bill (printable, shared by WhatsApp with a UPI link), issue, void."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from billing import selectors
+from billing.forms import VoidForm, last_month
+from billing.models import Bill
+from billing.pages import _errors
+from billing.services import issue_bill, void_bill
+from earlybird.access import staff_required
+from earlybird.bounds import month_or_default
+
+BILLS_PER_PAGE = 100
+
+
+@staff_required
+def bill_list(request):
+    period = month_or_default(request.GET.get("month"), last_month())
+    bills = Bill.objects.filter(period=period).select_related("customer").order_by("customer_id")
+    status = request.GET.get("status", "")
+    if status in Bill.Status.values:
+        bills = bills.filter(status=status)
+    page = Paginator(bills, BILLS_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = list(page.object_list)
+    coverage = selectors.bill_coverage(on_page)
+    rows = [(bill, coverage.get(bill.pk)) for bill in on_page]
+    return render(
+        request,
+        "billing/bill_list.html",
+        {
+            "period": period,
+            "status": status,
+            "statuses": Bill.Status.choices,
+            "page": page,
+            "rows": rows,
+            "labels": selectors.PaymentStatus.LABELS,
+        },
+    )
+
+
+@staff_required
+def bill_detail(request, bill_id: int):
+    try:
+        detail = selectors.bill_detail(bill_id=bill_id)
+    except Bill.DoesNotExist as exc:
+        raise Http404("No such bill.") from exc
+    return render(
+        request,
+        "billing/bill_detail.html",
+        {
+            "detail": detail,
+            "bill": detail.bill,
+            "statement": detail.statement,
+            "share": selectors.bill_share(statement=detail.statement),
+            "paper": "a5" if request.GET.get("paper") == "a5" else "a4",
+            "upi_configured": bool(settings.BUSINESS_UPI_ID),
+            "void_form": VoidForm(),
+            "labels": selectors.PaymentStatus.LABELS,
+            "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+        },
+    )
+
+
+@require_POST
+@staff_required
+def bill_issue(request, bill_id: int):
+    bill = get_object_or_404(Bill, pk=bill_id)
+    try:
+        bill = issue_bill(bill=bill, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Issued {bill.code}.")
+    return redirect("billing:bill_detail", bill_id=bill.pk)
+
+
+@require_POST
+@staff_required
+def bill_void(request, bill_id: int):
+    bill = get_object_or_404(Bill, pk=bill_id)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the bill is void.")
+        return redirect("billing:bill_detail", bill_id=bill.pk)
+    try:
+        bill = void_bill(bill=bill, reason=form.cleaned_data["reason"], by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(
+            request, f"{bill.code} is void; its deliveries will be billed by the next run."
+        )
+    return redirect("billing:bill_detail", bill_id=bill.pk)

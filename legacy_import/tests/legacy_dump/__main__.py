@@ -1,0 +1,3 @@
+from legacy_import.tests.legacy_dump import main
+
+main()

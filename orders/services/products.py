@@ -1,0 +1,95 @@
+"""Products and their prices (a product's own, or one customer's)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from earlybird import bounds, roles
+from orders.models import CustomerPrice, Product, ProductPrice
+
+
+def set_price(
+    *,
+    product: Product,
+    price: Decimal,
+    effective_from: date,
+    customer: Customer | None = None,
+    by=None,
+) -> ProductPrice | CustomerPrice:
+    """Set the product's price (or one customer's own price) from a date on.
+
+    Setting a price again for the same date replaces it; earlier days keep theirs. Only
+    accounts staff and admins set prices (`by`: the user acting; None for commands and
+    the import), on every path: pages, admin, API.
+    """
+    if by is not None and not roles.has_role(by, *roles.PRICE_MANAGERS):
+        raise ValidationError({"price": "Only accounts staff or an admin may set prices."})
+    price = Decimal(price)
+    if price < 0:
+        raise ValidationError({"price": "A price cannot be negative."})
+    if price:
+        bounds.check_amount(price, field="price")
+    model, scope = (CustomerPrice, {"customer": customer}) if customer else (ProductPrice, {})
+    with transaction.atomic():
+        row, _ = model.objects.select_for_update().get_or_create(
+            product=product, effective_from=effective_from, **scope, defaults={"price": price}
+        )
+        if row.price != price:
+            row.price = price
+            row.full_clean()
+            row.save()
+    return row
+
+
+def remove_price(*, price: ProductPrice | CustomerPrice) -> None:
+    """Take back a price set for a day still to come. A price already in force stays
+    (deliveries were priced with it): set a new price from a later day instead."""
+    if price.effective_from <= timezone.localdate():
+        raise ValidationError(
+            f"This price is in force since {price.effective_from:%d %b %Y}; "
+            "set a new price from a later day instead."
+        )
+    model = type(price)
+    with transaction.atomic():
+        if model is ProductPrice:
+            others = ProductPrice.objects.filter(product_id=price.product_id).exclude(pk=price.pk)
+            if not others.exists():
+                raise ValidationError(f"{price.product} needs a price; this is its only one.")
+        model.objects.filter(pk=price.pk).delete()
+
+
+def create_product(
+    *,
+    name: str,
+    unit: str,
+    price: Decimal,
+    effective_from: date,
+    sort_order: int = 0,
+    by=None,
+) -> Product:
+    """A new product with its first price, in one transaction."""
+    with transaction.atomic():
+        product = Product(name=name.strip(), unit=unit, sort_order=sort_order)
+        product.full_clean()
+        product.save()
+        set_price(product=product, price=price, effective_from=effective_from, by=by)
+    return product
+
+
+def update_product(
+    *, product: Product, name: str, unit: str, is_active: bool, sort_order: int = 0
+) -> Product:
+    """Rename, change the unit or the order on lists, or stop selling a product.
+
+    A product no longer sold keeps its existing order lines; it cannot be ordered anew.
+    """
+    product.name, product.unit = name.strip(), unit
+    product.is_active, product.sort_order = is_active, sort_order
+    product.full_clean()
+    with transaction.atomic():
+        product.save()
+    return product

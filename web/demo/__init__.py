@@ -1,0 +1,32 @@
+"""A realistic, deterministic demo dairy in Hyderabad, written through the services.
+
+Dates are relative to `today` (the local date unless the caller pins one), so the
+subscriptions are running now and today's routes are non-empty once deliveries are
+generated. The same seed and the same `today` give the same rows; the draw is made in
+memory first (`dairy.plan_dairy`), then written (`seed`), so the database never changes
+what is drawn.
+"""
+
+from web.demo.dairy import (
+    ADMIN_LOGIN,
+    CUSTOMER_LOGIN,
+    DEFAULT_SEED,
+    DELIVERY_BOY_LOGIN,
+    STAFF_LOGINS,
+    DemoLogin,
+)
+from web.demo.seed import DemoRefused, DemoReport, demo_counts, demo_logins, seed_demo
+
+__all__ = [
+    "ADMIN_LOGIN",
+    "CUSTOMER_LOGIN",
+    "DEFAULT_SEED",
+    "DELIVERY_BOY_LOGIN",
+    "STAFF_LOGINS",
+    "DemoLogin",
+    "DemoRefused",
+    "DemoReport",
+    "demo_counts",
+    "demo_logins",
+    "seed_demo",
+]

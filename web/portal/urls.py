@@ -1,0 +1,33 @@
+"""The customer's own pages: /me/ (see web/portal/views.py)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from web.portal import access, views
+
+app_name = "me"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", access.CustomerLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="me:login"), name="logout"),
+    path(
+        "set-password/<uidb64>/<token>/",
+        access.CustomerSetPasswordView.as_view(),
+        name="set_password",
+    ),
+    path("orders/new/", views.new_order, name="new_order"),
+    path("orders/<int:order_id>/", views.order_detail, name="order"),
+    path("orders/<int:order_id>/pause/", views.pause, name="pause"),
+    path(
+        "orders/<int:order_id>/pauses/<int:pause_id>/resume/",
+        views.resume,
+        name="resume",
+    ),
+    path("orders/<int:order_id>/skip/", views.skip, name="skip"),
+    path("orders/<int:order_id>/extra/", views.extra, name="extra"),
+    path("orders/<int:order_id>/usual/", views.reset_day, name="reset_day"),
+    path("orders/<int:order_id>/cancel/", views.cancel, name="cancel"),
+    path("bills/", views.bills, name="bills"),
+    path("bills/<int:bill_id>/", views.bill, name="bill"),
+]
