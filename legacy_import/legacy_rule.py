@@ -146,7 +146,12 @@ def _folded(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def served_qty(D: str, sub: Mapping[str, Any], customer: Mapping[str, Any] | None, *,
-               product_ids: Container[Any]) -> float:  # fmt: skip
+def served_qty(
+    D: str,
+    sub: Mapping[str, Any],
+    customer: Mapping[str, Any] | None,
+    *,
+    product_ids: Container[Any],
+) -> float:
     """The list's quantity with statuses in any casing (rule 1)."""
     return delivery_boy_list_qty(D, sub, customer, product_ids=product_ids, exact_statuses=False)

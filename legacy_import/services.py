@@ -64,11 +64,23 @@ from legacy_import.reconcile import entries_of, not_imported_totals, reconciliat
 from legacy_import.sources import Source
 
 ORDER = (
-    "products", "areas_v2", "users", "delivery_boys_v2", "customers_v2", "pause_requests",
-    "product_requests", "subscriptions_v2", "subscriptions", "orders", "delivery_statuses",
-    "delivery_status", "payment_transactions", "shared_delivery_links", "subscription_audit",
+    "products",
+    "areas_v2",
+    "users",
+    "delivery_boys_v2",
+    "customers_v2",
+    "pause_requests",
+    "product_requests",
+    "subscriptions_v2",
+    "subscriptions",
+    "orders",
+    "delivery_statuses",
+    "delivery_status",
+    "payment_transactions",
+    "shared_delivery_links",
+    "subscription_audit",
     "billed_through",
-)  # fmt: skip
+)
 MAPPED = frozenset(ORDER) - {"billed_through"}
 
 RULES = [
@@ -202,9 +214,11 @@ def _import(ctx: Context, *, reconcile: bool) -> None:
     rec = None
     if reconcile or ctx.phone_groups:
         rec = reconciliation(
-            ctx.source, entries=entries_of(ctx.report), aliases=ctx.customer_alias,
+            ctx.source,
+            entries=entries_of(ctx.report),
+            aliases=ctx.customer_alias,
             today=ctx.today,
-        )  # fmt: skip
+        )
     report_duplicate_phones(ctx, not_imported_totals(rec) if rec else {})
     if reconcile:
         ctx.report.reconciliation = rec

@@ -34,7 +34,11 @@ def every_pattern(resolver=None, namespace=""):
         elif isinstance(pattern, URLPattern):
             # As Django names a match: an unnamed pattern by its view's dotted path.
             name = pattern.name or pattern.lookup_str
-            yield str(pattern.pattern), f"{namespace}:{name}" if namespace else name, pattern.callback
+            yield (
+                str(pattern.pattern),
+                f"{namespace}:{name}" if namespace else name,
+                pattern.callback,
+            )
 
 
 PATTERNS = list(every_pattern())

@@ -82,19 +82,21 @@ def import_products(ctx: Context) -> None:
         catalogue = price_of(doc)
         if catalogue is None:
             report.warn(
-                legacy_id, "no_price",
+                legacy_id,
+                "no_price",
                 f"{name}: default_price {doc.get('default_price', 'missing')!r}, price "
                 f"{doc.get('price', 'missing')!r}: priced 0 and imported inactive; set its "
                 "price (every delivery of it is reported as priced_at_zero)",
-            )  # fmt: skip
+            )
             ctx.unpriced.add(legacy_id)
             catalogue = Decimal("0.00")
         elif (money(doc.get("default_price")) or 0) <= 0:
             report.warn(
-                legacy_id, "old_billing_charged_0",
+                legacy_id,
+                "old_billing_charged_0",
                 f"{name}: default_price {doc.get('default_price', 'missing')!r}, so the old "
                 f"monthly bill charged 0 for it; imported at its price {catalogue}",
-            )  # fmt: skip
+            )
         default = money(doc.get("default_price"))
         ctx.old_billing_rates[legacy_id] = default if default is not None and default > 0 else 0
         items.append((legacy_id, checksum_of(doc), name, unit, catalogue))

@@ -239,8 +239,13 @@ def _blanket_claims(row: Row, plan: Sequence[Line]) -> dict[Hashable, Decimal]:
     return {}
 
 
-def settle_day(rows: Sequence[Row], plan: Sequence[Line], *, customer: str = "",
-               known: Container[str] | None = None) -> DayResult:  # fmt: skip
+def settle_day(
+    rows: Sequence[Row],
+    plan: Sequence[Line],
+    *,
+    customer: str = "",
+    known: Container[str] | None = None,
+) -> DayResult:
     """The delivered quantity of each line, by the rule above. `customer`: the customer's
     legacy id, for the reasons; `known`: the legacy ids of the products that exist (an
     item of another one is a deleted product's)."""
@@ -274,10 +279,12 @@ def settle_day(rows: Sequence[Row], plan: Sequence[Line], *, customer: str = "",
         if outcome.delivered > 0 and outcome.line.order is not None:
             row = outcome.row
             why = (
-                row.describe() if row.own
+                row.describe()
+                if row.own
                 else f"{row.ref[0]} {row.ref[1]}'s items name {outcome.line.product_name}"
-                if row.items else f"{row.ref[0]} {row.ref[1]} references it by order_id"
-            )  # fmt: skip
+                if row.items
+                else f"{row.ref[0]} {row.ref[1]} references it by order_id"
+            )
             result.evidence.setdefault(outcome.line.order, set()).add(why)
     claimed = {id(row) for row in claiming} if result.outcomes else set()
     for row in rows:
@@ -285,9 +292,12 @@ def settle_day(rows: Sequence[Row], plan: Sequence[Line], *, customer: str = "",
             result.rejected[row.ref] = _why_nothing(row, plan, missing, customer, known)
     # A rejected row's items are in its reason: not warned about twice.
     result.warnings = [
-        w for w in result.warnings
-        if not (w.ref in result.rejected and w.reason in ("deleted_product", "no_order_for_product"))
-    ]  # fmt: skip
+        w
+        for w in result.warnings
+        if not (
+            w.ref in result.rejected and w.reason in ("deleted_product", "no_order_for_product")
+        )
+    ]
     return result
 
 
@@ -333,14 +343,14 @@ def _report_merge(result: DayResult, claiming: list[Row], customer: str) -> None
     )
 
 
-def _why_nothing(row: Row, plan: Sequence[Line], missing: dict, customer: str,
-                 known) -> Problem:  # fmt: skip
+def _why_nothing(row: Row, plan: Sequence[Line], missing: dict, customer: str, known) -> Problem:
     if row.items and all(item.delivered == 0 for item in row.items if item.delivered is not None):
         return Problem(
-            row.ref, "nothing_delivered",
+            row.ref,
+            "nothing_delivered",
             f"its items say 0 was delivered to customer {customer} (nothing was due on the "
             "old list): nothing to record",
-        )  # fmt: skip
+        )
     if row.items:
         found = [
             _missing(p, qty, customer, known) for (ref, p), qty in missing.items() if ref == row.ref
@@ -352,33 +362,38 @@ def _why_nothing(row: Row, plan: Sequence[Line], missing: dict, customer: str,
         return Problem(row.ref, "bad_item_quantity", "no item carries a readable quantity")
     if row.status is None:
         return Problem(
-            row.ref, "not_a_confirmation",
+            row.ref,
+            "not_a_confirmation",
             f"status {row.raw_status!r} says nothing was handed over: nothing to import",
-        )  # fmt: skip
+        )
     if row.status == PARTIAL:
         return Problem(
-            row.ref, "partial_without_quantities",
+            row.ref,
+            "partial_without_quantities",
             "partially delivered, with no items to say how much of what: nothing to import; "
             "enter the delivered quantities by hand if it should be billed",
-        )  # fmt: skip
+        )
     subscriptions = [line for line in plan if line.order is None]
     one_time = sorted({line.label for line in plan if line.order is not None})
     pending = f"; {', '.join(one_time)} needs its own evidence (rule 4)" if one_time else ""
     if row.status == NOT_DELIVERED:
         return Problem(
-            row.ref, "not_delivered_nothing_due",
+            row.ref,
+            "not_delivered_nothing_due",
             f"'not delivered', and nothing was due for customer {customer} that day: "
             f"nothing to record{pending}",
-        )  # fmt: skip
+        )
     if not subscriptions and not one_time:
         return Problem(
-            row.ref, "no_order",
+            row.ref,
+            "no_order",
             f"'delivered' names no product, and customer {customer} has no subscription or "
             "order in the import: nothing to bill it to",
-        )  # fmt: skip
+        )
     why = "; ".join(line.why or line.label for line in subscriptions) or "no subscription"
     return Problem(
-        row.ref, "nothing_due",
+        row.ref,
+        "nothing_due",
         f"'delivered' names no product, and none of customer {customer}'s subscriptions had "
         f"anything due that day ({why}){pending}",
-    )  # fmt: skip
+    )

@@ -133,10 +133,11 @@ class Gate:
         if outcome == "merged":
             report.merged += 1
             report.entry(
-                key, "duplicate_merged",
+                key,
+                "duplicate_merged",
                 f"_id {text(doc.get('_id'))}: the same {what} as {key}, written again: merged",
                 customer=_str(owner),
-            )  # fmt: skip
+            )
             return None
         if legacy_id in self.keys.groups:
             others = self.owners.setdefault(legacy_id, [])
@@ -150,11 +151,12 @@ class Gate:
                     else "a different"
                 )
                 report.warn(
-                    key, "id_collision",
+                    key,
+                    "id_collision",
                     f"id {legacy_id} is also {whose} {what} ({earlier}); both imported, "
                     f"this one keyed {key}",
                     customer=_str(owner),
-                )  # fmt: skip
+                )
             others.append((key, owner))
         return key
 

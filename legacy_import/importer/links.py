@@ -40,20 +40,23 @@ def import_links(ctx: Context) -> None:
             legacy_id = text(doc.get("link_id"), 100) or text(doc.get("_id"), 100)
             if not legacy_id or legacy_id in seen:
                 report.reject(
-                    legacy_id, "duplicate_id" if legacy_id else "no_id",
+                    legacy_id,
+                    "duplicate_id" if legacy_id else "no_id",
                     "a second link with this link_id: the first is imported (all are revoked)"
-                    if legacy_id else "a link without link_id or _id",
-                )  # fmt: skip
+                    if legacy_id
+                    else "a link without link_id or _id",
+                )
                 continue
             seen.add(legacy_id)
             boy = ctx.boys.get(text(doc.get("delivery_boy_id")))
             if boy is None:
                 who = text(doc.get("delivery_boy_name")) or "no delivery boy"
                 report.reject(
-                    legacy_id, "no_delivery_boy",
+                    legacy_id,
+                    "no_delivery_boy",
                     f"link for {who!r}: no delivery boy, so no route to belong to (it was "
                     "revoked anyway)",
-                )  # fmt: skip
+                )
                 continue
             shift = text(doc.get("shift")).lower()
             if shift not in (Order.Shift.MORNING, Order.Shift.EVENING):

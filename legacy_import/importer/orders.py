@@ -83,9 +83,12 @@ def resolve_customer(ctx: Context, doc: dict[str, Any]) -> tuple[str | None, str
 
 def import_orders(ctx: Context) -> None:
     import_in_batches(
-        ctx, "orders", build=_one_time, write=_write,
+        ctx,
+        "orders",
+        build=_one_time,
+        write=_write,
         owner=lambda doc: text(doc.get("customer_id")) or text(doc.get("user_id")) or None,
-    )  # fmt: skip
+    )
 
 
 def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tuple:
@@ -118,25 +121,32 @@ def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tu
     for index, item in enumerate(doc.get("items") or []):
         if not isinstance(item, dict):
             report.warn(
-                legacy_id, "item", f"items[{index}] is not an item: dropped",
-                customer=customer, day=day,
-            )  # fmt: skip
+                legacy_id,
+                "item",
+                f"items[{index}] is not an item: dropped",
+                customer=customer,
+                day=day,
+            )
             continue
         product = ctx.product_ids.get(text(item.get("product_id")))
         qty = quantity(item.get("quantity"))
         if product is None:
             report.warn(
-                legacy_id, "item",
+                legacy_id,
+                "item",
                 f"items[{index}]: product {item.get('product_id')!r} does not exist: dropped",
-                customer=customer, day=day,
-            )  # fmt: skip
+                customer=customer,
+                day=day,
+            )
             continue
         if qty is None or qty <= 0:
             report.warn(
-                legacy_id, "item",
+                legacy_id,
+                "item",
                 f"items[{index}]: quantity {item.get('quantity')!r} is not above 0: dropped",
-                customer=customer, day=day,
-            )  # fmt: skip
+                customer=customer,
+                day=day,
+            )
             continue
         price = money(item.get("price", item.get("unit_price")))
         price = price if price is not None and price > 0 else None
@@ -144,9 +154,12 @@ def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tu
             previous_qty, previous_price = lines[product]
             lines[product] = (previous_qty + qty, previous_price or price)
             report.warn(
-                legacy_id, "item", f"product {item.get('product_id')} twice: quantities summed",
-                customer=customer, day=day,
-            )  # fmt: skip
+                legacy_id,
+                "item",
+                f"product {item.get('product_id')} twice: quantities summed",
+                customer=customer,
+                day=day,
+            )
         else:
             lines[product] = (qty, price)
     if not lines:
@@ -160,9 +173,12 @@ def _one_time(ctx: Context, doc: dict[str, Any], legacy_id: str) -> OneTime | tu
     status = Order.Status.CANCELLED if raw_status.lower() == "cancelled" else Order.Status.PLACED
     if how != "customer_id":
         report.entry(
-            legacy_id, "customer_via_user", f"customer {customer} found by {how}",
-            customer=customer, day=day,
-        )  # fmt: skip
+            legacy_id,
+            "customer_via_user",
+            f"customer {customer} found by {how}",
+            customer=customer,
+            day=day,
+        )
     notes = "; ".join(
         part
         for part in (
@@ -256,9 +272,12 @@ def _write(ctx: Context, orders: list[OneTime]) -> None:
                         made += _create(ctx, [order])
                 except (IntegrityError, DatabaseError) as exc:
                     report.reject(
-                        order.legacy_id, "cannot_save", str(exc).splitlines()[0][:300],
-                        customer=order.customer_legacy, day=order.day,
-                    )  # fmt: skip
+                        order.legacy_id,
+                        "cannot_save",
+                        str(exc).splitlines()[0][:300],
+                        customer=order.customer_legacy,
+                        day=order.day,
+                    )
         kept += made
         report.created += len(made)
         for order, pk in changed:
@@ -267,9 +286,12 @@ def _write(ctx: Context, orders: list[OneTime]) -> None:
                     _update(order, pk)
             except (IntegrityError, DatabaseError, ValueError) as exc:
                 report.reject(
-                    order.legacy_id, "cannot_update", str(exc).splitlines()[0][:300],
-                    customer=order.customer_legacy, day=order.day,
-                )  # fmt: skip
+                    order.legacy_id,
+                    "cannot_update",
+                    str(exc).splitlines()[0][:300],
+                    customer=order.customer_legacy,
+                    day=order.day,
+                )
                 continue
             kept.append((order, pk))
             report.updated += 1
@@ -283,16 +305,22 @@ def _remember(ctx: Context, pairs: list[tuple[OneTime, int]]) -> None:
         ctx.orders[order.legacy_id] = pk
         ctx.order_owner[pk] = order.customer_legacy
         ctx.one_time[order.legacy_id] = OneTimeInfo(
-            pk=pk, customer=order.customer, owner=order.customer_legacy, day=order.day,
+            pk=pk,
+            customer=order.customer,
+            owner=order.customer_legacy,
+            day=order.day,
             raw_status=order.raw_status if order.status != Order.Status.CANCELLED else "cancelled",
             products=frozenset(order.lines),
-        )  # fmt: skip
+        )
         prices[pk] = {product: price for product, (_qty, price) in order.lines.items()}
         if order.claim is not None and ctx.staging is not None:
             ctx.staging.add_order_claim(
-                customer=order.customer, owner=order.customer_legacy, day=order.day,
-                legacy_id=order.legacy_id, payload=order.claim,
-            )  # fmt: skip
+                customer=order.customer,
+                owner=order.customer_legacy,
+                day=order.day,
+                legacy_id=order.legacy_id,
+                payload=order.claim,
+            )
     lines = OrderLine.objects.filter(order_id__in=list(prices)).values_list(
         "pk", "order_id", "product_id"
     )

@@ -65,9 +65,14 @@ class Wanted:
 
 def import_payments(ctx: Context) -> None:
     import_in_batches(
-        ctx, "payment_transactions", build=_wanted, write=_write,
-        owner=lambda doc: doc.get("customer_id") if isinstance(doc.get("customer_id"), str) else None,
-    )  # fmt: skip
+        ctx,
+        "payment_transactions",
+        build=_wanted,
+        write=_write,
+        owner=lambda doc: (
+            doc.get("customer_id") if isinstance(doc.get("customer_id"), str) else None
+        ),
+    )
 
 
 def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple:
@@ -109,16 +114,22 @@ def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple
                 owner,
             )
         report.warn(
-            legacy_id, "payment_date",
+            legacy_id,
+            "payment_date",
             f"payment_date {doc.get('payment_date')!r} is not a date: paid on {paid_on} (the "
-            "day it was recorded)", customer=owner, day=paid_on,
-        )  # fmt: skip
+            "day it was recorded)",
+            customer=owner,
+            day=paid_on,
+        )
     method, known = method_of(doc.get("payment_method"))
     if not known:
         report.warn(
-            legacy_id, "method", f"method {doc.get('payment_method')!r} imported as cash",
-            customer=owner, day=paid_on,
-        )  # fmt: skip
+            legacy_id,
+            "method",
+            f"method {doc.get('payment_method')!r} imported as cash",
+            customer=owner,
+            day=paid_on,
+        )
     month = text(doc.get("month"))
     notes = "; ".join(
         part
@@ -178,9 +189,12 @@ def _write(ctx: Context, batch: list[Wanted]) -> None:
                         made += _create([w])
                 except (IntegrityError, DatabaseError) as exc:
                     report.reject(
-                        w.legacy_id, "cannot_save", str(exc).splitlines()[0][:300],
-                        customer=w.owner, day=w.fields["paid_on"],
-                    )  # fmt: skip
+                        w.legacy_id,
+                        "cannot_save",
+                        str(exc).splitlines()[0][:300],
+                        customer=w.owner,
+                        day=w.fields["paid_on"],
+                    )
         report.created += made
         for w, payment in changed:
             for key, value in w.fields.items():

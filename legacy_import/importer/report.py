@@ -58,20 +58,41 @@ class CollectionReport:
     def rejected(self) -> int:
         return len(self.rejects)
 
-    def reject(self, legacy_id: str | None, reason: str, detail: str = "", *,
-               customer: Any = "", day: date | None = None) -> Issue:  # fmt: skip
+    def reject(
+        self,
+        legacy_id: str | None,
+        reason: str,
+        detail: str = "",
+        *,
+        customer: Any = "",
+        day: date | None = None,
+    ) -> Issue:
         issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
         self.rejects.append(issue)
         return issue
 
-    def warn(self, legacy_id: str | None, reason: str, detail: str = "", *,
-             customer: Any = "", day: date | None = None) -> Issue:  # fmt: skip
+    def warn(
+        self,
+        legacy_id: str | None,
+        reason: str,
+        detail: str = "",
+        *,
+        customer: Any = "",
+        day: date | None = None,
+    ) -> Issue:
         issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
         self.warnings.append(issue)
         return issue
 
-    def entry(self, legacy_id: str | None, reason: str, detail: str = "", *,
-              customer: Any = "", day: date | None = None) -> Issue:  # fmt: skip
+    def entry(
+        self,
+        legacy_id: str | None,
+        reason: str,
+        detail: str = "",
+        *,
+        customer: Any = "",
+        day: date | None = None,
+    ) -> Issue:
         """An entry of a per-document list (not a problem): what a rule did."""
         issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
         self.listed.append(issue)
@@ -137,8 +158,11 @@ class ImportReport:
     def issues(self):
         """(collection, kind, issue) for every reject, warning and listed entry."""
         for name, c in self.collections.items():
-            for kind, items in (("rejected", c.rejects), ("warning", c.warnings),
-                                ("info", c.listed)):  # fmt: skip
+            for kind, items in (
+                ("rejected", c.rejects),
+                ("warning", c.warnings),
+                ("info", c.listed),
+            ):
                 for issue in items:
                     yield name, kind, issue
 

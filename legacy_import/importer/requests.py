@@ -95,9 +95,10 @@ def read_requests(ctx: Context, product_names: dict[str, str]) -> None:
             customer = doc.get("customer_id")
             if not isinstance(customer, str) or not customer:
                 report.reject(
-                    legacy_id, "orphan_customer",
+                    legacy_id,
+                    "orphan_customer",
                     f"customer_id {customer!r}: whose request it was is not known",
-                )  # fmt: skip
+                )
                 continue
             line = describe_request(collection, doc, product_names)
             ctx.customer_notes.setdefault(customer, []).append(

@@ -133,9 +133,12 @@ def import_subscriptions(ctx: Context) -> None:
         )
         if isinstance(result, Rejected):
             report.reject(
-                legacy_id, _reason_code(result.reason), _reject_detail(result),
-                customer=owner, day=result.crash_date,
-            )  # fmt: skip
+                legacy_id,
+                _reason_code(result.reason),
+                _reject_detail(result),
+                customer=owner,
+                day=result.crash_date,
+            )
             product = product_id_of(doc)
             if info is not None and isinstance(product, str) and product in ctx.product_ids:
                 ctx.rejected_subscriptions[owner].append(
@@ -242,18 +245,22 @@ def write_plans(ctx: Context, collection: str, plans: list[Plan]) -> None:
                         made += _create(ctx, collection, [plan])
                 except (IntegrityError, DatabaseError) as exc:
                     report.reject(
-                        plan.legacy_id, "cannot_save", str(exc).splitlines()[0][:300],
+                        plan.legacy_id,
+                        "cannot_save",
+                        str(exc).splitlines()[0][:300],
                         customer=plan.owner,
-                    )  # fmt: skip
+                    )
         for plan, pk in changed:
             try:
                 with transaction.atomic():
                     _update(ctx, collection, plan, pk)
             except (IntegrityError, DatabaseError, ValueError) as exc:
                 report.reject(
-                    plan.legacy_id, "cannot_update", str(exc).splitlines()[0][:300],
+                    plan.legacy_id,
+                    "cannot_update",
+                    str(exc).splitlines()[0][:300],
                     customer=plan.owner,
-                )  # fmt: skip
+                )
                 continue
             report.updated += 1
             _remember(ctx, collection, plan, pk)

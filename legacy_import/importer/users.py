@@ -261,10 +261,11 @@ def import_delivery_boys(ctx: Context, index: UserIndex) -> None:
             boys_report.reject("", "no_id", "delivery boy without id")
         elif legacy_id in boys_docs:
             boys_report.reject(
-                legacy_id, "duplicate_id",
+                legacy_id,
+                "duplicate_id",
                 f"_id {doc.get('_id')}: a second delivery boy with this id (his login shares "
                 "it): the first is imported; merge them by hand if they differ",
-            )  # fmt: skip
+            )
         else:
             boys_docs[legacy_id] = doc
     boy_users = {i: index.by_id[i] for i in index.order if index.by_id[i].role == "delivery_boy"}

@@ -70,9 +70,14 @@ def reconciliation(
     codes = dict(Customer.objects.filter(pk__in=list(people)).values_list("pk", "code"))
     entries = list(entries)
     table = compare(
-        confirmed=b, paid=paid, old=a, database=database_totals(), people=people, codes=codes,
+        confirmed=b,
+        paid=paid,
+        old=a,
+        database=database_totals(),
+        people=people,
+        codes=codes,
         explanations=Explanations(entries, data.person),
-    )  # fmt: skip
+    )
     unexplained = [row for row in table if row["status"] == "unexplained"]
     sums = defaultdict(Decimal)
     for row in table:

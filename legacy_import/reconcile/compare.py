@@ -27,18 +27,34 @@ PAYMENTS = "payment_transactions"
 # What can make the delivered quantity or amount of a customer-month differ from what the
 # source confirms: the import's own cuts and refusals. Anything else (a row rejected for a
 # reason the source count shares, a listing) explains nothing.
-DELIVERY_CAUSES = frozenset({
-    "over_delivered", "deleted_product", "no_order_for_product", "bad_item_quantity",
-    "subscription_not_imported", "order_of_another_customer", "cannot_save", "cannot_update",
-    "billed_cannot_change",
-    # the subscription itself: the source count cannot read what the old engine raised on
-    "old_engine_crashed", "never_read_by_old_engine", "unstorable_quantity", "range_too_long",
-})  # fmt: skip
+DELIVERY_CAUSES = frozenset(
+    {
+        "over_delivered",
+        "deleted_product",
+        "no_order_for_product",
+        "bad_item_quantity",
+        "subscription_not_imported",
+        "order_of_another_customer",
+        "cannot_save",
+        "cannot_update",
+        "billed_cannot_change",
+        # the subscription itself: the source count cannot read what the old engine raised on
+        "old_engine_crashed",
+        "never_read_by_old_engine",
+        "unstorable_quantity",
+        "range_too_long",
+    }
+)
 PAYMENT_CAUSES = frozenset({"cannot_save", "cannot_update"})
 # Causes that concern every month of the customer (a subscription, not a day).
-CUSTOMER_WIDE = frozenset({
-    "old_engine_crashed", "never_read_by_old_engine", "unstorable_quantity", "range_too_long",
-})  # fmt: skip
+CUSTOMER_WIDE = frozenset(
+    {
+        "old_engine_crashed",
+        "never_read_by_old_engine",
+        "unstorable_quantity",
+        "range_too_long",
+    }
+)
 
 
 @dataclass

@@ -171,8 +171,9 @@ def confirmed(data: SourceData, aliases: dict[str, str]) -> dict[tuple[Any, date
     return totals
 
 
-def _itemised(total: Confirmed, person, product: str, claim: Decimal, listed, subs, orders,
-              prices: Prices) -> None:  # fmt: skip
+def _itemised(
+    total: Confirmed, person, product: str, claim: Decimal, listed, subs, orders, prices: Prices
+) -> None:
     """An itemised claim, priced as the import fills it: subscription lines on the list,
     then the day's one-time lines, the excess at the first line's price."""
     left = claim
@@ -189,10 +190,15 @@ def _itemised(total: Confirmed, person, product: str, claim: Decimal, listed, su
             parts.append((given, prices.one_time(person, product, item_price)))
             left -= given
     if left > 0:
-        first = parts[0][1] if parts else (
-            sub_price if product in subs or not any(product in o.lines for o in orders)
-            else prices.one_time(person, product, None)
-        )  # fmt: skip
+        first = (
+            parts[0][1]
+            if parts
+            else (
+                sub_price
+                if product in subs or not any(product in o.lines for o in orders)
+                else prices.one_time(person, product, None)
+            )
+        )
         parts.append((left, first))
     for qty, price in parts:
         if qty > 0:

@@ -168,11 +168,17 @@ def _load_orders(source: Source, data: SourceData) -> None:
         if not lines:
             continue
         order = OneTime(
-            key=key, person=person, owner=owner, customer=text(doc.get("customer_id")), day=day,
-            raw_status=raw, status=normalise_status(raw), lines=lines,
+            key=key,
+            person=person,
+            owner=owner,
+            customer=text(doc.get("customer_id")),
+            day=day,
+            raw_status=raw,
+            status=normalise_status(raw),
+            lines=lines,
             partial=frozenset(text(p).lower() for p in doc.get("partial_delivery_items") or []),
             doc=doc,
-        )  # fmt: skip
+        )
         data.one_time[key] = order
         data.one_time_by_day[(owner, day)].append(order)
 
@@ -215,9 +221,12 @@ def _load_rows(source: Source, data: SourceData) -> None:
                     if qty is not None:
                         items[product] = items.get(product, ZERO) + max(qty, ZERO)
             row = Confirmation(
-                collection, legacy_id_of(doc), normalise_status(doc.get("status")), items,
+                collection,
+                legacy_id_of(doc),
+                normalise_status(doc.get("status")),
+                items,
                 text(doc.get("order_id")) or None,
-            )  # fmt: skip
+            )
             data.rows[(customer, day)].append(row)
             if row.order_ref:
                 data.references[row.order_ref].append(row)

@@ -47,8 +47,10 @@ def reconciliation_lines(rec: dict[str, Any]) -> list[str]:
 def duplicate_phone_lines(groups: list[dict[str, Any]]) -> list[str]:
     from legacy_import.importer.customers.phones import left_out_text
 
-    lines = [f"Duplicate phones ({len(groups)}): one customer each is imported; merge with "
-             "--merge-duplicate-phones FILE (one line per person, the one to keep first)"]  # fmt: skip
+    lines = [
+        f"Duplicate phones ({len(groups)}): one customer each is imported; merge with "
+        "--merge-duplicate-phones FILE (one line per person, the one to keep first)"
+    ]
     for group in groups:
         lines.append(f"  {group['phone']}:")
         for member in group["members"]:

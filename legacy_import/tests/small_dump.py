@@ -19,31 +19,63 @@ PRODUCTS = [
     {"id": "p-paneer", "name": "Paneer 200g", "unit": "Packet", "default_price": 90.0},
     {"id": "p-ghee", "name": "Cow Ghee", "unit": "Jar", "default_price": 360.0},
     {"id": "prd_bread", "name": "Brown Bread", "unit": "Packet", "price": 45.0},
-    {"id": "p-tin", "name": "20L Water Tin", "unit": "Tin", "default_price": None,
-     "price": 49.999999},
+    {
+        "id": "p-tin",
+        "name": "20L Water Tin",
+        "unit": "Tin",
+        "default_price": None,
+        "price": 49.999999,
+    },
     {"id": "p-free", "name": "Sample Sachet", "unit": "Packet"},
-]  # fmt: skip
+]
 BOY = "boy-1"
 
 
 def customer(cid: str, phone: str, status: str = "active", **extra) -> dict[str, Any]:
-    return {"id": cid, "name": f"Customer {cid}", "phone": phone, "status": status,
-            "delivery_boy_id": BOY, "area": "Hyderabad - Miyapur", **extra}  # fmt: skip
+    return {
+        "id": cid,
+        "name": f"Customer {cid}",
+        "phone": phone,
+        "status": status,
+        "delivery_boy_id": BOY,
+        "area": "Hyderabad - Miyapur",
+        **extra,
+    }
 
 
-def subscription(sid: str, cid: str, product: str = "p-toned", qty: float = 1.0,
-                 status: str | None = "active", **extra) -> dict[str, Any]:  # fmt: skip
-    doc = {"id": sid, "customer_id": cid, "product_id": product, "mode": "fixed_daily",
-           "default_qty": qty, "auto_start": True, **extra}  # fmt: skip
+def subscription(
+    sid: str,
+    cid: str,
+    product: str = "p-toned",
+    qty: float = 1.0,
+    status: str | None = "active",
+    **extra,
+) -> dict[str, Any]:
+    doc = {
+        "id": sid,
+        "customer_id": cid,
+        "product_id": product,
+        "mode": "fixed_daily",
+        "default_qty": qty,
+        "auto_start": True,
+        **extra,
+    }
     if status is not None:
         doc["status"] = status
     return doc
 
 
-def row(rid: str, cid: str, day: D, status: str = "delivered", items=None,
-        **extra) -> dict[str, Any]:  # fmt: skip
-    doc = {"id": rid, "customer_id": cid, "delivery_date": day.isoformat(),
-           "delivery_boy_id": BOY, "status": status, **extra}  # fmt: skip
+def row(
+    rid: str, cid: str, day: D, status: str = "delivered", items=None, **extra
+) -> dict[str, Any]:
+    doc = {
+        "id": rid,
+        "customer_id": cid,
+        "delivery_date": day.isoformat(),
+        "delivery_boy_id": BOY,
+        "status": status,
+        **extra,
+    }
     if items is not None:
         doc["items"] = [
             {"product_id": product, "delivered_qty": qty, "ordered_qty": qty}
@@ -53,10 +85,16 @@ def row(rid: str, cid: str, day: D, status: str = "delivered", items=None,
 
 
 def order(oid: str, cid: str, day: D, status: str, items, **extra) -> dict[str, Any]:
-    return {"id": oid, "customer_id": cid, "user_id": cid, "order_type": "one_time",
-            "delivery_date": day.isoformat(), "status": status,
-            "items": [{"product_id": p, "quantity": q, "price": price} for p, q, price in items],
-            **extra}  # fmt: skip
+    return {
+        "id": oid,
+        "customer_id": cid,
+        "user_id": cid,
+        "order_type": "one_time",
+        "delivery_date": day.isoformat(),
+        "status": status,
+        "items": [{"product_id": p, "quantity": q, "price": price} for p, q, price in items],
+        **extra,
+    }
 
 
 def collections(**given: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -1,3 +1,4 @@
+# Over 400 lines: one subject, each way a source file can be damaged, one test each.
 """import_legacy and reconcile_legacy on bad files and bad options: a CommandError that
 names the file and the byte offset (BSON) or line (JSON), and nothing written. The bad
 files are made in tmp_path from copies of the sample."""
@@ -13,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-import legacy_import.sources as sources
+import legacy_import.sources.json_files as json_files
 from customers.models import Customer
 from legacy_import.models import ArchivedDocument, ImportRun, LegacyRecord
 from legacy_import.sources import (
@@ -236,7 +237,7 @@ def test_json_that_is_not_utf8_is_refused_naming_the_file_and_line(export):
 
 
 def test_json_that_is_not_utf8_is_found_on_its_line_across_chunks(monkeypatch, tmp_path):
-    monkeypatch.setattr(sources, "CHUNK", 7)
+    monkeypatch.setattr(json_files, "CHUNK", 7)
     folder = tmp_path / "json"
     folder.mkdir()
     good = ['{"name": "₹ ₹ ₹ dahi"}', '{"name": "ghee ₹"}', '{"name": "paneer"}']
@@ -321,7 +322,7 @@ def test_garbage_after_a_json_array_is_refused(export):
 
 
 def test_a_bad_document_in_a_json_array_is_found_on_its_line_across_chunks(monkeypatch):
-    monkeypatch.setattr(sources, "CHUNK", 16)
+    monkeypatch.setattr(json_files, "CHUNK", 16)
     docs = [{"i": i, "text": "x" * (i * 7)} for i in range(30)]
     text = json.dumps(docs, indent=2)
     line = text.count("\n", 0, text.index('"i": 17')) + 1

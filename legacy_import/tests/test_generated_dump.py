@@ -75,8 +75,9 @@ def test_the_generated_dump_carries_every_quirk_of_the_collections_doc():
     assert any(n > 1 for n in phones.values())
     prices = [{k for k in ("default_price", "price") if p.get(k)} for p in c["products"]]
     assert {"price"} in prices and set() in prices
-    assert any(isinstance(p.get("amount"), float) and p["amount"] % 1 for p in
-               c["payment_transactions"])  # fmt: skip
+    assert any(
+        isinstance(p.get("amount"), float) and p["amount"] % 1 for p in c["payment_transactions"]
+    )
 
 
 @pytest.mark.django_db
@@ -151,8 +152,9 @@ def test_generated_400x3_cuts_off_no_customer_with_live_orders_and_confirmations
             "lines__overrides", "pauses"
         )
         schedules = [schedule_of(o) for o in orders]
-        if not any(due_on(s, customer_status=customer.status, day=d) for s in schedules
-                   for d in HORIZON):  # fmt: skip
+        if not any(
+            due_on(s, customer_status=customer.status, day=d) for s in schedules for d in HORIZON
+        ):
             cut_off.append(cid)
 
     assert len(live) > 200

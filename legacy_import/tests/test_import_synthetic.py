@@ -1,3 +1,4 @@
+# Over 400 lines: one subject, hand-made dumps for what the sample cannot show.
 """Small hand-made dumps for what the sample cannot show: logging in with the old
 passwords, every source format, and bad documents."""
 
@@ -241,9 +242,9 @@ def test_a_gzipped_dump_and_a_json_array_read_the_same_documents(tmp_path):
 def test_an_array_is_streamed_across_chunk_boundaries(monkeypatch):
     import io
 
-    import legacy_import.sources as sources
+    import legacy_import.sources.json_files as json_files
 
-    monkeypatch.setattr(sources, "CHUNK", 16)
+    monkeypatch.setattr(json_files, "CHUNK", 16)
     docs = [{"i": i, "text": "x" * (i * 7)} for i in range(40)]
 
     read = list(_json_documents(io.StringIO(json.dumps(docs)), "t"))
@@ -369,8 +370,9 @@ def test_bad_documents_are_rejected_one_by_one_with_their_reason(tmp_path):
 
     assert ids(report, "customers_v2") == {"invalid_phone": ["c-bad"]}
     # Another customer with c-1's id (rule 6): imported too, under a key of its own.
-    [collision] = [w for w in report.collections["customers_v2"].warnings
-                   if w.reason == "id_collision"]  # fmt: skip
+    [collision] = [
+        w for w in report.collections["customers_v2"].warnings if w.reason == "id_collision"
+    ]
     assert collision.legacy_id == "c-1#1"
     assert Customer.objects.filter(name="Asha again").exists()
     assert ids(report, "subscriptions_v2") == {"customer_not_imported": ["s-bad"]}
@@ -494,9 +496,15 @@ EXTRA_CURD = Line("curd-order", "p2", "Curd", Decimal("2"), tier=ONE_TIME, order
 def row(ref, status, items=None, rank=0, order=None, partial=(), own=False):
     items = tuple(Item(p, None, Decimal(q)) for p, q in items) if items is not None else None
     return Row(
-        ("delivery_statuses", ref), status, items, order, frozenset(partial), (2, rank),
-        raw_status=status, own=own,
-    )  # fmt: skip
+        ("delivery_statuses", ref),
+        status,
+        items,
+        order,
+        frozenset(partial),
+        (2, rank),
+        raw_status=status,
+        own=own,
+    )
 
 
 def delivered(result):

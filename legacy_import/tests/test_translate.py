@@ -1,3 +1,4 @@
+# Over 400 lines: one subject, the old delivery list against the new schedule, day by day.
 """The translated subscriptions deliver, day by day, exactly what the old delivery-boy
 list showed — statuses read in any casing (rule 1: an "Active" customer or subscription
 is served). Pure: no database."""

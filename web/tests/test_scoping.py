@@ -147,9 +147,7 @@ def test_no_page_shows_anything_of_the_other_side(client, world, role):
         assert response.status_code in (200, 302, 405), (url, response.status_code)
         body = b"".join(response) if response.streaming else response.content
         text = body.decode("utf-8", errors="replace")
-        secrets = other["secrets"] + (
-            other["colleague_secrets"] if role == roles.MARKETING else []
-        )
+        secrets = other["secrets"] + (other["colleague_secrets"] if role == roles.MARKETING else [])
         leaked = [secret for secret in secrets if secret in text]
         assert leaked == [], (url, leaked)
         if response.status_code == 200:

@@ -42,17 +42,21 @@ def report_one_time_orders(ctx: Context) -> None:
         evidence = ctx.delivered_orders.get(legacy_id)
         if evidence:
             report.entry(
-                legacy_id, "one_time_delivered",
+                legacy_id,
+                "one_time_delivered",
                 f"delivered on {info.day}, on the evidence of {'; '.join(sorted(evidence))}",
-                customer=info.owner, day=info.day,
-            )  # fmt: skip
+                customer=info.owner,
+                day=info.day,
+            )
         else:
             report.entry(
-                legacy_id, "one_time_not_delivered",
+                legacy_id,
+                "one_time_not_delivered",
                 f"old status {info.raw_status or 'none'!r}, and no confirmation names it or its "
                 f"products on {info.day}: imported as placed, not delivered, not billed",
-                customer=info.owner, day=info.day,
-            )  # fmt: skip
+                customer=info.owner,
+                day=info.day,
+            )
 
 
 def report_stopped_service(ctx: Context) -> None:
@@ -67,8 +71,11 @@ def report_stopped_service(ctx: Context) -> None:
         if line in active:
             continue
         report.warn(
-            source, "delivered_while_not_active",
+            source,
+            "delivered_while_not_active",
             f"{label}: confirmed delivered on {count} day(s) off the old list, {first} to "
             f"{last}, but it delivers nothing after cut-over; activate it if the customer is "
-            "still served", customer=owner, day=last,
-        )  # fmt: skip
+            "still served",
+            customer=owner,
+            day=last,
+        )

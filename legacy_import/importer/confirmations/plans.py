@@ -52,10 +52,17 @@ class Plans:
 def load_plans(ctx: Context, customers: list[int]) -> Plans:
     orders = list(
         Order.objects.filter(customer_id__in=customers).values_list(
-            "pk", "customer_id", "kind", "pattern", "weekdays", "start_date", "end_date",
-            "status", "shift",
+            "pk",
+            "customer_id",
+            "kind",
+            "pattern",
+            "weekdays",
+            "start_date",
+            "end_date",
+            "status",
+            "shift",
         )
-    )  # fmt: skip
+    )
     lines: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
     for pk, order, product, qty in OrderLine.objects.filter(
         order__customer_id__in=customers
@@ -78,23 +85,30 @@ def load_plans(ctx: Context, customers: list[int]) -> Plans:
             if pk in ctx.history_orders:  # old-app subscriptions never delivered
                 continue
             schedule = OrderSchedule(
-                kind=kind, pattern=pattern, weekdays=frozenset(weekdays or ()),
-                start_date=start, end_date=end, status=status,
+                kind=kind,
+                pattern=pattern,
+                weekdays=frozenset(weekdays or ()),
+                start_date=start,
+                end_date=end,
+                status=status,
                 pauses=tuple(sorted(pauses.get(pk, ()), key=str)),
                 lines=tuple(
                     LineSchedule(line, qty, MappingProxyType(overrides.get(line, {})))
                     for line, _product, qty in lines.get(pk, ())
                 ),
-            )  # fmt: skip
+            )
             plans.subscriptions[customer].append(
                 Subscription(
-                    pk=pk, owner=ctx.order_owner.get(pk, ""),
-                    legacy_id=legacy_of.get(pk, f"order {pk}"), shift=shift, schedule=schedule,
+                    pk=pk,
+                    owner=ctx.order_owner.get(pk, ""),
+                    legacy_id=legacy_of.get(pk, f"order {pk}"),
+                    shift=shift,
+                    schedule=schedule,
                     forced=dataclasses.replace(schedule, status=Order.Status.ACTIVE),
                     products={line: product for line, product, _qty in lines.get(pk, ())},
                     stopped_on=ctx.stopped_on.get(pk),
                 )
-            )  # fmt: skip
+            )
             for line, product, _qty in lines.get(pk, ()):
                 plans.line_info[line] = (pk, product, shift)
         elif status != Order.Status.CANCELLED:
@@ -104,8 +118,9 @@ def load_plans(ctx: Context, customers: list[int]) -> Plans:
     return plans
 
 
-def lines_of_day(ctx: Context, plans: Plans, customer: int, day: date,
-                 one_time_legacy: dict[int, str]) -> list[Line]:  # fmt: skip
+def lines_of_day(
+    ctx: Context, plans: Plans, customer: int, day: date, one_time_legacy: dict[int, str]
+) -> list[Line]:
     """The day's lines of one customer's orders (see confirm_rule.py)."""
     result: list[Line] = []
     for sub in plans.subscriptions.get(customer, ()):
@@ -115,9 +130,14 @@ def lines_of_day(ctx: Context, plans: Plans, customer: int, day: date,
         for line, product in sub.products.items():
             name = ctx.product_names.get(product, "")
             label = f"{name} (subscription {sub.legacy_id}, {sub.schedule.status})"
-            common = {"key": line, "product_id": ctx.product_legacy.get(product, str(product)),
-                      "product_name": name, "label": label, "source": sub.legacy_id,
-                      "owner": sub.owner}  # fmt: skip
+            common = {
+                "key": line,
+                "product_id": ctx.product_legacy.get(product, str(product)),
+                "product_name": name,
+                "label": label,
+                "source": sub.legacy_id,
+                "owner": sub.owner,
+            }
             if line in listed:
                 result.append(Line(ordered=listed[line], tier=LISTED, **common))
             elif line in forced and live:
@@ -137,12 +157,16 @@ def lines_of_day(ctx: Context, plans: Plans, customer: int, day: date,
         status = info.raw_status if info else "?"
         result.append(
             Line(
-                key=item.line, product_id=ctx.product_legacy.get(item.product, str(item.product)),
-                product_name=ctx.product_names.get(item.product, ""), ordered=item.quantity,
-                tier=ONE_TIME, order=legacy, owner=info.owner if info else "",
+                key=item.line,
+                product_id=ctx.product_legacy.get(item.product, str(item.product)),
+                product_name=ctx.product_names.get(item.product, ""),
+                ordered=item.quantity,
+                tier=ONE_TIME,
+                order=legacy,
+                owner=info.owner if info else "",
                 label=f"one-time order {legacy} (old status {status!r})",
             )
-        )  # fmt: skip
+        )
     return result
 
 

@@ -56,8 +56,7 @@ def import_confirmations(ctx: Context) -> None:
         ctx.tick("delivery_statuses", done)
 
 
-def _row(collection: str, legacy_id: str, checksum: str, seq: int, values: list,
-         owner: str) -> Row:  # fmt: skip
+def _row(collection: str, legacy_id: str, checksum: str, seq: int, values: list, owner: str) -> Row:
     items = None
     if values[_I["items"]]:
         items = tuple(
@@ -96,10 +95,13 @@ def _groups(ctx: Context, staged: list) -> dict[tuple[int, date], list[Row]]:
             continue
         if info.customer != customer:
             ctx.collection(collection).warn(
-                legacy_id, "order_of_another_customer",
+                legacy_id,
+                "order_of_another_customer",
                 f"order_id {reference} is another customer's one-time order: not taken as "
-                "evidence for it", customer=owner, day=day,
-            )  # fmt: skip
+                "evidence for it",
+                customer=owner,
+                day=day,
+            )
         elif info.day == day:
             row.refs = reference
         else:  # the row covers that order on its own day too
@@ -166,9 +168,12 @@ def _settle_batch(ctx: Context, customers: list[int], legacy_order: dict[int, st
     for ref, (problem, owner, day) in rejected.items():
         if ref not in recorded:
             ctx.collection(ref[0]).reject(
-                ref[1], problem.reason, _with_rejected(ctx, problem, owner), customer=owner,
+                ref[1],
+                problem.reason,
+                _with_rejected(ctx, problem, owner),
+                customer=owner,
                 day=day,
-            )  # fmt: skip
+            )
     _report_prices(ctx, wanted)
     settle_one_time_orders({w.order_pk for w in wanted if w.order_pk in legacy_order})
     return len(customers)
@@ -203,9 +208,12 @@ def _report(ctx: Context, result, owner: str, day: date, rows: list[Row]) -> Non
         collection = problem.ref[0] if problem.ref[0] != ORDER_CLAIMS else "orders"
         who = owners.get(problem.ref, owner)
         ctx.collection(collection).warn(
-            problem.ref[1], problem.reason, _with_rejected(ctx, problem, who),
-            customer=who, day=day,
-        )  # fmt: skip
+            problem.ref[1],
+            problem.reason,
+            _with_rejected(ctx, problem, who),
+            customer=who,
+            day=day,
+        )
     for entry in result.listed:
         ctx.collection(entry.ref[0]).entry(
             entry.ref[1], entry.reason, entry.detail, customer=owner, day=day
@@ -221,11 +229,13 @@ def _report(ctx: Context, result, owner: str, day: date, rows: list[Row]) -> Non
             who = owners.get(row.ref, owner)
             collection = row.ref[0] if not row.own else "orders"
             ctx.collection(collection).entry(
-                row.ref[1], "delivered_off_list",
+                row.ref[1],
+                "delivered_off_list",
                 f"{line.product_name} × {outcome.delivered} for customer {who} on {day}: "
                 f"not on the old list ({why}), but {row.describe()} confirms it delivered",
-                customer=who, day=day,
-            )  # fmt: skip
+                customer=who,
+                day=day,
+            )
     for order, why in result.evidence.items():
         ctx.delivered_orders.setdefault(order, set()).update(why)
     for who in sorted(set(owners.values())):
@@ -248,11 +258,14 @@ def _report_not_imported(ctx: Context, owner: str, day: date, rows: list[Row]) -
         if due:
             row = blanket[0]
             ctx.collection(row.ref[0]).warn(
-                row.ref[1], "subscription_not_imported",
+                row.ref[1],
+                "subscription_not_imported",
                 f"'delivered' for customer {owner} on {day} does not deliver subscription "
                 f"{sub.legacy_id} ({ctx.product_names.get(ctx.product_ids[sub.product])}): "
-                f"it was not imported — {sub.reason}", customer=owner, day=day,
-            )  # fmt: skip
+                f"it was not imported — {sub.reason}",
+                customer=owner,
+                day=day,
+            )
 
 
 def _with_rejected(ctx: Context, problem: Problem, owner: str) -> str:
@@ -276,8 +289,11 @@ def _report_prices(ctx: Context, wanted: list[Wanted]) -> None:
             name = ctx.product_names.get(w.product, str(w.product))
             collection = w.ref[0] if w.ref[0] != ORDER_CLAIMS else "orders"
             ctx.collection(collection).warn(
-                w.ref[1], "priced_at_zero",
+                w.ref[1],
+                "priced_at_zero",
                 f"{name} × {w.fields['delivered_qty']} delivered to customer {w.group[1]} on "
                 f"{w.day} at ₹0: the product has no price in the old data; set its price "
-                "and correct the bill", customer=w.group[1], day=w.day,
-            )  # fmt: skip
+                "and correct the bill",
+                customer=w.group[1],
+                day=w.day,
+            )

@@ -31,8 +31,22 @@ from legacy_import.importer.keys import substance
 COLLECTIONS = ("delivery_statuses", "delivery_status")
 ORDER_CLAIMS = "orders"
 STAGE = "legacy_import_stage"
-FIELDS = ("s", "items", "notes", "boy", "method", "by_user", "by_name", "at", "ip", "ua",
-          "order", "partial", "order_ref", "evidence")  # fmt: skip
+FIELDS = (
+    "s",
+    "items",
+    "notes",
+    "boy",
+    "method",
+    "by_user",
+    "by_name",
+    "at",
+    "ip",
+    "ua",
+    "order",
+    "partial",
+    "order_ref",
+    "evidence",
+)
 JSON_FIELDS = ("items", "partial")
 
 
@@ -56,9 +70,19 @@ class Staging:
                 ' "order" text, partial text, order_ref text, evidence text)'
             )
 
-    def add(self, *, customer: int, owner: str, day: date, collection: str, legacy_id: str,
-            checksum: str, payload: dict[str, Any], oid: str = "",
-            what: str = "") -> None:  # fmt: skip
+    def add(
+        self,
+        *,
+        customer: int,
+        owner: str,
+        day: date,
+        collection: str,
+        legacy_id: str,
+        checksum: str,
+        payload: dict[str, Any],
+        oid: str = "",
+        what: str = "",
+    ) -> None:
         values = [payload.get(key) for key in FIELDS]
         for name in JSON_FIELDS:
             index = FIELDS.index(name)
@@ -70,19 +94,36 @@ class Staging:
         if len(self.buffer) >= 5000:
             self.flush()
 
-    def add_order_claim(self, *, customer: int, owner: str, day: date, legacy_id: str,
-                        payload: dict[str, Any]) -> None:  # fmt: skip
-        self.add(customer=customer, owner=owner, day=day, collection=ORDER_CLAIMS,
-                 legacy_id=legacy_id, checksum="", payload=payload)  # fmt: skip
+    def add_order_claim(
+        self, *, customer: int, owner: str, day: date, legacy_id: str, payload: dict[str, Any]
+    ) -> None:
+        self.add(
+            customer=customer,
+            owner=owner,
+            day=day,
+            collection=ORDER_CLAIMS,
+            legacy_id=legacy_id,
+            checksum="",
+            payload=payload,
+        )
 
     def flush(self) -> None:
         if self.buffer:
             copy_rows(
                 STAGE,
-                ("customer_id", "owner", "day", "collection", "legacy_id", "checksum", "oid",
-                 "substance", *[_column(f) for f in FIELDS]),
+                (
+                    "customer_id",
+                    "owner",
+                    "day",
+                    "collection",
+                    "legacy_id",
+                    "checksum",
+                    "oid",
+                    "substance",
+                    *[_column(f) for f in FIELDS],
+                ),
                 self.buffer,
-            )  # fmt: skip
+            )
             self.buffer = []
 
 
@@ -110,25 +151,34 @@ def stage_confirmations(ctx: Context) -> None:
                 continue
             if day is None:
                 report.reject(
-                    legacy_id, "unparsable_date",
+                    legacy_id,
+                    "unparsable_date",
                     f"delivery_date {doc.get('delivery_date')!r} is not a date: which day it "
                     "confirms is not known",
                     customer=owner,
-                )  # fmt: skip
+                )
                 continue
             if day > ctx.today:
                 report.reject(
-                    legacy_id, "future_date",
+                    legacy_id,
+                    "future_date",
                     f"confirmed for {day}, a day still to come: nothing can have been "
                     "delivered yet",
-                    customer=owner, day=day,
-                )  # fmt: skip
+                    customer=owner,
+                    day=day,
+                )
                 continue
             staging.add(
-                customer=info.pk, owner=owner, day=day, collection=collection,
-                legacy_id=legacy_id, checksum=checksum_of(doc), payload=payload_of(doc),
-                oid=text(doc.get("_id")), what=substance(doc),
-            )  # fmt: skip
+                customer=info.pk,
+                owner=owner,
+                day=day,
+                collection=collection,
+                legacy_id=legacy_id,
+                checksum=checksum_of(doc),
+                payload=payload_of(doc),
+                oid=text(doc.get("_id")),
+                what=substance(doc),
+            )
     staging.flush()
     _key_repeated_ids(ctx)
     with connection.cursor() as cursor:
@@ -167,19 +217,25 @@ def _key_repeated_ids(ctx: Context) -> None:
                 merged.append(seq)
                 report.merged += 1
                 report.entry(
-                    keys.get(first_seq, legacy_id), "duplicate_merged",
+                    keys.get(first_seq, legacy_id),
+                    "duplicate_merged",
                     f"_id {oid}: the same row as {keys.get(first_seq, legacy_id)}, written "
-                    "again: merged", customer=owner, day=day,
-                )  # fmt: skip
+                    "again: merged",
+                    customer=owner,
+                    day=day,
+                )
                 continue
             key = f"{legacy_id}#{oid or seq}"
             keys[seq] = key
             renamed.append((seq, key))
             report.warn(
-                key, "id_collision",
+                key,
+                "id_collision",
                 f"id {legacy_id} is also another row (which says something else); both "
-                f"imported, this one keyed {key}", customer=owner, day=day,
-            )  # fmt: skip
+                f"imported, this one keyed {key}",
+                customer=owner,
+                day=day,
+            )
         if merged:
             cursor.execute(f"DELETE FROM {STAGE} WHERE seq = ANY(%s)", [merged])  # noqa: S608
         if renamed:

@@ -28,10 +28,20 @@ from legacy_import.importer.confirm_rule import NOT_DELIVERED, Outcome
 from legacy_import.importer.confirmations.staging import FIELDS, ORDER_CLAIMS, STAGE
 
 COMPARED = (
-    "ordered_qty", "delivered_qty", "status", "unit_price", "reason", "reason_note",
-    "confirmed_by_id", "confirmed_by_name", "confirmed_via", "confirmed_at", "confirmed_ip",
-    "confirmed_user_agent", "delivery_boy_id",
-)  # fmt: skip
+    "ordered_qty",
+    "delivered_qty",
+    "status",
+    "unit_price",
+    "reason",
+    "reason_note",
+    "confirmed_by_id",
+    "confirmed_by_name",
+    "confirmed_via",
+    "confirmed_at",
+    "confirmed_ip",
+    "confirmed_user_agent",
+    "delivery_boy_id",
+)
 
 
 @dataclass
@@ -101,8 +111,9 @@ def _ip(value: str) -> str | None:
         return None
 
 
-def wanted_of(ctx: Context, customer: int, day: date, outcome: Outcome, route_boy, line_info,
-              group: tuple) -> Wanted:  # fmt: skip
+def wanted_of(
+    ctx: Context, customer: int, day: date, outcome: Outcome, route_boy, line_info, group: tuple
+) -> Wanted:
     line = outcome.line
     row = outcome.row
     data = dict(zip(FIELDS, row.data[1], strict=True))
@@ -156,11 +167,13 @@ def write(ctx: Context, wanted: list[Wanted], existing) -> tuple[dict, set]:
             continue
         if current["billing_line"] is not None:
             ctx.collection("delivery_statuses").warn(
-                str(current["pk"]), "billed_cannot_change",
+                str(current["pk"]),
+                "billed_cannot_change",
                 f"delivery {current['pk']} is billed already; the source now says "
                 f"{w.fields['delivered_qty']} delivered: correct it with an adjustment",
-                customer=w.group[1], day=w.day,
-            )  # fmt: skip
+                customer=w.group[1],
+                day=w.day,
+            )
             continue
         updates.append(Delivery(pk=current["pk"], updated_at=now, **w.fields))
         changed.add(day_key)
@@ -175,12 +188,29 @@ def write(ctx: Context, wanted: list[Wanted], existing) -> tuple[dict, set]:
         for w, code in zip(items, codes, strict=True):
             f = w.fields
             rows.append(
-                (code, w.order_pk, w.line_pk, w.product, w.customer, f["delivery_boy_id"],
-                 w.day, w.shift, f["ordered_qty"], f["delivered_qty"], f["unit_price"],
-                 f["status"], f["reason"], f["reason_note"], f["confirmed_by_id"],
-                 f["confirmed_by_name"], f["confirmed_via"], f["confirmed_at"],
-                 f["confirmed_ip"], f["confirmed_user_agent"])
-            )  # fmt: skip
+                (
+                    code,
+                    w.order_pk,
+                    w.line_pk,
+                    w.product,
+                    w.customer,
+                    f["delivery_boy_id"],
+                    w.day,
+                    w.shift,
+                    f["ordered_qty"],
+                    f["delivered_qty"],
+                    f["unit_price"],
+                    f["status"],
+                    f["reason"],
+                    f["reason_note"],
+                    f["confirmed_by_id"],
+                    f["confirmed_by_name"],
+                    f["confirmed_via"],
+                    f["confirmed_at"],
+                    f["confirmed_ip"],
+                    f["confirmed_user_agent"],
+                )
+            )
     if rows:
         made = _insert_deliveries(rows)
         for w in new:
@@ -193,11 +223,27 @@ def write(ctx: Context, wanted: list[Wanted], existing) -> tuple[dict, set]:
 
 DELIVERY_STAGE = "legacy_import_stage_delivery"
 _INSERTED = (
-    "code", "order_id", "order_line_id", "product_id", "customer_id", "delivery_boy_id", "date",
-    "shift", "ordered_qty", "delivered_qty", "unit_price", "status", "reason", "reason_note",
-    "confirmed_by_id", "confirmed_by_name", "confirmed_via", "confirmed_at", "confirmed_ip",
+    "code",
+    "order_id",
+    "order_line_id",
+    "product_id",
+    "customer_id",
+    "delivery_boy_id",
+    "date",
+    "shift",
+    "ordered_qty",
+    "delivered_qty",
+    "unit_price",
+    "status",
+    "reason",
+    "reason_note",
+    "confirmed_by_id",
+    "confirmed_by_name",
+    "confirmed_via",
+    "confirmed_at",
+    "confirmed_ip",
     "confirmed_user_agent",
-)  # fmt: skip
+)
 
 
 def _insert_deliveries(rows: list[tuple]) -> dict[tuple[int, date, str], int]:

@@ -74,17 +74,20 @@ def desired_of(
     if isinstance(raw_status, str) and raw_status.strip().lower() in SERVED:
         if raw_status != status:
             report.warn(
-                legacy_id, "status_casing",
+                legacy_id,
+                "status_casing",
                 f"status {raw_status!r}: the old lists compared it exactly and skipped this "
                 f"customer, so deliveries stopped; imported {status!r} with its active "
                 "subscriptions, and its confirmations as deliveries",
                 customer=legacy_id,
-            )  # fmt: skip
+            )
     elif raw_status != status:
         report.warn(
-            legacy_id, "status", f"status {raw_status!r} imported as {status!r}",
+            legacy_id,
+            "status",
+            f"status {raw_status!r} imported as {status!r}",
             customer=legacy_id,
-        )  # fmt: skip
+        )
     name = text(doc.get("name"), 150) or (login.name if login else "") or phone
     map_link = text(doc.get("map_link"), 500)
     if map_link:
@@ -92,9 +95,11 @@ def desired_of(
             _URL(map_link)
         except ValidationError:
             report.warn(
-                legacy_id, "map_link", f"{map_link[:60]!r} is not a URL: dropped",
+                legacy_id,
+                "map_link",
+                f"{map_link[:60]!r} is not a URL: dropped",
                 customer=legacy_id,
-            )  # fmt: skip
+            )
             map_link = ""
     latitude = longitude = None
     location = doc.get("location")
@@ -110,21 +115,23 @@ def desired_of(
         marketing = ctx.users.get(text(doc.get("marketing_boy_id")))
         if marketing is None:
             report.warn(
-                legacy_id, "marketing_staff",
+                legacy_id,
+                "marketing_staff",
                 f"marketing_boy_id {doc['marketing_boy_id']!r} is no marketing login: "
                 "the name is kept in the notes",
                 customer=legacy_id,
-            )  # fmt: skip
+            )
     boy = None
     if doc.get("delivery_boy_id"):
         boy = ctx.boys.get(text(doc.get("delivery_boy_id")))
         if boy is None:
             report.warn(
-                legacy_id, "delivery_boy",
+                legacy_id,
+                "delivery_boy",
                 f"delivery_boy_id {doc['delivery_boy_id']!r} is no delivery boy: not on any "
                 "route; put it on one",
                 customer=legacy_id,
-            )  # fmt: skip
+            )
     prices = own_prices(ctx, doc, legacy_id)
     for other_id, other in sorted(merged.items()):
         for product, price in own_prices(ctx, other, other_id).items():
@@ -135,17 +142,20 @@ def desired_of(
         previous = money(other.get("previous_balance"))
         if other.get("previous_balance") not in (None, "") and previous is None:
             report.warn(
-                other_id, "previous_balance",
+                other_id,
+                "previous_balance",
                 f"{other.get('previous_balance')!r} is not an amount: read as 0",
                 customer=other_id,
-            )  # fmt: skip
+            )
         balance += previous or Decimal("0.00")
     ctx.previous_balance[legacy_id] = balance
     if text(doc.get("house_image_url")):
         report.warn(
-            legacy_id, "house_image", "house photo not imported: no place for it",
+            legacy_id,
+            "house_image",
+            "house photo not imported: no place for it",
             customer=legacy_id,
-        )  # fmt: skip
+        )
     trial = business_date(doc.get("trial_start_date"))
     customer = {
         "name": name,
@@ -174,16 +184,19 @@ def desired_of(
     }
     if login is None:
         report.warn(
-            legacy_id, "no_login",
+            legacy_id,
+            "no_login",
             "no users document links to it: a login was made with no password (it logs in "
             "after a password reset)",
             customer=legacy_id,
-        )  # fmt: skip
+        )
     elif login.password_problem:
         report.warn(
-            legacy_id, "password", f"login {login.legacy_id}: {login.password_problem}",
+            legacy_id,
+            "password",
+            f"login {login.legacy_id}: {login.password_problem}",
             customer=legacy_id,
-        )  # fmt: skip
+        )
     checksum = checksum_of(
         doc,
         login.checksum if login else None,
@@ -222,18 +235,20 @@ def own_prices(ctx: Context, doc: dict[str, Any], legacy_id: str) -> dict[int, D
         price = money(raw)
         if product is None:
             report.warn(
-                legacy_id, "custom_price",
+                legacy_id,
+                "custom_price",
                 f"own price {raw!r} for product {product_id}, which does not exist: ignored",
                 customer=legacy_id,
-            )  # fmt: skip
+            )
         elif price is None or price <= 0:
             rate = ctx.rates.get(product, Decimal(0))
             report.warn(
-                legacy_id, "custom_price",
+                legacy_id,
+                "custom_price",
                 f"own price {raw!r} for {ctx.product_names[product]} is not a price: "
                 f"ignored, the product's price {rate} applies",
                 customer=legacy_id,
-            )  # fmt: skip
+            )
         else:
             prices[product] = price
     return prices

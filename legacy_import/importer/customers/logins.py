@@ -98,20 +98,23 @@ def reject_unlinked_logins(ctx: Context, index: UserIndex, links) -> None:
         if customer is not None and customer in ctx.customer_alias:
             kept = ctx.customer_alias[customer]
             report.reject(
-                legacy_id, "customer_merged",
+                legacy_id,
+                "customer_merged",
                 f"its customer {customer} was merged into {kept} (one person, by "
                 f"--merge-duplicate-phones); {kept} keeps its own login",
                 customer=customer,
-            )  # fmt: skip
+            )
         elif customer is not None:
             report.reject(
-                legacy_id, "customer_not_imported",
+                legacy_id,
+                "customer_not_imported",
                 f"its customer {customer} was not imported ({ctx.customer_rejected[customer]})",
                 customer=customer,
-            )  # fmt: skip
+            )
         else:
             report.reject(
-                legacy_id, "no_customer",
+                legacy_id,
+                "no_customer",
                 f"a customer login ({user.email or user.phone or 'no email'}) that no "
                 "customers_v2 document links to: nothing to import it with",
-            )  # fmt: skip
+            )

@@ -80,23 +80,25 @@ def resolve_phones(ctx: Context, rows: list[CustomerRow]) -> None:
     for row in sorted(rows, key=creation_key):
         if row.phone is None:
             report.reject(
-                row.legacy_id, "invalid_phone",
+                row.legacy_id,
+                "invalid_phone",
                 f"{row.raw_phone!r} is not a 10-digit Indian mobile: give it a real phone "
                 "and run again",
                 customer=row.legacy_id,
-            )  # fmt: skip
+            )
             ctx.customer_rejected[row.legacy_id] = "invalid_phone"
         elif row.legacy_id in merge_into:
             ctx.customer_alias[row.legacy_id] = merge_into[row.legacy_id]
         elif row.phone in kept:
             first = kept[row.phone]
             ctx.duplicate_issues[row.legacy_id] = report.reject(
-                row.legacy_id, "duplicate_phone",
+                row.legacy_id,
+                "duplicate_phone",
                 f"{row.name or 'no name'}: phone {row.phone} is also customer "
                 f"{first.legacy_id} ({names[first.legacy_id] or 'no name'}, created first, "
                 "imported); not merged",
                 customer=row.legacy_id,
-            )  # fmt: skip
+            )
             ctx.customer_rejected[row.legacy_id] = f"duplicate_phone of {first.legacy_id}"
         else:
             kept[row.phone] = row
@@ -143,10 +145,12 @@ def report_duplicate_phones(ctx: Context, confirmed: dict[str, tuple[Decimal, De
             left = ctx.left_out.get(legacy_id, {})
             quantity, amount = confirmed.get(legacy_id, (Decimal(0), Decimal(0)))
             status = (
-                "kept" if legacy_id == group["kept"]
+                "kept"
+                if legacy_id == group["kept"]
                 else f"merged into {ctx.customer_alias[legacy_id]}"
-                if legacy_id in ctx.customer_alias else "not imported"
-            )  # fmt: skip
+                if legacy_id in ctx.customer_alias
+                else "not imported"
+            )
             member = {"customer": legacy_id, "name": name, "status": status}
             if status == "not imported":
                 confirmations = _totals(left.get("confirmations"))

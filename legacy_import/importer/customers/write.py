@@ -257,8 +257,9 @@ def _record_merged(ctx: Context, item: Desired, pk: int) -> None:
     for legacy_id in sorted(item.merged):
         report.merged += 1
         report.entry(
-            legacy_id, "customer_merged",
+            legacy_id,
+            "customer_merged",
             f"one person with customer {item.legacy_id} (--merge-duplicate-phones): its "
             "subscriptions, orders, confirmations and payments are that customer's",
             customer=legacy_id,
-        )  # fmt: skip
+        )

@@ -29,8 +29,9 @@ from legacy_import.tests.legacy_dump.world import ONE_DAY, World
 __all__ = ["generate", "write"]
 
 
-def generate(*, customers: int = 400, months: int = 3, last: date = date(2026, 10, 31),
-             seed: int = 13) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+def generate(
+    *, customers: int = 400, months: int = 3, last: date = date(2026, 10, 31), seed: int = 13
+) -> dict[str, list[dict[str, Any]]]:
     """The collections of a dump of `customers` customers over the `months` months that
     end on `last`."""
     first = last.replace(day=1)

@@ -16,9 +16,18 @@ from legacy_import.tests.legacy_dump.output import bson_date
 from legacy_import.tests.legacy_dump.world import ONE_DAY, Customer, World
 
 CRASHES = (KeyError, TypeError, ValueError, OverflowError, AttributeError)
-ORDER_STATUSES = [("DELIVERED", 33), ("PARTIALLY_DELIVERED", 8), ("pending", 20),
-                  ("OUT_FOR_DELIVERY", 10), ("NOT_DELIVERED", 5), ("cancelled", 8),
-                  ("CANCELLED", 4), ("delivered", 5), ("CONFIRMED", 5), ("PENDING", 2)]  # fmt: skip
+ORDER_STATUSES = [
+    ("DELIVERED", 33),
+    ("PARTIALLY_DELIVERED", 8),
+    ("pending", 20),
+    ("OUT_FOR_DELIVERY", 10),
+    ("NOT_DELIVERED", 5),
+    ("cancelled", 8),
+    ("CANCELLED", 4),
+    ("delivered", 5),
+    ("CONFIRMED", 5),
+    ("PENDING", 2),
+]
 
 
 def one_time_orders(w: World) -> None:
@@ -36,31 +45,66 @@ def _order(w: World, customer: Customer) -> None:
     for pid, name, prices in w.rng.sample(w.products[:8], w.rng.randint(1, 2)):
         price = prices.get("default_price") or prices.get("price") or 10.0
         qty = w.rng.randint(1, 3)
-        items.append({"product_id": pid, "product_name": name, "quantity": qty,
-                      "unit": "Packet", "price": price, "total": qty * price})  # fmt: skip
+        items.append(
+            {
+                "product_id": pid,
+                "product_name": name,
+                "quantity": qty,
+                "unit": "Packet",
+                "price": price,
+                "total": qty * price,
+            }
+        )
     by_login = customer.user_id or customer.legacy_id
-    doc = {"_id": w.ids.oid(day - ONE_DAY), "id": w.ids.uuid("ord") if w.chance(0.3)
-           else w.ids.uuid(), "user_id": by_login, "customer_id": by_login,
-           "order_type": "one_time", "subscription_id": None, "items": items,
-           "total_amount": sum(i["total"] for i in items), "delivery_date": day.isoformat(),
-           "status": status, "created_at": w.iso_js(day - ONE_DAY, 10)}  # fmt: skip
+    doc = {
+        "_id": w.ids.oid(day - ONE_DAY),
+        "id": w.ids.uuid("ord") if w.chance(0.3) else w.ids.uuid(),
+        "user_id": by_login,
+        "customer_id": by_login,
+        "order_type": "one_time",
+        "subscription_id": None,
+        "items": items,
+        "total_amount": sum(i["total"] for i in items),
+        "delivery_date": day.isoformat(),
+        "status": status,
+        "created_at": w.iso_js(day - ONE_DAY, 10),
+    }
     if status == "CONFIRMED":  # a voice order: no id, a UUID _id, no delivery date
-        doc = {"_id": w.ids.uuid(), "user_id": by_login, "customer_id": by_login,
-               "order_type": "one-time", "source": "voice", "status": status,
-               "items": [{"product_id": i["product_id"], "product_name": i["product_name"],
-                          "quantity": i["quantity"], "unit_price": i["price"],
-                          "total_price": i["total"]} for i in items],
-               "created_at": w.moment(day - ONE_DAY)}  # fmt: skip
+        doc = {
+            "_id": w.ids.uuid(),
+            "user_id": by_login,
+            "customer_id": by_login,
+            "order_type": "one-time",
+            "source": "voice",
+            "status": status,
+            "items": [
+                {
+                    "product_id": i["product_id"],
+                    "product_name": i["product_name"],
+                    "quantity": i["quantity"],
+                    "unit_price": i["price"],
+                    "total_price": i["total"],
+                }
+                for i in items
+            ],
+            "created_at": w.moment(day - ONE_DAY),
+        }
         w.add("orders", doc)
         return
     if status in ("DELIVERED", "PARTIALLY_DELIVERED", "delivered"):
-        doc |= {"delivery_confirmed": True, "delivered_at": w.iso_js(day),
-                "delivery_boy_id": customer.boy}  # fmt: skip
+        doc |= {
+            "delivery_confirmed": True,
+            "delivered_at": w.iso_js(day),
+            "delivery_boy_id": customer.boy,
+        }
         if status == "PARTIALLY_DELIVERED":
             doc["partial_delivery_items"] = [items[0]["product_name"]]
         if status == "DELIVERED" and w.chance(0.5):
-            doc |= {"billed": True, "billed_month": day.strftime("%Y-%m"),
-                    "billed_at": w.iso_local(day + 20 * ONE_DAY)}  # fmt: skip
+            doc |= {
+                "billed": True,
+                "billed_month": day.strftime("%Y-%m"),
+                "billed_at": w.iso_local(day + 20 * ONE_DAY),
+            }
     evidence = None
     if status in ("pending", "OUT_FOR_DELIVERY", "PENDING") and w.chance(0.35):
         evidence = w.pick([("order_id", 2), ("items", 1)])  # delivered: a row says so
@@ -120,11 +164,18 @@ def _day(w: World, customer: Customer, day: date, served: bool, orders: list) ->
     due, extra = _due(w, customer, day, served)
     rows = []
     if due:
-        kind = w.pick([("none", 4), ("plain", 82), ("items", 6), ("not", 3),
-                       ("partial", 2), ("twice", 3)])  # fmt: skip
+        kind = w.pick(
+            [("none", 4), ("plain", 82), ("items", 6), ("not", 3), ("partial", 2), ("twice", 3)]
+        )
         if kind == "plain":
-            rows.append(_row(w, customer, day, w.pick([("delivered", 90), ("Delivered", 6),
-                                                       ("DELIVERED", 4)])))  # fmt: skip
+            rows.append(
+                _row(
+                    w,
+                    customer,
+                    day,
+                    w.pick([("delivered", 90), ("Delivered", 6), ("DELIVERED", 4)]),
+                )
+            )
         elif kind == "items":
             rows.append(_itemised(w, customer, day, due))
         elif kind == "not":
@@ -152,24 +203,46 @@ def _day(w: World, customer: Customer, day: date, served: bool, orders: list) ->
     return rows
 
 
-def _row(w: World, customer: Customer | None, day: date, status: str, *, at: str | None = None,
-         notes: str | None = None, boy: str | None = None,
-         customer_id: str | None = None) -> dict:  # fmt: skip
+def _row(
+    w: World,
+    customer: Customer | None,
+    day: date,
+    status: str,
+    *,
+    at: str | None = None,
+    notes: str | None = None,
+    boy: str | None = None,
+    customer_id: str | None = None,
+) -> dict:
     new_era = day >= w.first + (w.last - w.first) / 2  # the audit fields went live mid-way
     boy = boy or (customer.boy if customer else w.boys[0])
-    row = {"_id": w.ids.oid(day), "id": w.ids.uuid(),
-           "customer_id": customer_id or customer.legacy_id,
-           "delivery_date": day.isoformat() if not w.chance(0.01) else bson_date(
-               day - ONE_DAY, 18, 30),
-           "delivery_boy_id": boy, "status": status,
-           "delivered_at": at or w.iso_js(day), "notes": notes,
-           "created_at": w.iso_local(day), "order_id": None}  # fmt: skip
+    row = {
+        "_id": w.ids.oid(day),
+        "id": w.ids.uuid(),
+        "customer_id": customer_id or customer.legacy_id,
+        "delivery_date": day.isoformat()
+        if not w.chance(0.01)
+        else bson_date(day - ONE_DAY, 18, 30),
+        "delivery_boy_id": boy,
+        "status": status,
+        "delivered_at": at or w.iso_js(day),
+        "notes": notes,
+        "created_at": w.iso_local(day),
+        "order_id": None,
+    }
     if new_era:
-        row |= {"confirmation_method": "delivery_boy", "confirmed_by_user_id": boy,
-                "confirmed_by_name": "Unknown", "confirmed_at": w.iso_local(day, 2)}  # fmt: skip
+        row |= {
+            "confirmation_method": "delivery_boy",
+            "confirmed_by_user_id": boy,
+            "confirmed_by_name": "Unknown",
+            "confirmed_at": w.iso_local(day, 2),
+        }
     else:
-        row |= {"confirmation_method": None, "confirmed_by_user_id": None,
-                "audit_migrated_at": w.iso_local(w.first)}  # fmt: skip
+        row |= {
+            "confirmation_method": None,
+            "confirmed_by_user_id": None,
+            "audit_migrated_at": w.iso_local(w.first),
+        }
     return row
 
 
@@ -181,9 +254,13 @@ def _itemised(w: World, customer: Customer, day: date, due, *, exact: bool = Fal
         if not exact:
             delivered = w.pick([(qty, 80), (max(qty - 0.5, 0), 12), (qty + 0.5, 8)])
         short = short or delivered < qty
-        item = {"product_id": product, "product_name": names.get(product, "Old product"),
-                "ordered_qty": qty, "delivered_qty": delivered,
-                "status": "full" if delivered >= qty else "partial"}  # fmt: skip
+        item = {
+            "product_id": product,
+            "product_name": names.get(product, "Old product"),
+            "ordered_qty": qty,
+            "delivered_qty": delivered,
+            "status": "full" if delivered >= qty else "partial",
+        }
         if w.chance(0.2) and product in names:
             del item["product_id"]  # named only
         items.append(item)
@@ -195,10 +272,16 @@ def _itemised(w: World, customer: Customer, day: date, due, *, exact: bool = Fal
 
 def _link_row(w: World, customer: Customer, day: date) -> dict:
     """The shared link's singular collection: no id, the link's date."""
-    return {"_id": w.ids.oid(day), "customer_id": customer.legacy_id,
-            "delivery_date": day.isoformat(), "order_id": None, "status": "delivered",
-            "delivered_at": w.iso_js(day, 3), "updated_at": w.iso_local(day, 3),
-            "_collection": "delivery_status"}  # fmt: skip
+    return {
+        "_id": w.ids.oid(day),
+        "customer_id": customer.legacy_id,
+        "delivery_date": day.isoformat(),
+        "order_id": None,
+        "status": "delivered",
+        "delivered_at": w.iso_js(day, 3),
+        "updated_at": w.iso_local(day, 3),
+        "_collection": "delivery_status",
+    }
 
 
 def _emit(w: World, row: dict, seen: list[dict]) -> None:
@@ -216,19 +299,34 @@ def _emit(w: World, row: dict, seen: list[dict]) -> None:
 
 def payments(w: World) -> None:
     months = sorted({day.replace(day=1) for day in w.days})
-    methods = [("Cash", 50), ("UPI", 25), ("QR", 10), ("cash", 5), ("GPay", 4),
-               ("Bank Transfer", 3), ("cheque", 2), ("barter", 1)]  # fmt: skip
+    methods = [
+        ("Cash", 50),
+        ("UPI", 25),
+        ("QR", 10),
+        ("cash", 5),
+        ("GPay", 4),
+        ("Bank Transfer", 3),
+        ("cheque", 2),
+        ("barter", 1),
+    ]
     for customer in w.customers + [None] * 3:
         for month in months:
             if not w.chance(0.65):
                 continue
             paid = min(month + w.rng.randint(25, 40) * ONE_DAY, w.last)
             amount = round(w.rng.uniform(200, 3000), 0) - 0.0000001
-            doc = {"_id": w.ids.oid(paid), "id": w.ids.uuid(),
-                   "customer_id": customer.legacy_id if customer else w.rng.choice(w.orphans),
-                   "month": month.strftime("%Y-%m"), "amount": amount,
-                   "payment_date": paid.isoformat(), "payment_method": w.pick(methods),
-                   "notes": None, "created_at": w.iso_local(paid), "created_by": w.admin}  # fmt: skip
+            doc = {
+                "_id": w.ids.oid(paid),
+                "id": w.ids.uuid(),
+                "customer_id": customer.legacy_id if customer else w.rng.choice(w.orphans),
+                "month": month.strftime("%Y-%m"),
+                "amount": amount,
+                "payment_date": paid.isoformat(),
+                "payment_method": w.pick(methods),
+                "notes": None,
+                "created_at": w.iso_local(paid),
+                "created_by": w.admin,
+            }
             if w.chance(0.03):
                 del doc["payment_date"]  # the day it was recorded is all there is
             if w.chance(0.01):

@@ -41,8 +41,9 @@ def _ejson(value: Any) -> Any:
     if isinstance(value, bson.ObjectId):
         return {"$oid": str(value)}
     if isinstance(value, datetime):
-        return {"$date": value.astimezone(UTC).isoformat(timespec="milliseconds").replace(
-            "+00:00", "Z")}  # fmt: skip
+        return {
+            "$date": value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        }
     if isinstance(value, dict):
         return {k: _ejson(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -50,8 +51,13 @@ def _ejson(value: Any) -> Any:
     return value
 
 
-def write(collections: dict[str, list[dict[str, Any]]], folder: Path, *, fmt: str = "json",
-          db: str = "earlybird_delivery") -> Path:  # fmt: skip
+def write(
+    collections: dict[str, list[dict[str, Any]]],
+    folder: Path,
+    *,
+    fmt: str = "json",
+    db: str = "earlybird_delivery",
+) -> Path:
     """Write the dump; returns the folder to import (`fmt`: json, dump or dump.gz)."""
     folder = Path(folder)
     if fmt == "json":
@@ -66,8 +72,9 @@ def write(collections: dict[str, list[dict[str, Any]]], folder: Path, *, fmt: st
     gz = fmt == "dump.gz"
     for name, docs in collections.items():
         data = b"".join(bson.encode(doc) for doc in docs)
-        meta = json.dumps({"indexes": [{"v": 2, "key": {"_id": 1}, "name": "_id_"}],
-                           "collectionName": name}).encode()  # fmt: skip
+        meta = json.dumps(
+            {"indexes": [{"v": 2, "key": {"_id": 1}, "name": "_id_"}], "collectionName": name}
+        ).encode()
         suffix = ".gz" if gz else ""
         opener = gzip.open if gz else open
         with opener(target / f"{name}.bson{suffix}", "wb") as out:

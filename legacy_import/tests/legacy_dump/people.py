@@ -26,44 +26,112 @@ def catalogue(w: World) -> None:
     for index, (name, unit, prices) in enumerate(PRODUCTS):
         pid = w.ids.uuid("prd") if name == "Brown Bread" else w.ids.uuid()
         w.products.append((pid, name, prices))
-        w.add("products", {"_id": w.ids.oid(w.first - (400 - index) * ONE_DAY), "id": pid,
-                           "name": name, "unit": unit, **prices})  # fmt: skip
+        w.add(
+            "products",
+            {
+                "_id": w.ids.oid(w.first - (400 - index) * ONE_DAY),
+                "id": pid,
+                "name": name,
+                "unit": unit,
+                **prices,
+            },
+        )
     w.deleted_product = w.ids.uuid()  # hard-deleted: still referenced
-    w.add("users", {"_id": w.ids.oid(w.first - 500 * ONE_DAY), "id": w.admin, "role": "admin",
-                    "email": "admin@earlybird.com", "name": "Admin",
-                    "password_hash": FAKE_BCRYPT, "created_at": "2024-01-01"})  # fmt: skip
-    w.add("users", {"_id": w.ids.oid(w.first - 499 * ONE_DAY), "id": "marketing-001",
-                    "role": "marketing_staff", "email": "kiran@earlybird.com", "name": "Kiran",
-                    "password": hashlib.sha256(b"kiran").hexdigest()})  # fmt: skip
-    w.add("users", {"_id": w.ids.oid(w.first - 300 * ONE_DAY), "id": w.ids.uuid("usr"),
-                    "role": "supplier", "email": "supplier@dairy.in", "name": "Supplier",
-                    "password_hash": FAKE_BCRYPT})  # fmt: skip
+    w.add(
+        "users",
+        {
+            "_id": w.ids.oid(w.first - 500 * ONE_DAY),
+            "id": w.admin,
+            "role": "admin",
+            "email": "admin@earlybird.com",
+            "name": "Admin",
+            "password_hash": FAKE_BCRYPT,
+            "created_at": "2024-01-01",
+        },
+    )
+    w.add(
+        "users",
+        {
+            "_id": w.ids.oid(w.first - 499 * ONE_DAY),
+            "id": "marketing-001",
+            "role": "marketing_staff",
+            "email": "kiran@earlybird.com",
+            "name": "Kiran",
+            "password": hashlib.sha256(b"kiran").hexdigest(),
+        },
+    )
+    w.add(
+        "users",
+        {
+            "_id": w.ids.oid(w.first - 300 * ONE_DAY),
+            "id": w.ids.uuid("usr"),
+            "role": "supplier",
+            "email": "supplier@dairy.in",
+            "name": "Supplier",
+            "password_hash": FAKE_BCRYPT,
+        },
+    )
     for n in range(max(3, w.size // 60)):
         boy = w.ids.uuid()
         area = f"Hyderabad - Area {n}"
         w.boys.append(boy)
         w.areas.append(area)
-        w.add("users", {"_id": w.ids.oid(w.first - 200 * ONE_DAY), "id": boy,
-                        "role": "delivery_boy", "email": f"boy{n}@earlybird.com",
-                        "name": f"Boy {n}", "phone": None, "password_hash": FAKE_BCRYPT})  # fmt: skip
-        w.add("delivery_boys_v2", {"_id": w.ids.oid(w.first - 200 * ONE_DAY), "id": boy,
-                                   "name": f"Boy {n}", "area_assigned": area,
-                                   "assigned_areas": [area]})  # fmt: skip
-        area_doc = {"_id": w.ids.oid(w.first - 200 * ONE_DAY), "id": w.ids.uuid(),
-                    "main_area": "Hyderabad", "sub_area": f"Area {n}", "delivery_boy_ids": [boy]}  # fmt: skip
+        w.add(
+            "users",
+            {
+                "_id": w.ids.oid(w.first - 200 * ONE_DAY),
+                "id": boy,
+                "role": "delivery_boy",
+                "email": f"boy{n}@earlybird.com",
+                "name": f"Boy {n}",
+                "phone": None,
+                "password_hash": FAKE_BCRYPT,
+            },
+        )
+        w.add(
+            "delivery_boys_v2",
+            {
+                "_id": w.ids.oid(w.first - 200 * ONE_DAY),
+                "id": boy,
+                "name": f"Boy {n}",
+                "area_assigned": area,
+                "assigned_areas": [area],
+            },
+        )
+        area_doc = {
+            "_id": w.ids.oid(w.first - 200 * ONE_DAY),
+            "id": w.ids.uuid(),
+            "main_area": "Hyderabad",
+            "sub_area": f"Area {n}",
+            "delivery_boy_ids": [boy],
+        }
         if n:  # the first area is an old one without full_name
             area_doc["full_name"] = area
         w.add("areas_v2", area_doc)
-    w.add("delivery_boys_v2", {"_id": w.ids.oid(w.first - 600 * ONE_DAY), "id": "db-001",
-                               "name": "Seed Boy", "phone": "9000000001", "shift": "morning",
-                               "is_active": True, "created_at": "2024-01-01"})  # fmt: skip
+    w.add(
+        "delivery_boys_v2",
+        {
+            "_id": w.ids.oid(w.first - 600 * ONE_DAY),
+            "id": "db-001",
+            "name": "Seed Boy",
+            "phone": "9000000001",
+            "shift": "morning",
+            "is_active": True,
+            "created_at": "2024-01-01",
+        },
+    )
 
 
 def _shown(w: World, phone: str, path: str) -> str:
     if path == "excel":
         return w.pick([(phone + ".0", 6), (phone, 2), ("+91 " + phone[:5] + " " + phone[5:], 1)])
-    return w.pick([(phone, 8), ("+91 " + phone[:5] + " " + phone[5:], 1),
-                   ("0" + phone[:5] + "-" + phone[5:], 1)])  # fmt: skip
+    return w.pick(
+        [
+            (phone, 8),
+            ("+91 " + phone[:5] + " " + phone[5:], 1),
+            ("0" + phone[:5] + "-" + phone[5:], 1),
+        ]
+    )
 
 
 def customers(w: World) -> None:
@@ -76,18 +144,36 @@ def customers(w: World) -> None:
             original = w.customers[w.rng.randrange(len(w.customers))]
             phone, created = original.phone, w.first - w.rng.randint(1, 4) * ONE_DAY
         path = w.pick([("admin", 45), ("dashboard", 15), ("excel", 30), ("none", 10)])
-        status = w.pick([("active", 70), ("trial", 8), ("paused", 6), ("stopped", 4),
-                         ("Active", 4), ("TRIAL", 2), ("Trial ", 2), ("active ", 2),
-                         ("Paused", 1), ("weird", 1)])  # fmt: skip
+        status = w.pick(
+            [
+                ("active", 70),
+                ("trial", 8),
+                ("paused", 6),
+                ("stopped", 4),
+                ("Active", 4),
+                ("TRIAL", 2),
+                ("Trial ", 2),
+                ("active ", 2),
+                ("Paused", 1),
+                ("weird", 1),
+            ]
+        )
         if path == "dashboard" and status in ("active", "paused", "stopped"):
             status = "trial"
         n = c % len(w.boys)
         boy = w.boys[n] if not w.chance(0.01) else w.ids.uuid()
-        doc = {"_id": w.ids.oid(created), "id": cid, "name": f"Customer {c}",
-               "phone": _shown(w, phone, path), "address": f"Flat {c}, Block {n}",
-               "area": w.areas[n] if not w.chance(0.03) else f"Street {c % 7}",
-               "status": status, "delivery_boy_id": boy, "map_link": None,
-               "location": {"lat": 17.4 + c / 1e4, "lng": 78.4, "accuracy_meters": None}}  # fmt: skip
+        doc = {
+            "_id": w.ids.oid(created),
+            "id": cid,
+            "name": f"Customer {c}",
+            "phone": _shown(w, phone, path),
+            "address": f"Flat {c}, Block {n}",
+            "area": w.areas[n] if not w.chance(0.03) else f"Street {c % 7}",
+            "status": status,
+            "delivery_boy_id": boy,
+            "map_link": None,
+            "location": {"lat": 17.4 + c / 1e4, "lng": 78.4, "accuracy_meters": None},
+        }
         if duplicate:
             doc["name"] = f"{original.doc['name']} (again)"
         if status.strip().lower() == "trial":
@@ -121,18 +207,34 @@ def _login(w: World, doc: dict, cid: str, phone: str, path: str, created) -> str
     migrated = w.chance(0.2)  # migration 004 nulled both link fields
     password = (
         {"password": hashlib.sha256(cid.encode()).hexdigest()}
-        if w.chance(0.05) else {"password_hash": FAKE_BCRYPT}
-    )  # fmt: skip
+        if w.chance(0.05)
+        else {"password_hash": FAKE_BCRYPT}
+    )
     if path == "excel":
-        user = {"_id": w.ids.oid(created), "id": cid, "role": "customer", "name": doc["name"],
-                "email": f"{digits}.0@customer.earlybird.com", "phone": digits, **password}  # fmt: skip
+        user = {
+            "_id": w.ids.oid(created),
+            "id": cid,
+            "role": "customer",
+            "name": doc["name"],
+            "email": f"{digits}.0@customer.earlybird.com",
+            "phone": digits,
+            **password,
+        }
         w.add("users", user)
         return cid
     uid = w.ids.uuid()
-    user = {"_id": w.ids.oid(created), "id": uid, "role": "customer", "name": doc["name"],
-            "email": f"customer-{cid}@earlybird.local", "phone": doc["phone"],
-            "customer_v2_id": None if migrated else cid, "is_active": True,
-            "created_at": w.iso_local(created), **password}  # fmt: skip
+    user = {
+        "_id": w.ids.oid(created),
+        "id": uid,
+        "role": "customer",
+        "name": doc["name"],
+        "email": f"customer-{cid}@earlybird.local",
+        "phone": doc["phone"],
+        "customer_v2_id": None if migrated else cid,
+        "is_active": True,
+        "created_at": w.iso_local(created),
+        **password,
+    }
     if migrated:
         user["users_migrated_at"] = w.iso_local(w.first)
     w.add("users", user)

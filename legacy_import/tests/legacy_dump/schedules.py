@@ -12,9 +12,18 @@ import copy
 from legacy_import.tests.legacy_dump.output import bson_date
 from legacy_import.tests.legacy_dump.world import ONE_DAY, Customer, World
 
-WEIGHTS = [("Full Cream Milk", 25), ("Toned Milk", 25), ("Buffalo Milk", 10),
-           ("A2 Cow Milk", 8), ("Curd 500g", 12), ("Paneer 200g", 3), ("Brown Bread", 5),
-           ("20L Water Tin", 7), ("Sample Sachet", 1), ("deleted", 1)]  # fmt: skip
+WEIGHTS = [
+    ("Full Cream Milk", 25),
+    ("Toned Milk", 25),
+    ("Buffalo Milk", 10),
+    ("A2 Cow Milk", 8),
+    ("Curd 500g", 12),
+    ("Paneer 200g", 3),
+    ("Brown Bread", 5),
+    ("20L Water Tin", 7),
+    ("Sample Sachet", 1),
+    ("deleted", 1),
+]
 
 
 def _quantity(w: World, value: float):
@@ -33,8 +42,9 @@ def _status(w: World, customer: Customer, first: bool) -> str | None:
         return "stopped"
     if first and customer.doc.get("trial_start_date") and w.chance(0.25):
         return None  # the dashboard form's subscription has no status
-    return w.pick([("active", 86), ("Active", 2), (None, 3), ("draft", 3), ("paused", 3),
-                   ("stopped", 3)])  # fmt: skip
+    return w.pick(
+        [("active", 86), ("Active", 2), (None, 3), ("draft", 3), ("paused", 3), ("stopped", 3)]
+    )
 
 
 def subscriptions(w: World) -> None:
@@ -53,10 +63,19 @@ def subscriptions(w: World) -> None:
                 again["created_at"] = w.iso_local(w.first - ONE_DAY)
                 w.add("subscriptions_v2", again)
     for orphan in w.orphans:
-        w.add("subscriptions_v2", {"_id": w.ids.oid(w.first - 90 * ONE_DAY), "id": w.ids.uuid(),
-                                   "customer_id": orphan, "product_id": w.products[0][0],
-                                   "mode": "fixed_daily", "default_qty": 1.0,
-                                   "status": "active", "auto_start": True})  # fmt: skip
+        w.add(
+            "subscriptions_v2",
+            {
+                "_id": w.ids.oid(w.first - 90 * ONE_DAY),
+                "id": w.ids.uuid(),
+                "customer_id": orphan,
+                "product_id": w.products[0][0],
+                "mode": "fixed_daily",
+                "default_qty": 1.0,
+                "status": "active",
+                "auto_start": True,
+            },
+        )
 
 
 def _subscription(w: World, customer: Customer, *, first: bool) -> dict:
@@ -65,18 +84,37 @@ def _subscription(w: World, customer: Customer, *, first: bool) -> dict:
     product = w.deleted_product if name == "deleted" else w.product(name)
     milk = "Milk" in name
     qty = w.rng.choice([0.5, 1.0, 1.5, 2.0] if milk else [1.0, 2.0])
-    mode = w.pick([("fixed_daily", 60), ("weekly_pattern", 15), ("day_by_day", 5),
-                   ("irregular", 5), ("one_time", 4), (None, 3)])  # fmt: skip
+    mode = w.pick(
+        [
+            ("fixed_daily", 60),
+            ("weekly_pattern", 15),
+            ("day_by_day", 5),
+            ("irregular", 5),
+            ("one_time", 4),
+            (None, 3),
+        ]
+    )
     status = _status(w, customer, first)
     if mode == "one_time":
         return _approval(w, customer, product, qty, created)
     sid = f"sub-{len(w.collections['subscriptions_v2']) + 1:03d}" if mode is None else w.ids.uuid()
-    doc = {"_id": w.ids.oid(created), "id": sid, "customer_id": customer.legacy_id,
-           "product_id": product, "price_per_unit": 56.0, "default_qty": _quantity(w, qty),
-           "shift": w.pick([("morning", 8), ("evening", 2)]), "weekly_pattern": None,
-           "day_overrides": [], "irregular_list": [], "shift_overrides": [],
-           "pause_intervals": [], "stop_date": None, "auto_start": True,
-           "created_at": w.iso_local(created)}  # fmt: skip
+    doc = {
+        "_id": w.ids.oid(created),
+        "id": sid,
+        "customer_id": customer.legacy_id,
+        "product_id": product,
+        "price_per_unit": 56.0,
+        "default_qty": _quantity(w, qty),
+        "shift": w.pick([("morning", 8), ("evening", 2)]),
+        "weekly_pattern": None,
+        "day_overrides": [],
+        "irregular_list": [],
+        "shift_overrides": [],
+        "pause_intervals": [],
+        "stop_date": None,
+        "auto_start": True,
+        "created_at": w.iso_local(created),
+    }
     if mode is None:  # a seed: both spellings, `quantity`, no mode
         doc |= {"customerId": customer.legacy_id, "productId": product, "quantity": qty}
     else:
@@ -117,12 +155,17 @@ def _pauses_and_stops(w: World, doc: dict, status: str | None) -> None:
         )
     if w.chance(0.01):  # the delivery boy's "pause till date": the wrong keys
         start = w.day_in_window(0, 60)
-        doc["pause_intervals"].append({"start_date": start.isoformat(),
-                                       "end_date": (start + 5 * ONE_DAY).isoformat(),
-                                       "reason": "Travelling"})  # fmt: skip
+        doc["pause_intervals"].append(
+            {
+                "start_date": start.isoformat(),
+                "end_date": (start + 5 * ONE_DAY).isoformat(),
+                "reason": "Travelling",
+            }
+        )
     if w.chance(0.005):
-        doc["pause_intervals"].append({"start": bson_date(w.day_in_window(), 18, 30),
-                                       "end": w.day_in_window().isoformat()})  # fmt: skip
+        doc["pause_intervals"].append(
+            {"start": bson_date(w.day_in_window(), 18, 30), "end": w.day_in_window().isoformat()}
+        )
     if w.chance(0.03):
         doc["stop_date"] = w.day_in_window(20).isoformat()
     elif w.chance(0.005):
@@ -136,7 +179,8 @@ def _live_until(w: World, customer: Customer, doc: dict, status: str | None):
     if status == "stopped":
         stopped = customer.served_until or w.day_in_window(5)
         doc["stopped_at"] = (w.moment(stopped + ONE_DAY, 4).replace(tzinfo=None)).isoformat(
-            timespec="microseconds")  # fmt: skip
+            timespec="microseconds"
+        )
         doc["stop_reason"], doc["stopped_by"] = "Customer asked", w.admin
         return stopped
     if status == "draft" and customer.served_until:
@@ -149,10 +193,22 @@ def _live_until(w: World, customer: Customer, doc: dict, status: str | None):
 def _approval(w: World, customer: Customer, product: str, qty: float, created) -> dict:
     """A product request approved by an admin: camelCase only, packets as liters."""
     day = w.day_in_window()
-    doc = {"_id": w.ids.oid(created), "id": w.ids.uuid("sub"), "customerId": customer.legacy_id,
-           "productId": product, "mode": "one_time", "quantity": w.rng.choice([2, 4]),
-           "shift": "morning", "startDate": day.isoformat(), "endDate": day.isoformat(),
-           "status": "active", "auto_start": True, "isActive": True, "dayOverrides": [],
-           "customPricing": None, "createdAt": w.iso_local(created)}  # fmt: skip
+    doc = {
+        "_id": w.ids.oid(created),
+        "id": w.ids.uuid("sub"),
+        "customerId": customer.legacy_id,
+        "productId": product,
+        "mode": "one_time",
+        "quantity": w.rng.choice([2, 4]),
+        "shift": "morning",
+        "startDate": day.isoformat(),
+        "endDate": day.isoformat(),
+        "status": "active",
+        "auto_start": True,
+        "isActive": True,
+        "dayOverrides": [],
+        "customPricing": None,
+        "createdAt": w.iso_local(created),
+    }
     customer.live_until[id(doc)] = customer.served_until
     return doc
