@@ -1,85 +1,25 @@
 """`make serve` in production shape: gunicorn + WhiteNoise, DEBUG off, a real browser."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from customers.tests.factories import UserFactory
 from deliveries.tests.factories import DeliveryBoyFactory
+from e2e import serving
 from earlybird import roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
-def gunicorn():
+def gunicorn(tmp_path):
     """gunicorn serving the test database, as `make serve` runs it."""
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("serves the embedded test database only")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": "e2e-" + "k" * 60,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "EMBEDDED_PG_NAME": connection.settings_dict["NAME"],
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "earlybird.wsgi:application",
-            "-c",
-            "gunicorn.conf.py",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
-                assert response.status == 200
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail(f"gunicorn did not start: {server.stderr.read()}")
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    with serving.gunicorn(workers=2, log=tmp_path / "gunicorn.log", collect_static=True) as url:
+        yield url
 
 
 def log_in(browser, url: str, username: str, password: str) -> None:

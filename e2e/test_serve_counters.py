@@ -7,12 +7,7 @@ is a new connection, so the workers share them out (the log's process ids show w
 served what). Marked like the other gunicorn test (e2e/test_serve.py); it needs no browser.
 """
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,17 +17,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from customers.tests.factories import CustomerFactory
 from deliveries.services import create_link
 from deliveries.tests.factories import DeliveryBoyFactory
+from e2e import serving
 from orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 3
 PASSWORD = "Milk-morning-7"
 REQUEST_LINE = re.compile(
@@ -40,66 +34,19 @@ REQUEST_LINE = re.compile(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served(tmp_path):
     """(base URL, log file) of gunicorn with 3 workers serving the test database."""
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip("serves the embedded test database only")
-    port = free_port()
     log = tmp_path / "gunicorn.log"
-    env = {
-        **os.environ,
-        # Set, even empty, these hide whatever a local .env says.
-        "CACHE_URL": "",
-        "SECRET_KEY_FILE": "",
+    settings = {
         "DJANGO_SETTINGS_MODULE": "e2e.serve_settings",
-        "DEBUG": "0",
         "SECRET_KEY": "e2e-counters-" + "k" * 60,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "EMBEDDED_PG_NAME": connection.settings_dict["NAME"],
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(WORKERS),
         "TRUSTED_PROXY_COUNT": "1",
         "LOG_LEVEL": "INFO",
         "REQUEST_LOG_LEVEL": "INFO",
     }
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "earlybird.wsgi:application",
-                "-c",
-                "gunicorn.conf.py",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
-                    assert response.status == 200
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"gunicorn did not start: {log.read_text()}")
+    with serving.gunicorn(workers=WORKERS, log=log, **settings) as url:
         yield url, log
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def send(url: str, *, client: str, data: dict | None = None) -> int:
