@@ -218,7 +218,7 @@ def test_eight_devices_confirming_at_once_leave_one_consistent_confirmation():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_confirmation_waiting_for_generation_keeps_the_price_generation_wrote():
-    """Generation (after a price change effective today) holds the stop's row; the boy
+    """Generation (a price change effective today) holds the stop's row; the boy
     confirms meanwhile, waits for it, and then saves over the fresh row, not a stale copy."""
     today = timezone.localdate()
     boy = DeliveryBoyFactory()
@@ -227,9 +227,13 @@ def test_a_confirmation_waiting_for_generation_keeps_the_price_generation_wrote(
     assign_to_route(customer=order.customer, delivery_boy=boy)
     generate_deliveries(day=today)
     delivery = Delivery.objects.get(order=order)
-    set_price(product=milk, price=Decimal("65.00"), effective_from=today)
 
-    generation = Holder(lambda: generate_deliveries(day=today), name="generation")
+    # A price change effective today re-prices today's pending rows (the refresh is
+    # generation's update) and holds them while the boy confirms.
+    generation = Holder(
+        lambda: set_price(product=milk, price=Decimal("65.00"), effective_from=today),
+        name="generation",
+    )
     generation.start_and_hold()
     confirmation = Worker(
         lambda: confirm_delivery(delivery=delivery, delivered_qty=2, by=boy_confirmer(boy)),

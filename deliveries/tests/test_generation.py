@@ -189,8 +189,8 @@ def test_the_command_refuses_a_bad_date():
 
 
 def _price_change(*, product, customer, today):
-    set_price(product=product, price=Decimal("65.00"), effective_from=today)
-    return lambda: generate_deliveries(day=today)
+    # Setting a price re-prices the pending rows already generated: that is the update.
+    return lambda: set_price(product=product, price=Decimal("65.00"), effective_from=today)
 
 
 def _route_move(*, product, customer, today):

@@ -11,18 +11,20 @@ from django.utils import timezone
 
 from customers.services import CustomerDetails, update_customer
 from deliveries.models import Delivery
-from deliveries.services import generate_deliveries
+from deliveries.services import Confirmer, confirm_delivery, generate_deliveries
 from orders.models import Order
 from orders.services import (
     cancel_one_time_order,
     pause_order,
+    remove_price,
     resume_order,
     set_day_override,
+    set_price,
     skip_day,
     stop_subscription,
     update_subscription,
 )
-from orders.tests.factories import OneTimeOrderFactory, SubscriptionFactory
+from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,29 @@ def test_pausing_a_customer_cancels_the_pending_deliveries_already_generated():
         details=CustomerDetails(name=customer.name, phone=customer.phone, status="active"),
     )
     assert set(Delivery.objects.filter(order=order).values_list("status", flat=True)) == {"pending"}
+
+
+def test_a_new_price_reprices_the_pending_days_already_generated_but_never_a_confirmed_one():
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    milk = ProductFactory(price="50.00")
+    order = SubscriptionFactory(product=milk, start_date=today)
+    for day in (today, tomorrow):
+        generate_deliveries(day=day)
+    confirm_delivery(
+        delivery=Delivery.objects.get(order=order, date=today),
+        delivered_qty=Decimal(1),
+        by=Confirmer(via=Delivery.Via.STAFF),
+    )
+
+    set_price(product=milk, price=Decimal("55.00"), effective_from=today)
+    set_price(product=milk, price=Decimal("60.00"), effective_from=tomorrow)
+
+    prices = dict(Delivery.objects.filter(order=order).values_list("date", "unit_price"))
+    assert prices == {today: Decimal("50.00"), tomorrow: Decimal("60.00")}
+    set_price(
+        product=milk, price=Decimal("61.00"), effective_from=tomorrow, customer=order.customer
+    )
+    assert Delivery.objects.get(order=order, date=tomorrow).unit_price == Decimal("61.00")
+    remove_price(price=order.customer.prices.get())  # taken back: the product's again
+    assert Delivery.objects.get(order=order, date=tomorrow).unit_price == Decimal("60.00")

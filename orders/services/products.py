@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from customers.models import Customer
 from earlybird import bounds, roles
-from orders.models import CustomerPrice, Product, ProductPrice
+from orders.models import CustomerPrice, Order, Product, ProductPrice
+from orders.signals import schedule_changed
 
 
 def set_price(
@@ -35,14 +36,27 @@ def set_price(
         bounds.check_amount(price, field="price")
     model, scope = (CustomerPrice, {"customer": customer}) if customer else (ProductPrice, {})
     with transaction.atomic():
-        row, _ = model.objects.select_for_update().get_or_create(
+        row, created = model.objects.select_for_update().get_or_create(
             product=product, effective_from=effective_from, **scope, defaults={"price": price}
         )
-        if row.price != price:
+        if not created and row.price == price:
+            return row
+        if not created:
             row.price = price
             row.full_clean()
             row.save()
+        _reprice(product=product, customer=customer, from_day=effective_from)
     return row
+
+
+def _reprice(*, product: Product, customer: Customer | None, from_day: date) -> None:
+    """Deliveries already generated from `from_day` on, still pending, take the price now
+    in force (confirmed ones keep theirs); the receiver is deliveries' refresh."""
+    scope = {"customer": customer} if customer else {}
+    affected = Order.objects.filter(lines__product=product, **scope)
+    order_ids = list(affected.values_list("pk", flat=True).distinct())
+    if order_ids:
+        schedule_changed.send(sender=Order, order_ids=order_ids, from_day=from_day)
 
 
 def remove_price(*, price: ProductPrice | CustomerPrice) -> None:
@@ -60,6 +74,11 @@ def remove_price(*, price: ProductPrice | CustomerPrice) -> None:
             if not others.exists():
                 raise ValidationError(f"{price.product} needs a price; this is its only one.")
         model.objects.filter(pk=price.pk).delete()
+        _reprice(
+            product=price.product,
+            customer=getattr(price, "customer", None),
+            from_day=price.effective_from,
+        )
 
 
 def create_product(
