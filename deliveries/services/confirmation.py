@@ -192,6 +192,7 @@ def confirm_stop(
 ) -> list[Delivery]:
     """Confirm every product of one stop together: all of them or none."""
     with transaction.atomic():
+        _lock_stop(list(quantities))
         return [
             confirm_delivery(delivery=d, delivered_qty=q, by=by, reason=reason, today=today)
             for d, q in sorted(quantities.items(), key=lambda item: item[0].pk)
@@ -200,5 +201,18 @@ def confirm_stop(
 
 def undo_stop(*, deliveries: list[Delivery], by: Confirmer, today: date | None = None) -> None:
     with transaction.atomic():
+        _lock_stop(deliveries)
         for delivery in sorted(deliveries, key=lambda d: d.pk):
             undo_confirmation(delivery=delivery, by=by, today=today)
+
+
+def _lock_stop(deliveries: list[Delivery]) -> None:
+    """All the stop's orders, then all its deliveries, each in pk order (earlybird/locks.py),
+    before they are confirmed one by one: never an order after a delivery, which with a
+    schedule edit and the evening generation could close a cycle of waits."""
+    for model, pks in (
+        (Order, {d.order_id for d in deliveries}),
+        (Delivery, {d.pk for d in deliveries}),
+    ):
+        rows = model.objects.filter(pk__in=pks).order_by("pk")
+        list(rows.select_for_update(no_key=True, of=("self",)).values_list("pk", flat=True))

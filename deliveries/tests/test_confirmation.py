@@ -1,8 +1,11 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from deliveries.models import Delivery
@@ -10,8 +13,10 @@ from deliveries.services import (
     Confirmer,
     assign_to_route,
     confirm_delivery,
+    confirm_stop,
     generate_deliveries,
     undo_confirmation,
+    undo_stop,
 )
 from deliveries.tests.factories import DeliveryBoyFactory
 from earlybird.tests.concurrency import Holder, Worker, wait_until_blocked
@@ -299,3 +304,37 @@ def test_the_admin_action_confirms_through_the_service(admin_client, delivery):
     delivery.refresh_from_db()
     assert (delivery.status, delivery.confirmed_via) == ("delivered", "staff")
     assert delivery.confirmed_by.is_superuser
+
+
+@pytest.mark.parametrize("action", ["confirm", "undo"])
+def test_a_stop_locks_all_its_orders_before_any_of_its_deliveries(boy, action):
+    """Never an order after a delivery (earlybird/locks.py): a stop of two subscriptions
+    locks both orders, then both deliveries."""
+    customer = SubscriptionFactory(start_date=TODAY).customer
+    SubscriptionFactory(customer=customer, start_date=TODAY)
+    assign_to_route(customer=customer, delivery_boy=boy)
+    generate_deliveries(day=TODAY)
+    deliveries = list(Delivery.objects.filter(customer=customer))
+    by = boy_confirmer(boy)
+    if action == "undo":
+        confirm_stop(quantities={d: d.ordered_qty for d in deliveries}, by=by, today=TODAY)
+
+    with CaptureQueriesContext(connection) as queries:
+        if action == "confirm":
+            confirm_stop(quantities={d: d.ordered_qty for d in deliveries}, by=by, today=TODAY)
+        else:
+            undo_stop(deliveries=deliveries, by=by, today=TODAY)
+
+    locks = [q["sql"] for q in queries if "FOR NO KEY UPDATE" in q["sql"]]
+    # First every order of the stop, then every delivery, in one statement each; the
+    # confirmations after that lock only rows already held, so they never wait.
+    orders, rows = locks[0], locks[1]
+    assert 'FROM "orders_order"' in orders and 'FROM "deliveries_delivery"' in rows
+    assert ids_in(orders, "orders_order") == {d.order_id for d in deliveries}, orders
+    assert ids_in(rows, "deliveries_delivery") == {d.pk for d in deliveries}, rows
+
+
+def ids_in(sql: str, table: str) -> set[int]:
+    """The primary keys a statement's WHERE names: `"table"."id" IN (…)` or `= n`."""
+    match = re.search(rf'"{table}"\."id" (?:IN \(([\d, ]+)\)|= (\d+))', sql)
+    return {int(pk) for pk in (match[1] or match[2]).split(",")} if match else set()
