@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from customers.models import Customer
 from orders.models import (
@@ -13,6 +13,8 @@ from orders.models import (
     Order,
     OrderLine,
     OrderPause,
+    Product,
+    ProductPrice,
 )
 from orders.schedule import LineSchedule, OrderSchedule, due_on
 
@@ -121,3 +123,16 @@ def due_lines_on(*, day: date, order_ids: list[int] | None = None) -> list[DueLi
                     DueLine(line_id, order_id, product_id, customer_id, shift, quantities[line_id])
                 )
     return due
+
+
+def with_prices(products: QuerySet[Product], *, on: date) -> QuerySet[Product]:
+    """Products annotated with the price in force `on` a day (`price`) and the next one
+    set for a later day (`next_price`, `next_from`), from their own price rows."""
+    prices = ProductPrice.objects.filter(product=OuterRef("pk"))
+    current = prices.filter(effective_from__lte=on).order_by("-effective_from")
+    coming = prices.filter(effective_from__gt=on).order_by("effective_from")
+    return products.annotate(
+        price=Subquery(current.values("price")[:1]),
+        next_price=Subquery(coming.values("price")[:1]),
+        next_from=Subquery(coming.values("effective_from")[:1]),
+    )

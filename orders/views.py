@@ -10,7 +10,7 @@ with errors is shown again, with the errors on its fields, and nothing is saved.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,8 @@ from orders.forms import (
     ProductForm,
     SubscriptionForm,
 )
-from orders.models import CustomerPrice, Order, OrderLine, Product, ProductPrice
+from orders.models import CustomerPrice, Order, OrderLine, Product
+from orders.selectors import with_prices
 
 PER_PAGE = 50
 PRICE_HISTORY_ROWS = 50
@@ -197,24 +198,12 @@ def one_time_create(request, customer_id: int):
 # --- products and prices -----------------------------------------------------------------
 
 
-def _price_on(day, *, after: bool = False):
-    prices = ProductPrice.objects.filter(product=OuterRef("pk"))
-    if after:
-        prices = prices.filter(effective_from__gt=day).order_by("effective_from")
-    else:
-        prices = prices.filter(effective_from__lte=day).order_by("-effective_from")
-    return prices
-
-
 @staff_required
 def product_list(request):
     today = timezone.localdate()
-    current, coming = _price_on(today), _price_on(today, after=True)
-    products = Product.objects.annotate(
-        price=Subquery(current.values("price")[:1]),
-        next_price=Subquery(coming.values("price")[:1]),
-        next_from=Subquery(coming.values("effective_from")[:1]),
-    ).order_by("-is_active", "sort_order", "name")
+    products = with_prices(Product.objects.all(), on=today).order_by(
+        "-is_active", "sort_order", "name"
+    )
     return render(
         request,
         "orders/product_list.html",
@@ -352,9 +341,7 @@ def customer_prices(request, customer_id: int):
         .select_related("product")
         .order_by("product__sort_order", "product__name", "-effective_from")
     )
-    regular = Product.objects.annotate(
-        price=Subquery(_price_on(today).values("price")[:1])
-    ).order_by("sort_order", "name")
+    regular = with_prices(Product.objects.all(), on=today).order_by("sort_order", "name")
     return render(
         request,
         "orders/customer_prices.html",

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from customers.admin import VisibleCustomersMixin
 from earlybird.admin import AUDIT_FIELDS, HistoryAdmin, ServiceAdminMixin, adopt
 from earlybird.bounds import AmountField, DayField
 from orders.models import CustomerPrice, Product, ProductPrice
+from orders.selectors import with_prices
 from orders.services import create_product, remove_price, set_price, update_product
 
 
@@ -52,15 +53,11 @@ class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
     inlines = (ProductPriceInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        today = ProductPrice.objects.filter(
-            product=OuterRef("pk"), effective_from__lte=timezone.localdate()
-        ).order_by("-effective_from")
-        price_today = Subquery(today.values("price")[:1])
-        return super().get_queryset(request).annotate(price_today=price_today)
+        return with_prices(super().get_queryset(request), on=timezone.localdate())
 
-    @admin.display(description="price today", ordering="price_today")
+    @admin.display(description="price today", ordering="price")
     def price_today(self, product: Product):
-        return product.price_today
+        return product.price
 
     def get_fields(self, request: HttpRequest, obj: Product | None = None):
         return self.fields if obj else self.add_fields
