@@ -21,6 +21,7 @@ from typing import Any
 from django.db import DatabaseError, IntegrityError, transaction
 
 from billing.models import Payment
+from earlybird import bounds
 from earlybird.codes import reserve_codes
 from legacy_import.importer.base import (
     HISTORY_REASON,
@@ -100,6 +101,17 @@ def _wanted(ctx: Context, doc: dict[str, Any], legacy_id: str) -> Wanted | tuple
         return (
             "non_positive_amount",
             (f"amount {amount}: a payment is above ₹0 (a refund is an adjustment)"),
+            owner,
+            paid_on,
+        )
+    if amount > bounds.max_amount():
+        # The cap every other path obeys: a larger payment would overflow bills for everyone.
+        return (
+            "amount_above_cap",
+            (
+                f"amount {amount} is above the ₹{bounds.max_amount():,} any payment may be "
+                "(PAYMENT_MAX_AMOUNT): check it in the old system, split it or raise the cap"
+            ),
             owner,
             paid_on,
         )

@@ -666,3 +666,24 @@ def test_a_newer_dump_updates_a_customer_and_keeps_a_password_changed_since(tmp_
     assert (asha.name, asha.address, asha.status) == ("Asha K", "Flat 9", "paused")
     assert asha.user.check_password("a-new-one-set-in-the-new-system")
     assert LegacyRecord.objects.filter(collection="customers_v2").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_payment_above_the_cap_every_path_obeys_is_rejected_with_the_reason(tmp_path):
+    collections = dairy(
+        payment_transactions=[
+            {
+                "id": "pay-huge",
+                "customer_id": "c-2",
+                "amount": 9999999999.99,
+                "payment_date": "2026-01-06",
+                "payment_method": "Cash",
+                "month": "2026-01",
+            },
+        ],
+    )
+
+    report = import_legacy(open_source(write_export(tmp_path / "json", collections)))
+
+    assert ids(report, "payment_transactions") == {"amount_above_cap": ["pay-huge"]}
+    assert not Payment.objects.exists()
