@@ -1,5 +1,5 @@
 """Staff order pages: subscriptions, one-time orders, products and prices. (An order's
-own page and its schedule edits: web/tests/test_order_pages.py.) The cast: the marketer
+own page and its schedule edits: web/tests/order_pages/.) The cast: the marketer
 who owns the customer, colleagues in other roles, outsiders."""
 
 import datetime as dt

@@ -3,70 +3,22 @@ what the schedule plans, and the schedule edits made from it — pause and resum
 day's quantities, stop — and what a delivered one-time order's page says. The cast: the
 marketer who owns the customer, colleagues in other roles, outsiders."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from customers.tests.factories import CustomerFactory, UserFactory
+from customers.tests.factories import CustomerFactory
 from deliveries.models import Delivery
 from deliveries.services import Confirmer, confirm_delivery, generate_deliveries
 from deliveries.tests.factories import DeliveryBoyFactory
 from earlybird import roles
-from orders.models import DayOverride, Order, OrderLine, OrderPause, Product
+from orders.models import DayOverride, Order, OrderLine, OrderPause
 from orders.services import pause_order, set_day_override
-from orders.tests.factories import OneTimeOrderFactory, ProductFactory, SubscriptionFactory
+from orders.tests.factories import OneTimeOrderFactory, SubscriptionFactory
+from orders.tests.views import assert_404_for, days, login, staff, today
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_day]
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def days(n: int) -> dt.date:
-    return today() + dt.timedelta(days=n)
-
-
-def staff(role: str):
-    return UserFactory(roles=[role])
-
-
-def login(client, user):
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def marketer():
-    return staff(roles.MARKETING)
-
-
-@pytest.fixture
-def milk():
-    return ProductFactory(name="Cow milk", price="56.00")
-
-
-@pytest.fixture
-def curd():
-    return ProductFactory(name="Curd 500 g", unit=Product.Unit.PACKET, price="35.00")
-
-
-@pytest.fixture
-def customer(marketer):
-    return CustomerFactory(name="Asha Rao", marketing_staff=marketer)
-
-
-@pytest.fixture
-def subscription(customer, milk):
-    return SubscriptionFactory(customer=customer, product=milk, start_date=today())
-
-
-@pytest.fixture
-def support(client):
-    return login(client, staff(roles.SUPPORT))
 
 
 def outsider_users():
@@ -75,13 +27,6 @@ def outsider_users():
         DeliveryBoyFactory().user,
         CustomerFactory().user,
     ]
-
-
-def assert_404_for(client, users, method, url, data=None):
-    for user in users:
-        login(client, user)
-        response = getattr(client, method)(url, data or {})
-        assert response.status_code == 404, (user, url)
 
 
 # --- the order page ----------------------------------------------------------------------
