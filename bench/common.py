@@ -2,8 +2,11 @@
 
 import os
 import resource
+import socket
+import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,3 +54,21 @@ def timed(label: str, results: dict):
     start = time.perf_counter()
     yield
     results[label] = time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def started(server: subprocess.Popen, port: int, log: Path | None = None) -> subprocess.Popen:
+    """`server` once /healthz answers on `port`; if it never does, stop it and say why."""
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:] if log else ''}")

@@ -21,7 +21,6 @@ served; and, first, what one count costs in the database store.
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.common import setup_django  # noqa: E402
+from bench.common import free_port, setup_django, started  # noqa: E402
 
 DATABASE = "earlybird_bench_counters"
 OUT = ROOT / "var" / "bench-counters"
@@ -50,12 +49,6 @@ SETUPS = {
     "database counters, proxy count 0": {"TRUSTED_PROXY_COUNT": "0"},
     "database counters, proxy count 1": {"TRUSTED_PROXY_COUNT": "1"},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(port: int, workers: int, extra: dict, log: Path) -> subprocess.Popen:
@@ -91,14 +84,7 @@ def serve(port: int, workers: int, extra: dict, log: Path) -> subprocess.Popen:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:]}")
+    return started(server, port, log)
 
 
 def send(url: str, *, client: str, data: dict | None = None) -> tuple[int, float]:

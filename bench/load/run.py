@@ -14,25 +14,17 @@ import argparse
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from bench.common import setup_django  # noqa: E402
+from bench.common import free_port, setup_django, started  # noqa: E402
 
 DATABASE = "earlybird_load"
 OUT = ROOT / "var" / "load"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(port: int) -> subprocess.Popen:
@@ -59,14 +51,7 @@ def serve(port: int) -> subprocess.Popen:
         env=env,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(150):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    return started(server, port)
 
 
 def read_stats(prefix: Path) -> dict[str, dict]:

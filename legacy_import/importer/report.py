@@ -58,44 +58,29 @@ class CollectionReport:
     def rejected(self) -> int:
         return len(self.rejects)
 
-    def reject(
-        self,
-        legacy_id: str | None,
-        reason: str,
-        detail: str = "",
-        *,
-        customer: Any = "",
-        day: date | None = None,
-    ) -> Issue:
-        issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
-        self.rejects.append(issue)
-        return issue
+    def reject(self, legacy_id: str | None, reason: str, detail: str = "", **where) -> Issue:
+        return self._add(self.rejects, legacy_id, reason, detail, **where)
 
-    def warn(
-        self,
-        legacy_id: str | None,
-        reason: str,
-        detail: str = "",
-        *,
-        customer: Any = "",
-        day: date | None = None,
-    ) -> Issue:
-        issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
-        self.warnings.append(issue)
-        return issue
+    def warn(self, legacy_id: str | None, reason: str, detail: str = "", **where) -> Issue:
+        return self._add(self.warnings, legacy_id, reason, detail, **where)
 
-    def entry(
-        self,
-        legacy_id: str | None,
-        reason: str,
-        detail: str = "",
-        *,
-        customer: Any = "",
-        day: date | None = None,
-    ) -> Issue:
+    def entry(self, legacy_id: str | None, reason: str, detail: str = "", **where) -> Issue:
         """An entry of a per-document list (not a problem): what a rule did."""
+        return self._add(self.listed, legacy_id, reason, detail, **where)
+
+    @staticmethod
+    def _add(
+        issues: list[Issue],
+        legacy_id: str | None,
+        reason: str,
+        detail: str,
+        *,
+        customer: Any = "",
+        day: date | None = None,
+    ) -> Issue:
+        """One issue on one of the lists, naming the customer and day where known."""
         issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
-        self.listed.append(issue)
+        issues.append(issue)
         return issue
 
     def rejected_by_reason(self) -> dict[str, list[str]]:

@@ -18,6 +18,7 @@ from customers.tests.factories import CustomerFactory, UserFactory
 from deliveries.models import Delivery, DeliveryLink
 from deliveries.services import assign_to_route, generate_deliveries
 from deliveries.tests.factories import DeliveryBoyFactory
+from deliveries.tests.order_admin import submitted
 from legacy_import.models import ArchivedDocument, ImportIssue, ImportRun, LegacyRecord
 from orders.models import DayOverride, Order, OrderPause
 from orders.services import set_price
@@ -200,26 +201,6 @@ def test_the_delivery_list_does_not_query_per_row(admin_client, django_assert_ma
     add_customers(9)
     with django_assert_max_num_queries(LIST_QUERIES):
         assert len(admin_client.get(url).context["cl"].result_list) == 30
-
-
-def submitted(response) -> dict:
-    """What the browser would post back from an admin change page, untouched."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += [formset.management_form, *formset.forms]
-    for form in forms:
-        for name, field in form.fields.items():
-            if field.disabled:
-                continue
-            value = form[name].value()
-            if value is None:
-                continue
-            if isinstance(value, list):
-                value = [str(v) for v in value]
-            data[form.add_prefix(name)] = value
-    return data
 
 
 ORDER_PAGE_QUERIES = 11
