@@ -4,15 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from customers.tests.factories import CustomerFactory
 from deliveries.models import Delivery
 from deliveries.services import assign_to_route, generate_deliveries
 from deliveries.tests.factories import DeliveryBoyFactory
+from e2e.pages import click_and_wait
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,23 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def stop(browser, customer):
     return browser.find_element(By.ID, f"stop-{customer.pk}")
-
-
-def click_and_wait(browser, button) -> None:
-    """Submit a form and wait until the next page has replaced this one.
-
-    `button` may be a function that finds the button: then a page still settling
-    (the element replaced under us) gets a second try instead of a flaky failure.
-    """
-    for attempt in range(3):
-        try:
-            page = browser.find_element(By.TAG_NAME, "html")
-            (button() if callable(button) else button).click()
-            break
-        except WebDriverException:
-            if not callable(button) or attempt == 2:
-                raise
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def test_a_delivery_boy_confirms_his_route_on_a_phone(browser, live_server, screenshot):
@@ -55,7 +37,7 @@ def test_a_delivery_boy_confirms_his_route_on_a_phone(browser, live_server, scre
     browser.get(f"{live_server.url}/d/?shift={shift}")
     browser.find_element(By.ID, "id_username").send_keys("90000 12345")
     browser.find_element(By.ID, "id_password").send_keys("Route-2026!")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "0 of 3" in browser.find_element(By.CLASS_NAME, "progress").text
     screenshot(browser, "route")
     width = browser.execute_script("return document.documentElement.scrollWidth")
@@ -63,7 +45,8 @@ def test_a_delivery_boy_confirms_his_route_on_a_phone(browser, live_server, scre
 
     asha, bala, chitra = customers
     click_and_wait(
-        browser, stop(browser, asha).find_element(By.CSS_SELECTOR, "button[value=delivered]")
+        browser,
+        lambda: stop(browser, asha).find_element(By.CSS_SELECTOR, "button[value=delivered]"),
     )
 
     stop(browser, bala).find_element(By.XPATH, ".//summary[text()='Partial']").click()
@@ -71,7 +54,7 @@ def test_a_delivery_boy_confirms_his_route_on_a_phone(browser, live_server, scre
     quantity.clear()
     quantity.send_keys("1.5")
     click_and_wait(
-        browser, stop(browser, bala).find_element(By.CSS_SELECTOR, "button[value=partial]")
+        browser, lambda: stop(browser, bala).find_element(By.CSS_SELECTOR, "button[value=partial]")
     )
 
     stop(browser, chitra).find_element(By.XPATH, ".//summary[text()='Not delivered']").click()
@@ -79,7 +62,8 @@ def test_a_delivery_boy_confirms_his_route_on_a_phone(browser, live_server, scre
         "customer_away"
     )
     click_and_wait(
-        browser, stop(browser, chitra).find_element(By.CSS_SELECTOR, "button[value=not_delivered]")
+        browser,
+        lambda: stop(browser, chitra).find_element(By.CSS_SELECTOR, "button[value=not_delivered]"),
     )
 
     assert "3 of 3" in browser.find_element(By.CLASS_NAME, "progress").text

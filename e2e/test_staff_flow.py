@@ -8,24 +8,16 @@ import pytest
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from customers.models import Customer
 from customers.tests.factories import UserFactory
+from e2e.pages import click_and_wait
 from earlybird import roles
 from orders.models import Order
 from orders.tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def click_and_wait(browser, button) -> None:
-    """Submit a form and wait until the next page has replaced this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
 def fill(browser, field_id: str, text: str) -> None:
@@ -42,11 +34,11 @@ def test_support_creates_a_customer_with_a_subscription(browser, live_server, sc
     browser.get(f"{live_server.url}/login/")
     fill(browser, "id_username", "sita")
     fill(browser, "id_password", "s3cret-pass")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "Dashboard" in browser.find_element(By.TAG_NAME, "h1").text
 
     browser.get(f"{live_server.url}/staff/customers/")
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "New customer"))
+    click_and_wait(browser, lambda: browser.find_element(By.LINK_TEXT, "New customer"))
     fill(browser, "id_name", "Farida Khan")
     fill(browser, "id_phone", "+91 97000 12345")
     fill(browser, "id_address", "Flat 4B, Lake View Apartments")
@@ -63,7 +55,9 @@ def test_support_creates_a_customer_with_a_subscription(browser, live_server, sc
         tomorrow.isoformat()
     )
     screenshot(browser, "staff-new-customer")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button.primary[type=submit]"))
+    click_and_wait(
+        browser, lambda: browser.find_element(By.CSS_SELECTOR, "button.primary[type=submit]")
+    )
 
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert "Farida Khan" in heading
@@ -94,7 +88,7 @@ def test_support_creates_a_customer_with_a_subscription(browser, live_server, sc
     browser.get(f"{live_server.url}/me/login/")
     fill(browser, "id_username", "97000 12345")
     fill(browser, "id_password", "Morning-Milk-42")
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "Farida Khan" in browser.find_element(By.TAG_NAME, "body").text
     day = tomorrow + timedelta(days=1)
     browser.get(f"{live_server.url}/me/orders/{order.pk}/")
@@ -103,7 +97,8 @@ def test_support_creates_a_customer_with_a_subscription(browser, live_server, sc
         browser.execute_script(
             "arguments[0].value = arguments[1]", browser.find_element(By.ID, field), day.isoformat()
         )
-    pause_button = browser.find_element(By.XPATH, "//button[normalize-space()='Pause']")
-    click_and_wait(browser, pause_button)
+    click_and_wait(
+        browser, lambda: browser.find_element(By.XPATH, "//button[normalize-space()='Pause']")
+    )
     screenshot(browser, "customer-paused")
     assert list(order.pauses.values_list("start_date", "end_date")) == [(day, day)]

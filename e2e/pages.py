@@ -1,0 +1,24 @@
+"""Driving pages in the browser tests: one way to click and wait for the next page."""
+
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def click_and_wait(browser, find) -> None:
+    """Click what `find()` returns and wait until the next page has replaced this one.
+
+    `find` looks the element up afresh on each try: a page still settling (the element
+    replaced under us) gets another try instead of a flaky failure.
+    """
+    page = browser.find_element("tag name", "html")
+    for attempt in range(3):
+        try:
+            button = find()
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+            button.click()
+            break
+        except WebDriverException:
+            if attempt == 2:
+                raise
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
