@@ -60,7 +60,7 @@ check: setup
 
 ## Security checks: bandit (no medium/high issue) and pip-audit on the requirements.
 security: setup
-	$(BIN)/bandit -q -c pyproject.toml -r earlybird customers orders deliveries billing legacy_import web -x '*/tests/*,*/migrations/*' -ll
+	$(BIN)/bandit -q -c pyproject.toml -r earlybird customers messaging orders deliveries billing legacy_import web -x '*/tests/*,*/migrations/*' -ll
 	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
 ## Every benchmark in bench/ at a few minutes' size; writes docs/benchmarks.md.
