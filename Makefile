@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
 
-.PHONY: setup run serve test lint format check security bench db-stop
+.PHONY: setup system-packages run serve test lint format check security bench db-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,33 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 setup: $(VENV)/.installed
 
-## Start the embedded PostgreSQL, migrate, load the demo dairy, serve on 127.0.0.1:8000.
+## Debian packages the bill PDFs need (WeasyPrint: Pango, HarfBuzz; fonts with ₹ and
+## Telugu and Devanagari letters). Installs only what is missing; root or sudo.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+	libfontconfig1 fonts-dejavu-core fonts-lohit-telu fonts-lohit-deva
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO="sudo"; \
+	  echo "Installing:$$missing"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## One job worker (background jobs: billing runs, messages, the schedules) beside the
+## server, in the same recipe line: stopped when the server stops, Ctrl-C included.
+## `$(call with_worker,ENV)` goes before the server's command, ENV its settings.
+with_worker = $(1) $(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
+
+## Start the embedded PostgreSQL, migrate, load the demo dairy, serve on 127.0.0.1:8000
+## with a job worker beside it.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py generate_deliveries --date today --days 2
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(call with_worker) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Serve like production: gunicorn + WhiteNoise, DEBUG off, on 127.0.0.1:8000.
+## Serve like production: gunicorn + WhiteNoise, DEBUG off, on 127.0.0.1:8000, and a job worker.
 ## Plain HTTP on localhost, so HTTPS redirects and secure cookies are off unless you set them.
 ## DEBUG off needs a secret key: unless SECRET_KEY is set (environment or .env), one is
 ## generated once into var/secret_key (git-ignored) and read through SECRET_KEY_FILE.
@@ -31,6 +50,7 @@ SERVE_ENV = DEBUG=0 SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$(CURDIR)/var/secret_key
 serve: setup var/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(call with_worker,$(SERVE_ENV)) \
 	$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
 	SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} $(BIN)/gunicorn earlybird.wsgi:application -c gunicorn.conf.py
 

@@ -50,14 +50,16 @@ def frozen_clock(request):
 def _restore_migrated_rows(sender, **kwargs):
     """A transactional test ends with a flush of every table, data-migration rows
     included; Django then re-sends post_migrate (content types, permissions). Put back
-    the rows our data migrations made too — the role groups and the bill message
-    templates — so whichever test a worker runs next finds a migrated database."""
+    the rows our data migrations made too — the role groups and the message templates
+    and switches — so whichever test a worker runs next finds a migrated database."""
     from django.apps import apps
 
     from earlybird.roles import ensure_role_groups
 
-    if sender.label == "billing":
-        _reseed_message_templates()
+    if sender.label == "messaging":
+        _reseed_messaging()
+    if sender.label == "procrastinate":
+        _empty_job_queue()
     # post_migrate goes to each app with models in turn; after the last, every app's
     # permissions exist.
     last = [config for config in apps.get_app_configs() if config.models_module][-1]
@@ -65,16 +67,22 @@ def _restore_migrated_rows(sender, **kwargs):
         ensure_role_groups()
 
 
-def _reseed_message_templates():
-    import importlib
+def _empty_job_queue():
+    """Procrastinate's tables are unmanaged, so a flush leaves their rows: empty them, or
+    the next test's run_queued_jobs() would run another test's jobs."""
+    from django.db import connection
 
-    from billing.models import MessageTemplate
-
-    seeds = importlib.import_module("billing.migrations.0004_seed_message_templates").SEEDS
-    for language, text in seeds.items():
-        MessageTemplate.objects.get_or_create(
-            kind=MessageTemplate.Kind.BILL, language=language, defaults={"text": text}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers"
         )
+
+
+def _reseed_messaging():
+    from messaging import defaults
+    from messaging.models import MessageSwitch, MessageTemplate
+
+    defaults.seed(MessageTemplate, MessageSwitch)
 
 
 @pytest.fixture(scope="session", autouse=True)

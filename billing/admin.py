@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from billing.models import Adjustment, Bill, BillingLine, BillingRun, MessageTemplate, Payment
+from billing.models import Adjustment, Bill, BillingLine, BillingRun, Payment
 from billing.services import (
     add_adjustment,
     correct_payment,
@@ -169,14 +169,3 @@ class AdjustmentAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Adjustment) -> None:
         delete_adjustment(adjustment=obj, by=request.user)
-
-
-@admin.register(MessageTemplate)
-class MessageTemplateAdmin(HistoryAdmin):
-    """The bill message shared by WhatsApp, per language. The model's clean() refuses an
-    unknown {placeholder} or a lone brace, so what is saved always renders."""
-
-    list_display = ("__str__", "kind", "language", "is_active", "updated_at")
-    list_filter = ("kind", "language", "is_active")
-    fields = ("kind", "language", "is_active", "text", *AUDIT_FIELDS)
-    readonly_fields = AUDIT_FIELDS

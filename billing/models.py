@@ -1,8 +1,4 @@
-import re
-import string
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -16,6 +12,7 @@ from earlybird.models import TimeStampedModel
 
 class BillingRun(TimeStampedModel):
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"  # started from the page: a worker will run it
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed"
@@ -197,96 +194,3 @@ class Adjustment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.reason}"
-
-
-# --- messages sent to customers --------------------------------------------------------
-
-
-class _KeepUnknown(dict):
-    """For str.format_map: an unknown {placeholder} stays as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def format_message(text: str, values: dict[str, str]) -> str:
-    """`text` with its {placeholders} filled from `values`; unknown ones left as they are.
-
-    Never raises: a template that str.format cannot read (a lone brace, {name!x}) or that
-    reaches past a value ({0}, {name.attr}, {name[0]}) falls back to replacing the known
-    {placeholders} one by one.
-    """
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-        if all(name.isidentifier() for name in names):  # no {0}, {a.b} or {a[0]}
-            return text.format_map(_KeepUnknown(values))
-    except (ValueError, IndexError, KeyError, AttributeError, TypeError):
-        pass
-    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m[1], m[0])), text)
-
-
-class MessageTemplate(TimeStampedModel):
-    """The text of a message to a customer (a bill shared by WhatsApp), per language;
-    edited in the admin. billing.selectors.bill_message falls back to a text in code when
-    no active template exists."""
-
-    class Language(models.TextChoices):
-        ENGLISH = "en", "English"
-        TELUGU = "te", "Telugu (తెలుగు)"
-
-    class Kind(models.TextChoices):
-        BILL = "bill", "Bill"
-
-    PLACEHOLDERS = {
-        Kind.BILL: ("name", "month", "amount_due", "bill_code", "upi_link", "business"),
-    }
-
-    language = models.CharField(max_length=2, choices=Language)
-    kind = models.CharField(max_length=10, choices=Kind, default=Kind.BILL)
-    text = models.TextField(
-        help_text=(
-            "Placeholders: {name} {month} {amount_due} {bill_code} {upi_link} {business}. "
-            "A line holding {upi_link} is left out when there is no UPI link."
-        )
-    )
-    is_active = models.BooleanField(
-        default=True, help_text="One active template per kind and language."
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["kind", "language", "-is_active", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "language"],
-                condition=Q(is_active=True),
-                name="billing_messagetemplate_one_active",
-            ),
-            models.CheckConstraint(condition=~Q(text=""), name="billing_messagetemplate_has_text"),
-        ]
-
-    def __str__(self) -> str:
-        state = "" if self.is_active else " (inactive)"
-        return f"{self.get_kind_display()} message, {self.get_language_display()}{state}"
-
-    def clean(self) -> None:
-        super().clean()
-        known = set(self.PLACEHOLDERS.get(self.kind, ()))
-        try:
-            fields = [name for _, name, _, _ in string.Formatter().parse(self.text or "")]
-        except ValueError as exc:
-            raise ValidationError(
-                {"text": f"A brace is not closed or not doubled ({exc}); write {{{{ for {{."}
-            ) from exc
-        unknown = sorted(
-            {f"{{{name}}}" for name in fields if name is not None}
-            - {f"{{{name}}}" for name in known}
-        )
-        if unknown:
-            allowed = " ".join(f"{{{name}}}" for name in sorted(known))
-            raise ValidationError(
-                {"text": f"Unknown placeholder {', '.join(unknown)}; use {allowed}."}
-            )
-
-    def render(self, values: dict[str, str]) -> str:
-        return format_message(self.text, values)

@@ -136,6 +136,7 @@ ACCESS: dict[str, Access] = {
     "billing:issue_period": rule(MONEY, Scope.ALL),
     "billing:bills": rule(MONEY, Scope.ALL),
     "billing:bill_detail": rule(MONEY, Scope.ALL),
+    "billing:bill_pdf": rule(MONEY, Scope.ALL),
     "billing:bill_issue": rule(MONEY, Scope.ALL),
     "billing:bill_void": rule(MONEY, Scope.ALL),
     "billing:grid": rule(MONEY, Scope.ALL),
@@ -144,6 +145,14 @@ ACCESS: dict[str, Access] = {
     "billing:payments": rule(MONEY, Scope.ALL),
     "billing:ledger": rule(MONEY, Scope.ALL),
     "billing:reconcile": rule(MONEY, Scope.ALL),
+    "billing:send_bills": rule(MONEY, Scope.ALL),
+    # The outbox shows every customer's messages: the roles that see every customer read
+    # it (its pages only read; messages are written by the business events).
+    "messaging:list": rule(EVERY_CUSTOMER, Scope.ALL, write=MONEY),
+    "messaging:detail": rule(EVERY_CUSTOMER, Scope.ALL, write=MONEY),
+    "messaging:templates": rule(EVERY_CUSTOMER, Scope.ALL, write=MONEY),
+    # Background jobs: scheduled runs and the queue (what failed may name customers).
+    "jobs": rule([ADMIN], Scope.ALL),
     # --- delivery boys, substitutes ------------------------------------------------------
     "boy:login": rule([PUBLIC], Scope.NONE),
     "boy:route": rule([DELIVERY_BOY], Scope.ROUTE),
@@ -172,6 +181,12 @@ ACCESS: dict[str, Access] = {
     "me:cancel": rule([CUSTOMER], Scope.OWN),
     "me:bills": rule([CUSTOMER], Scope.OWN),
     "me:bill": rule([CUSTOMER], Scope.OWN),
+    "me:bill_pdf": rule([CUSTOMER], Scope.OWN),
+    "me:messages": rule([CUSTOMER], Scope.OWN),
+    # --- message providers' webhooks: no login; each request must carry the provider's
+    # HMAC signature (messaging/webhooks.py) and only updates message statuses.
+    "hooks:whatsapp": rule([PUBLIC], Scope.NONE),
+    "hooks:sms": rule([PUBLIC], Scope.NONE),
     # --- REST API (enforced by TablePermission after DRF has authenticated) ------------------
     "api:token": rule([PUBLIC], Scope.NONE),
     "api:schema": rule([PUBLIC], Scope.NONE),

@@ -75,3 +75,39 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} by {self.user_id}: {self.key}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job for one slot: the day, month or moment it is for
+    ("2026-11-19", "2026-10"). Written only by earlybird.jobs.run_once, which claims the
+    (task, slot) row before the work and records how it ended: the unique pair makes a
+    slot's work happen once however often its job is deferred; a failed run may be run
+    again."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    task = models.CharField(max_length=100, help_text="The job's task name.")
+    slot = models.CharField(max_length=40, help_text="What the run is for: a day, a month.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.TextField(blank=True, help_text="What the work did.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "slot"], name="earlybird_jobrun_once_per_slot"),
+            models.CheckConstraint(
+                condition=models.Q(status="running") | models.Q(finished_at__isnull=False),
+                name="earlybird_jobrun_finished_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.slot} ({self.status})"

@@ -193,6 +193,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The business, shown on pages and bills.
 BUSINESS_NAME = env.str("BUSINESS_NAME", default="EarlyBird Dairy")
 BUSINESS_PHONE = env.str("BUSINESS_PHONE", default="")
+# Printed on bills (page and PDF): the postal address ("\n" starts a new line) and the
+# GST number, shown only when set.
+BUSINESS_ADDRESS = env.str("BUSINESS_ADDRESS", default="", multiline=True).strip()
+BUSINESS_GSTIN = env.str("BUSINESS_GSTIN", default="").strip().upper()
 BUSINESS_UPI_ID = env.str("BUSINESS_UPI_ID", default="")
 # Caps on money anyone may record at once (earlybird/bounds.py): any payment, price or
 # adjustment; and cash a delivery boy records for one stop.
@@ -203,6 +207,60 @@ CUSTOMER_CHANGE_CUTOFF = datetime.time.fromisoformat(
     env.str("CUSTOMER_CHANGE_CUTOFF", default="21:00")
 )
 GENERATE_WINDOW_DAYS = env.int("GENERATE_WINDOW_DAYS", default=7)  # see .env.example
+
+# Scheduled jobs, run by the workers (earlybird/jobs.py, docs/deploy.md), at local times:
+# tomorrow's deliveries every evening (after the customers' cut-off), billing of the month
+# just ended on the 1st (then the reconciliation check), overdue reminders every day.
+GENERATE_DELIVERIES_AT = datetime.time.fromisoformat(
+    env.str("GENERATE_DELIVERIES_AT", default="21:15")
+)
+BILLING_RUN_AT = datetime.time.fromisoformat(env.str("BILLING_RUN_AT", default="02:00"))
+OVERDUE_REMINDERS_AT = datetime.time.fromisoformat(env.str("OVERDUE_REMINDERS_AT", default="10:00"))
+# A worker that starts (or comes back) within this many hours after a scheduled time
+# still queues that job; a longer outage skips it until its next time.
+PROCRASTINATE_PERIODIC_DEFAULTS = {"max_delay": env.int("JOBS_CATCH_UP_HOURS", default=6) * 3600}
+
+# Messages to customers (messaging/, docs/deploy.md). MESSAGING_BACKEND: "console" (the
+# default) sends nothing, it writes each message to the log and MESSAGES_LOG_FILE (empty:
+# the log only); or the live providers, "whatsapp", "sms" or "whatsapp,sms", each sending
+# its channel's messages.
+MESSAGING_BACKEND = env.list("MESSAGING_BACKEND", default=[]) or ["console"]
+if not (MESSAGING_BACKEND == ["console"] or set(MESSAGING_BACKEND) <= {"whatsapp", "sms"}):
+    raise ImproperlyConfigured(
+        'MESSAGING_BACKEND must be "console", or "whatsapp", "sms" or "whatsapp,sms".'
+    )
+MESSAGES_LOG_FILE = env.str("MESSAGES_LOG_FILE", default="var/messages.log")
+if MESSAGES_LOG_FILE:  # a relative path is the project's, wherever a worker starts
+    MESSAGES_LOG_FILE = str(BASE_DIR / MESSAGES_LOG_FILE)
+# Tries per message (the first and its retries, transient errors only) and the backoff
+# base: retry n waits MESSAGE_RETRY_BACKOFF ** n seconds. Seconds a provider may take.
+MESSAGE_SEND_ATTEMPTS = max(1, env.int("MESSAGE_SEND_ATTEMPTS", default=6))
+MESSAGE_RETRY_BACKOFF = env.int("MESSAGE_RETRY_BACKOFF", default=5)
+MESSAGING_HTTP_TIMEOUT = env.float("MESSAGING_HTTP_TIMEOUT", default=15.0)
+# WhatsApp Business Cloud API (Meta): the Graph API, the sending number's id, a system
+# user's access token; the app secret signs the status webhook; the verify token is the
+# one typed into Meta's webhook settings.
+WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_ACCESS_TOKEN = env.str("WHATSAPP_ACCESS_TOKEN", default="")
+WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="")
+# SMS gateway (MSG91's Flow API shape): URL, auth key, DLT sender id, a fallback DLT
+# template id; the secret that signs its delivery-report webhook.
+SMS_API_URL = env.str("SMS_API_URL", default="https://control.msg91.com/api/v5/flow")
+SMS_AUTH_KEY = env.str("SMS_AUTH_KEY", default="")
+SMS_SENDER_ID = env.str("SMS_SENDER_ID", default="")
+SMS_TEMPLATE_ID = env.str("SMS_TEMPLATE_ID", default="")
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+# What is sent and when (messaging/services.py): a delivery summary goes this many minutes
+# after the last tap of the customer's stop in a shift; an issued bill is due, and overdue
+# reminders start, OVERDUE_REMINDER_AFTER_DAYS after its issue, repeated at most once in
+# OVERDUE_REMINDER_EVERY_DAYS days while money is due. Alerts (a failed job) go to
+# ALERT_PHONES (comma separated mobiles), else to BUSINESS_PHONE.
+DELIVERY_SUMMARY_DELAY_MINUTES = env.int("DELIVERY_SUMMARY_DELAY_MINUTES", default=15)
+OVERDUE_REMINDER_AFTER_DAYS = env.int("OVERDUE_REMINDER_AFTER_DAYS", default=10)
+OVERDUE_REMINDER_EVERY_DAYS = max(1, env.int("OVERDUE_REMINDER_EVERY_DAYS", default=7))
+ALERT_PHONES = env.list("ALERT_PHONES", default=[])
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

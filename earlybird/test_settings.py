@@ -42,6 +42,33 @@ BUSINESS_PHONE = ""
 BUSINESS_UPI_ID = ""
 CUSTOMER_CHANGE_CUTOFF = datetime.time(21, 0)
 GENERATE_WINDOW_DAYS = 7
+# Scheduled jobs (IST) and how late a starting worker still queues one.
+GENERATE_DELIVERIES_AT = datetime.time(21, 15)
+BILLING_RUN_AT = datetime.time(2, 0)
+OVERDUE_REMINDERS_AT = datetime.time(10, 0)
+PROCRASTINATE_PERIODIC_DEFAULTS = {"max_delay": 6 * 3600}
+
+# Messages: nothing leaves the test run unless a test points a provider at its own local
+# server; the console backend writes no file unless a test gives it one.
+MESSAGING_BACKEND = ["console"]
+MESSAGES_LOG_FILE = ""
+MESSAGE_SEND_ATTEMPTS = 6
+MESSAGE_RETRY_BACKOFF = 5
+MESSAGING_HTTP_TIMEOUT = 5.0
+WHATSAPP_API_URL = "http://127.0.0.1:9/v21.0"  # nothing listens there
+WHATSAPP_PHONE_NUMBER_ID = ""
+WHATSAPP_ACCESS_TOKEN = ""
+WHATSAPP_APP_SECRET = ""
+WHATSAPP_VERIFY_TOKEN = ""
+SMS_API_URL = "http://127.0.0.1:9/api/v5/flow"
+SMS_AUTH_KEY = ""
+SMS_SENDER_ID = ""
+SMS_TEMPLATE_ID = ""
+SMS_WEBHOOK_SECRET = ""
+DELIVERY_SUMMARY_DELAY_MINUTES = 15
+OVERDUE_REMINDER_AFTER_DAYS = 10
+OVERDUE_REMINDER_EVERY_DAYS = 7
+ALERT_PHONES: list[str] = []
 
 LOGGING = {
     **LOGGING,

@@ -2,10 +2,14 @@
 a `Message` row, written in the same transaction as the business event that causes it
 (messaging.services.queue_message) and sent by a job after commit (messaging.tasks)."""
 
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from earlybird.models import TimeStampedModel
+from messaging.rendering import placeholders_of
 
 
 class Message(TimeStampedModel):
@@ -85,3 +89,157 @@ class Message(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} to {self.to} ({self.status})"
+
+
+# --- what is sent, and to whom ---------------------------------------------------------
+
+# The {placeholders} each purpose's text may use (the admin refuses any other), in the
+# order a provider template would number them when the text uses them all.
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    Message.Purpose.DELIVERY_SUMMARY: ("name", "date", "shift", "status", "items", "business"),
+    Message.Purpose.BILL_ISSUED: (
+        "name",
+        "month",
+        "amount_due",
+        "bill_code",
+        "due_date",
+        "upi_link",
+        "business",
+    ),
+    Message.Purpose.PAYMENT_RECEIVED: (
+        "name",
+        "amount",
+        "paid_on",
+        "method",
+        "payment_code",
+        "balance",
+        "business",
+    ),
+    Message.Purpose.OVERDUE_REMINDER: (
+        "name",
+        "month",
+        "amount_due",
+        "bill_code",
+        "due_date",
+        "upi_link",
+        "business",
+    ),
+    Message.Purpose.PAUSE_CONFIRMED: ("name", "products", "days", "business"),
+    Message.Purpose.ALERT: ("text", "business"),
+}
+
+
+class MessageTemplate(TimeStampedModel):
+    """The text of one kind of message in one language, edited in the admin. The same
+    text is sent through the outbox and offered as a wa.me share link on the bill page."""
+
+    purpose = models.CharField(max_length=20, choices=Message.Purpose)
+    language = models.CharField(max_length=2, choices=Message.Language)
+    text = models.TextField(
+        help_text=(
+            "{placeholder}s are filled in when the message is queued (each kind has its "
+            "own; an unknown one is refused). A line holding a placeholder that is empty "
+            "(no UPI link, no due date) is left out. Write {{ or }} for a brace."
+        )
+    )
+    whatsapp_template = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=(
+            "Name of the approved WhatsApp template for this text, in this language. Its "
+            "body parameters are this text's placeholders in the order they first appear. "
+            "Empty: sent as plain text."
+        ),
+    )
+    sms_template_id = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="DLT template id of the registered SMS text (variables in the same order).",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="One active template per kind and language."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["purpose", "language", "-is_active", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "language"],
+                condition=Q(is_active=True),
+                name="messaging_messagetemplate_one_active",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="messaging_messagetemplate_has_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "" if self.is_active else " (inactive)"
+        return f"{self.get_purpose_display()}, {self.get_language_display()}{state}"
+
+    def clean(self) -> None:
+        super().clean()
+        known = PLACEHOLDERS.get(self.purpose, ())
+        try:
+            used = placeholders_of(self.text or "", strict=True)
+        except ValueError as exc:
+            raise ValidationError(
+                {"text": f"A brace is not closed or not doubled ({exc}); write {{{{ for {{."}
+            ) from exc
+        unknown = [name for name in used if name not in known]
+        if unknown:
+            allowed = " ".join(f"{{{name}}}" for name in known)
+            names = ", ".join(f"{{{name}}}" for name in unknown)
+            raise ValidationError({"text": f"Unknown placeholder {names}; use {allowed}."})
+
+
+class MessageSwitch(TimeStampedModel):
+    """The business's on/off for one kind of message (no row: on)."""
+
+    purpose = models.CharField(max_length=20, choices=Message.Purpose, unique=True)
+    is_enabled = models.BooleanField(
+        default=True, help_text="Off: no message of this kind is queued for anyone."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["purpose"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {'on' if self.is_enabled else 'off'}"
+
+
+class MessagePreference(TimeStampedModel):
+    """A customer's choice: messages or none, by WhatsApp or SMS, in which language, and
+    the kinds they do not want. The row is made when first changed; a customer without one
+    gets the field defaults, the business's default: opted in, WhatsApp, English (these are
+    service messages about their own deliveries and bills)."""
+
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="message_preference"
+    )
+    opted_in = models.BooleanField(default=True, help_text="Off: no message at all.")
+    channel = models.CharField(
+        max_length=10, choices=Message.Channel, default=Message.Channel.WHATSAPP
+    )
+    language = models.CharField(
+        max_length=2, choices=Message.Language, default=Message.Language.ENGLISH
+    )
+    opted_out = ArrayField(
+        models.CharField(max_length=20, choices=Message.Purpose),
+        default=list,
+        blank=True,
+        help_text="Kinds of message this customer does not want.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["customer"]
+
+    def __str__(self) -> str:
+        state = "opted in" if self.opted_in else "opted out"
+        return f"Messages for customer {self.customer_id}: {state}"
+
+    def wants(self, purpose: str) -> bool:
+        return self.opted_in and purpose not in self.opted_out

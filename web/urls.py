@@ -15,7 +15,7 @@ from earlybird import views
 from earlybird.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 from orders import urls as order_urls
 from web import cash
-from web.staff import dashboard
+from web.staff import dashboard, jobs
 from web.staff import orders as order_pages
 
 admin.site.site_header = "EarlyBird administration"
@@ -44,10 +44,14 @@ urlpatterns = [
     path("staff/customers/", include("web.staff.customers.urls")),
     path("staff/orders/", include(orders)),
     path("staff/billing/", include("billing.urls")),
+    path("messages/", include("messaging.urls")),
+    path("jobs/", jobs.job_list, name="jobs"),
     # Delivery boys, substitutes, customers
     path("d/", include(boy)),
     path("s/", include("deliveries.urls_shared")),
     path("me/", include("web.portal.urls")),
     # REST API
     path("api/", include("web.api_urls")),
+    # Message providers' status webhooks (signed, no login)
+    path("hooks/", include("messaging.urls_hooks")),
 ]

@@ -1,4 +1,5 @@
-"""Bills: a month's list, a bill (printable, shared by WhatsApp with a UPI link), issue, void."""
+"""Bills: a month's list, a bill (printable, as a PDF, shared by WhatsApp with a UPI link),
+issue, void."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,15 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from billing import selectors
 from billing.forms import VoidForm, last_month
 from billing.models import Bill
 from billing.pages import _errors
-from billing.services import issue_bill, void_bill
+from billing.pdf import bill_context, pdf_download
+from billing.services import issue_bill, send_due_bills, void_bill
 from earlybird.access import staff_required
-from earlybird.bounds import month_or_default
+from earlybird.bounds import month_or_default, parse_month
 
 BILLS_PER_PAGE = 100
 
@@ -54,17 +57,19 @@ def bill_detail(request, bill_id: int):
         request,
         "billing/bill_detail.html",
         {
-            "detail": detail,
-            "bill": detail.bill,
-            "statement": detail.statement,
-            "share": selectors.bill_share(statement=detail.statement),
+            **bill_context(detail),  # the bill itself, as the PDF draws it
             "paper": "a5" if request.GET.get("paper") == "a5" else "a4",
             "upi_configured": bool(settings.BUSINESS_UPI_ID),
             "void_form": VoidForm(),
-            "labels": selectors.PaymentStatus.LABELS,
-            "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
         },
     )
+
+
+@staff_required
+def bill_pdf(request, bill_id: int):
+    """The bill as a PDF download; a draft or void one is stamped so."""
+    bill = get_object_or_404(Bill.objects.select_related("customer"), pk=bill_id)
+    return pdf_download(bill)
 
 
 @require_POST
@@ -97,3 +102,23 @@ def bill_void(request, bill_id: int):
             request, f"{bill.code} is void; its deliveries will be billed by the next run."
         )
     return redirect("billing:bill_detail", bill_id=bill.pk)
+
+
+@require_POST
+@staff_required
+def send_bills(request):
+    """ "Send all due bills" of a month: one message (and one job) per issued bill that has
+    none yet; the page answers at once and the workers send."""
+    try:
+        period = parse_month(request.POST.get("month"))
+        queued = send_due_bills(period=period, by=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+        return redirect("billing:bills")
+    if queued:
+        messages.success(
+            request, f"Queued {queued} bill message(s) for {period:%B %Y}; see Messages."
+        )
+    else:
+        messages.info(request, f"Every issued bill of {period:%B %Y} has its message.")
+    return redirect(f"{reverse('billing:bills')}?month={period:%Y-%m}")

@@ -1,76 +1,84 @@
-"""Sharing an issued bill: the WhatsApp message (English and Telugu) and the UPI link
-and QR code, for the amount the customer owes on it today."""
+"""Sharing an issued bill: the WhatsApp message (in each language, from the messaging
+templates the outbox sends too) and the UPI link and QR code, for the amount the
+customer owes on it today."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from billing.models import Bill, MessageTemplate, format_message
-from billing.selectors.balances import ZERO, balance_for
+from billing.models import Bill, Payment
+from billing.selectors.balances import ZERO, balance_for, balances_for
 from billing.selectors.bills import BillStatement
 from billing.upi import qr_svg, upi_link
 from earlybird.templatetags.money import format_inr
-
-# When no active MessageTemplate exists for a language (see migration 0004 for the seeds).
-DEFAULT_BILL_MESSAGES = {
-    MessageTemplate.Language.ENGLISH: (
-        "Hello {name},\n"
-        "your {business} bill for {month} is ready.\n"
-        "Bill number: {bill_code}\n"
-        "Amount due: {amount_due}\n"
-        "Pay by UPI: {upi_link}\n"
-        "Thank you!"
-    ),
-    MessageTemplate.Language.TELUGU: (
-        "నమస్కారం {name} గారు,\n"
-        "{month} నెలకు మీ {business} బిల్లు సిద్ధంగా ఉంది.\n"
-        "బిల్లు నంబరు: {bill_code}\n"
-        "చెల్లించవలసిన మొత్తం: {amount_due}\n"
-        "UPI ద్వారా చెల్లించండి: {upi_link}\n"
-        "ధన్యవాదాలు!"
-    ),
-}
-TELUGU_MONTHS = (
-    "జనవరి",
-    "ఫిబ్రవరి",
-    "మార్చి",
-    "ఏప్రిల్",
-    "మే",
-    "జూన్",
-    "జులై",
-    "ఆగస్టు",
-    "సెప్టెంబరు",
-    "అక్టోబరు",
-    "నవంబరు",
-    "డిసెంబరు",
-)
+from messaging.models import Message
+from messaging.rendering import fill, month_name
+from messaging.selectors import active_texts
 
 
-def month_name(period: date, language: str) -> str:
-    if language == MessageTemplate.Language.TELUGU:
-        return f"{TELUGU_MONTHS[period.month - 1]} {period.year}"
-    return f"{period:%B %Y}"
+def still_due(amount_due: Decimal, balance: Decimal) -> Decimal:
+    """What is asked for an issued bill: its amount due, or less when the customer owes
+    less today (paid since), never below zero."""
+    return max(min(amount_due, balance), ZERO)
 
 
-def message_texts(kind: str = MessageTemplate.Kind.BILL) -> dict[str, str]:
-    """{language: text} of the active templates of `kind`, the defaults where none. One query."""
-    texts = dict(DEFAULT_BILL_MESSAGES)
-    for language, text in MessageTemplate.objects.filter(kind=kind, is_active=True).values_list(
-        "language", "text"
-    ):
-        texts[language] = text
-    return texts
+def due_date(bill: Bill) -> date:
+    """An issued bill is due OVERDUE_REMINDER_AFTER_DAYS after its issue (reminders
+    follow from that day: billing.services.reminders)."""
+    return timezone.localdate(bill.issued_at) + timedelta(days=settings.OVERDUE_REMINDER_AFTER_DAYS)
 
 
-def render_bill_message(text: str, values: dict[str, str]) -> str:
-    """The message with its placeholders filled (unknown ones kept, never an exception);
-    without a UPI link the line that would carry it is left out."""
-    if not values.get("upi_link"):
-        text = "\n".join(line for line in text.splitlines() if "{upi_link}" not in line)
-    return format_message(text, values).strip()
+def amounts_still_due(bills: Iterable[Bill]) -> dict[int, Decimal]:
+    """{bill id: still_due} of issued bills, two queries however many: the customers'
+    balances, and their payments in each bill's month (amount due = previous balance −
+    paid in the month + total, as BillStatement reads it)."""
+    bills = list(bills)
+    if not bills:
+        return {}
+    customers = {bill.customer_id for bill in bills}
+    balances = balances_for(customers)
+    periods = [bill.period for bill in bills]
+    last = max(periods)
+    payments = (
+        Payment.objects.filter(
+            customer_id__in=customers,
+            paid_on__gte=min(periods),
+            paid_on__lt=(last + timedelta(days=31)).replace(day=1),
+        )
+        .annotate(month=TruncMonth("paid_on"))
+        .order_by()
+        .values_list("customer_id", "month")
+        .annotate(total=Sum("amount"))
+    )
+    paid = {(customer, month): total for customer, month, total in payments}
+    return {
+        bill.pk: still_due(
+            bill.previous_balance - paid.get((bill.customer_id, bill.period), ZERO) + bill.total,
+            balances.get(bill.customer_id, ZERO),
+        )
+        for bill in bills
+    }
+
+
+def bill_message_context(*, bill: Bill, amount: Decimal) -> dict:
+    """The values of an issued bill's message (shared by wa.me, sent when issued,
+    repeated by the overdue reminder), asking for `amount`."""
+    return {
+        "name": bill.customer.name,
+        "month": lambda language: month_name(bill.period, language),
+        "amount_due": amount,
+        "bill_code": bill.code,
+        "due_date": due_date(bill),
+        "upi_link": upi_link(amount=amount, note=bill.code) or "",
+        "business": settings.BUSINESS_NAME,
+    }
 
 
 def whatsapp_link(*, phone: str, text: str) -> str:
@@ -90,7 +98,7 @@ class BillShare:
 
 
 def bill_share(*, statement: BillStatement) -> BillShare | None:
-    """The WhatsApp message (English and Telugu) and the UPI link and QR code of an issued
+    """The WhatsApp message (each language) and the UPI link and QR code of an issued
     bill; None for a draft or a void bill, which are not sent to anyone. Two queries.
 
     The amount asked is the bill's amount due, or less when the customer owes less today
@@ -100,20 +108,13 @@ def bill_share(*, statement: BillStatement) -> BillShare | None:
     if bill.status != Bill.Status.ISSUED:
         return None
     customer = bill.customer
-    amount = max(min(statement.amount_due, balance_for(customer)), ZERO)
-    link = upi_link(amount=amount, note=bill.code)
-    labels = dict(MessageTemplate.Language.choices)
+    amount = still_due(statement.amount_due, balance_for(customer))
+    context = bill_message_context(bill=bill, amount=amount)
+    link = context["upi_link"] or None
+    labels = dict(Message.Language.choices)
     messages, whatsapp = {}, []
-    for language, text in message_texts(MessageTemplate.Kind.BILL).items():
-        values = {
-            "name": customer.name,
-            "month": month_name(bill.period, language),
-            "amount_due": format_inr(amount),
-            "bill_code": bill.code,
-            "upi_link": link or "",
-            "business": settings.BUSINESS_NAME,
-        }
-        messages[language] = render_bill_message(text, values)
+    for language, text in active_texts(Message.Purpose.BILL_ISSUED).items():
+        messages[language] = fill(text, context, language).text
         whatsapp.append(
             (
                 labels.get(language, language),

@@ -9,6 +9,7 @@ from billing.services.bills import (
     update_adjustment,
     void_bill,
 )
+from billing.services.notices import send_due_bills
 from billing.services.payments import correct_payment, delete_payment, record_payment
 from billing.services.periods import month_end, month_start, next_month, parse_month
 from billing.services.runs import run_billing
@@ -27,6 +28,7 @@ __all__ = [
     "parse_month",
     "record_payment",
     "run_billing",
+    "send_due_bills",
     "update_adjustment",
     "void_bill",
 ]

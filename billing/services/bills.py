@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from billing.models import Adjustment, Bill, BillingLine
 from billing.selectors import previous_balance_for
+from billing.services.notices import queue_bill_messages
 from billing.services.periods import check_accounts, lock_period, month_start
 from billing.services.runs import RECOMPUTE_DRAFTS, bill_history_sql, execute
 from customers.models import Customer
@@ -73,6 +74,7 @@ def issue_bill(*, bill: Bill, by=None) -> Bill:
         current._history_user = by
         current.full_clean()
         current.save()
+        queue_bill_messages(bills=[current])  # sent once this commits
     return current
 
 
@@ -99,12 +101,13 @@ _ISSUE_DRAFTS = f"""
          WHERE b.id = n.id AND b.status = 'draft'
         RETURNING b.*
     ), history AS ({bill_history_sql("issued", "~")})
-    SELECT count(*) FROM issued
+    SELECT id FROM issued
 """  # noqa: S608 - constant SQL fragments only
 
 
 def issue_bills(*, period: date, by=None) -> int:
-    """Issue every draft of the period at once (set-based); returns how many."""
+    """Issue every draft of the period at once (set-based) and queue each bill's message;
+    returns how many were issued."""
     if by is not None:
         check_accounts(by)
     period = month_start(period)
@@ -127,7 +130,12 @@ def issue_bills(*, period: date, by=None) -> int:
         params["first"] = int(first_code.rsplit("-", 1)[1])
         params["prefix"] = first_code.rsplit("-", 1)[0] + "-"
         execute(cursor, _ISSUE_DRAFTS, params)
-        return cursor.fetchone()[0]
+        issued = [row[0] for row in cursor.fetchall()]
+        # Each bill's message, in this transaction: queued with the bills or not at all.
+        queue_bill_messages(
+            bills=Bill.objects.filter(pk__in=issued).select_related("customer").order_by("pk")
+        )
+        return len(issued)
 
 
 def void_bill(*, bill: Bill, reason: str, by) -> Bill:

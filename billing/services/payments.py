@@ -28,6 +28,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from billing.models import Bill, Payment
+from billing.services.notices import queue_payment_receipt
 from billing.services.periods import check_accounts, lock_period, next_month
 from customers.models import Customer
 from earlybird import bounds
@@ -124,6 +125,7 @@ def record_payment(
         )
         payment.full_clean()
         payment.save()
+        queue_payment_receipt(payment=payment)  # sent once this commits
     return payment
 
 

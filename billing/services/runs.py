@@ -35,7 +35,9 @@ Locks, in this order (earlybird/locks.py lists the row locks):
   3. the period's bills, written by the run.
 The run row itself is committed first (status "running") so pages can show the run while
 it works; the billing happens in one transaction that either finishes the run or rolls
-back entirely, after which the run row is marked "failed" with the error.
+back entirely, after which the run row is marked "failed" with the error. From the staff
+page the row is first "queued" and a worker runs it (`queue_billing_run`, the job
+`billing.run_billing` → `bill_queued_run`), so the request returns at once.
 """
 
 import logging
@@ -48,8 +50,11 @@ from django.utils import timezone
 
 from billing.models import BillingRun
 from billing.services.periods import lock_period, lock_runs, month_end, month_start
+from earlybird.jobs import app
 
 logger = logging.getLogger(__name__)
+
+RUN_TASK = "billing.run_billing"  # the job that bills a queued run (billing/tasks.py)
 
 ANALYZE_AFTER = 1000  # bills created by a run before the table's statistics are refreshed
 
@@ -176,17 +181,53 @@ RECOMPUTE_DRAFTS = f"""
 
 def run_billing(*, period: date, started_by=None, before_month_end: bool = False) -> BillingRun:
     """Bill every confirmed, unbilled delivery (and open adjustment) up to the period's end
-    onto the customers' draft bills for the period. Idempotent; see the module docstring.
+    onto the customers' draft bills for the period, here and now (the command, the monthly
+    job). Idempotent; see the module docstring.
 
     A month is billed once it has ended. The current month may be billed early only when
     asked explicitly (`before_month_end`), and that is logged; a later month never."""
     period = month_start(period)
     check_month_has_ended(period, before_month_end=before_month_end, started_by=started_by)
     run = BillingRun.objects.create(period=period, started_by=started_by)
+    return _run(run)
+
+
+def queue_billing_run(
+    *, period: date, started_by=None, before_month_end: bool = False
+) -> BillingRun:
+    """A run for a worker (the staff page's button): the month is checked now, as for
+    `run_billing`, then the run is recorded as queued and its job (RUN_TASK) deferred, in
+    one transaction: either both exist after commit or neither."""
+    period = month_start(period)
+    check_month_has_ended(period, before_month_end=before_month_end, started_by=started_by)
+    with transaction.atomic():
+        run = BillingRun.objects.create(
+            period=period, started_by=started_by, status=BillingRun.Status.QUEUED
+        )
+        # By name: billing.tasks imports these services.
+        app.configure_task(RUN_TASK, allow_unknown=False).defer(run_id=run.pk)
+    return run
+
+
+def bill_queued_run(*, run_id: int) -> BillingRun | None:
+    """The job's half of `queue_billing_run`: claim the queued run (queued → running,
+    committed, so pages show it working) and bill it. A run no longer queued — the job
+    delivered twice, or the row gone — is left alone (None)."""
+    claimed = BillingRun.objects.filter(pk=run_id, status=BillingRun.Status.QUEUED).update(
+        status=BillingRun.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        logger.warning("Billing run %s is not queued any more: left alone.", run_id)
+        return None
+    return _run(BillingRun.objects.get(pk=run_id))
+
+
+def _run(run: BillingRun) -> BillingRun:
+    """Bill a recorded, running run in one transaction; a failure marks it failed."""
     try:
         with transaction.atomic():
             lock_runs()
-            lock_period(period)
+            lock_period(run.period)
             _bill_period(run)
             run.status = BillingRun.Status.FINISHED
             run.finished_at = timezone.now()

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from procrastinate.contrib.django.models import ProcrastinateJob
 from rest_framework.test import APIClient
 
 from billing.models import Adjustment, Bill, BillingRun, Payment
@@ -327,7 +328,8 @@ class TestRunsAndBills:
 
         run = BillingRun.objects.get()
         assert first.url == second.url == reverse("billing:run_detail", args=[run.pk])
-        assert last_message(second) == "Already run: October 2026: 0 deliveries on 1 bills."
+        assert last_message(second) == "Already started: billing October 2026."
+        assert ProcrastinateJob.objects.filter(task_name="billing.run_billing").count() == 1
 
     def test_a_refused_run_form_keeps_its_key_usable(self, client, accounts, draft):
         client.force_login(accounts)

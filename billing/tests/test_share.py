@@ -1,5 +1,5 @@
-"""The printable bill shared by WhatsApp (English or Telugu, templates edited in the admin)
-with a UPI payment link and its QR code."""
+"""The printable bill shared by WhatsApp (in each language, from the messaging templates
+edited in the admin) with a UPI payment link and its QR code."""
 
 import datetime as dt
 import re
@@ -13,12 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from billing import selectors, upi
-from billing.models import Bill, MessageTemplate, format_message
+from billing import upi
+from billing.models import Bill
 from billing.services import issue_bill, run_billing
 from billing.tests.factories import PaymentFactory, accounts_user, deliver_days
 from customers.tests.factories import CustomerFactory, UserFactory
 from earlybird.roles import ADMIN, CUSTOMER, DELIVERY_BOY, MARKETING, SUPPORT
+from messaging import defaults
+from messaging import selectors as messaging_selectors
+from messaging.models import MessageTemplate
+from messaging.rendering import format_message
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,33 +76,36 @@ def test_a_message_fills_what_it_knows_and_never_raises(text, expected):
     assert format_message(text, values) == expected
 
 
+BILL = "bill_issued"
+
+
 def test_the_admin_form_refuses_unknown_placeholders_and_lone_braces():
-    bad = MessageTemplate(language="en", kind="bill", text="Hello {nmae}")
+    bad = MessageTemplate(language="en", purpose=BILL, text="Hello {nmae}")
     with pytest.raises(ValidationError, match=r"Unknown placeholder \{nmae\}"):
         bad.full_clean()
     with pytest.raises(ValidationError, match="brace"):
-        MessageTemplate(language="en", kind="bill", text="Hello {name").full_clean()
-    MessageTemplate(language="en", kind="bill", text="Hi {name}", is_active=False).full_clean()
+        MessageTemplate(language="en", purpose=BILL, text="Hello {name").full_clean()
+    MessageTemplate(language="en", purpose=BILL, text="Hi {name}", is_active=False).full_clean()
 
 
-def test_english_and_telugu_texts_are_seeded_and_one_is_active_per_language():
+def test_english_telugu_and_hindi_texts_are_seeded_and_one_is_active_per_language():
     seeded = dict(
-        MessageTemplate.objects.filter(kind="bill", is_active=True).values_list("language", "text")
+        MessageTemplate.objects.filter(purpose=BILL, is_active=True).values_list("language", "text")
     )
-    assert set(seeded) == {"en", "te"}
+    assert set(seeded) == {"en", "te", "hi"}
     assert TELUGU.search(seeded["te"]) and "{upi_link}" in seeded["te"]
     assert not TELUGU.search(seeded["en"]) and "{amount_due}" in seeded["en"]
     with (
-        pytest.raises(IntegrityError, match="billing_messagetemplate_one_active"),
+        pytest.raises(IntegrityError, match="messaging_messagetemplate_one_active"),
         transaction.atomic(),
     ):
-        MessageTemplate.objects.create(language="te", kind="bill", text="రెండవది {name}")
+        MessageTemplate.objects.create(language="te", purpose=BILL, text="రెండవది {name}")
 
 
 def test_without_templates_the_texts_in_code_are_used():
     MessageTemplate.objects.all().delete()
-    texts = selectors.message_texts()
-    assert texts["en"] == selectors.DEFAULT_BILL_MESSAGES["en"]
+    texts = messaging_selectors.active_texts(BILL)
+    assert texts["en"] == defaults.TEXTS[BILL]["en"]
     assert TELUGU.search(texts["te"])
 
 
@@ -162,17 +169,17 @@ class TestBillShare:
 
     def test_the_message_comes_from_the_template_edited_in_the_admin(self, client, bill):
         client.force_login(UserFactory(roles=[ADMIN], is_staff=True, is_superuser=True))
-        english = MessageTemplate.objects.get(language="en", is_active=True)
-        change = reverse("admin:billing_messagetemplate_change", args=[english.pk])
-        assert client.get(reverse("admin:billing_messagetemplate_changelist")).status_code == 200
+        english = MessageTemplate.objects.get(purpose=BILL, language="en", is_active=True)
+        change = reverse("admin:messaging_messagetemplate_change", args=[english.pk])
+        assert client.get(reverse("admin:messaging_messagetemplate_changelist")).status_code == 200
 
         refused = client.post(
-            change, {"kind": "bill", "language": "en", "is_active": "on", "text": "Hi {nmae}"}
+            change, {"purpose": BILL, "language": "en", "is_active": "on", "text": "Hi {nmae}"}
         )
         saved = client.post(
             change,
             {
-                "kind": "bill",
+                "purpose": BILL,
                 "language": "en",
                 "is_active": "on",
                 "text": "Dear {name}, pay {amount_due} for {bill_code}",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliveries.models import Delivery, DeliveryLink
+from deliveries.services.summaries import queue_delivery_summary
 from earlybird.locks import lock_one
 from orders.models import Order
 
@@ -102,9 +103,27 @@ def confirm_delivery(
 
     0 <= delivered <= ordered, else a ValidationError and no write. Confirming again
     with the same values changes nothing; two devices at once are serialised by a row
-    lock, so one consistent result remains.
+    lock, so one consistent result remains. The customer's summary of the shift is
+    written in the same transaction (deliveries.services.summaries).
     """
     today = today or timezone.localdate()
+    with transaction.atomic():
+        current, changed = _confirm_delivery(
+            delivery=delivery,
+            delivered_qty=delivered_qty,
+            by=by,
+            reason=reason,
+            reason_note=reason_note,
+            today=today,
+        )
+        _summarise([current] if changed else [])
+    return current
+
+
+def _confirm_delivery(
+    *, delivery: Delivery, delivered_qty, by: Confirmer, reason: str, reason_note: str, today: date
+) -> tuple[Delivery, bool]:
+    """confirm_delivery without the summary; also says whether anything changed."""
     quantity = _as_quantity(delivered_qty)
     with transaction.atomic():
         # Lock order (earlybird/locks.py): the order, then the delivery.
@@ -130,7 +149,7 @@ def confirm_delivery(
             reason,
             reason_note,
         ):
-            return current  # the same tap twice: harmless
+            return current, False  # the same tap twice: harmless
         current.delivered_qty = quantity
         current.status = status
         current.reason = reason
@@ -145,18 +164,25 @@ def confirm_delivery(
         current.full_clean()
         current.save()
         _settle_one_time_order(order)
-    return current
+    return current, True
 
 
 def undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date | None = None) -> Delivery:
     """Back to pending, for a stop confirmed by mistake (until the delivery is billed)."""
     today = today or timezone.localdate()
     with transaction.atomic():
+        current, changed = _undo_confirmation(delivery=delivery, by=by, today=today)
+        _summarise([current] if changed else [])
+    return current
+
+
+def _undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date) -> tuple[Delivery, bool]:
+    with transaction.atomic():
         order = lock_one(Order.objects, pk=delivery.order_id)
         current = lock_one(Delivery.objects, pk=delivery.pk)
         _check_may_change(current, by, today)
         if current.status == Delivery.Status.PENDING:
-            return current
+            return current, False
         current.status = Delivery.Status.PENDING
         current.delivered_qty = Decimal(0)
         current.reason = current.reason_note = ""
@@ -168,7 +194,21 @@ def undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date | None =
         current._change_reason = f"undone via {by.via} by {by.name or by.user or 'unknown'}"[:100]
         current.save()
         _settle_one_time_order(order)
-    return current
+    return current, True
+
+
+def _summarise(changed: list[Delivery]) -> None:
+    """Write the summary of each customer's shift that a change of today's deliveries
+    touched (today by the clock). Not for the import (history), nor for a correction of
+    an earlier day, which the customer was told about then."""
+    today = timezone.localdate()
+    shifts = {
+        (d.customer_id, d.shift)
+        for d in changed
+        if d.date == today and d.confirmed_via != Delivery.Via.IMPORT
+    }
+    for customer_id, shift in sorted(shifts):
+        queue_delivery_summary(customer_id=customer_id, day=today, shift=shift)
 
 
 def _settle_one_time_order(order: Order) -> None:
@@ -190,20 +230,30 @@ def confirm_stop(
     reason: str = "",
     today: date | None = None,
 ) -> list[Delivery]:
-    """Confirm every product of one stop together: all of them or none."""
+    """Confirm every product of one stop together: all of them or none; the customer's
+    summary of the shift is written once for the stop."""
+    today = today or timezone.localdate()
     with transaction.atomic():
         _lock_stop(list(quantities))
-        return [
-            confirm_delivery(delivery=d, delivered_qty=q, by=by, reason=reason, today=today)
+        results = [
+            _confirm_delivery(
+                delivery=d, delivered_qty=q, by=by, reason=reason, reason_note="", today=today
+            )
             for d, q in sorted(quantities.items(), key=lambda item: item[0].pk)
         ]
+        _summarise([d for d, changed in results if changed])
+    return [d for d, _ in results]
 
 
 def undo_stop(*, deliveries: list[Delivery], by: Confirmer, today: date | None = None) -> None:
+    today = today or timezone.localdate()
     with transaction.atomic():
         _lock_stop(deliveries)
-        for delivery in sorted(deliveries, key=lambda d: d.pk):
-            undo_confirmation(delivery=delivery, by=by, today=today)
+        results = [
+            _undo_confirmation(delivery=delivery, by=by, today=today)
+            for delivery in sorted(deliveries, key=lambda d: d.pk)
+        ]
+        _summarise([d for d, changed in results if changed])
 
 
 def _lock_stop(deliveries: list[Delivery]) -> None:

@@ -74,7 +74,7 @@ def test_only_roles_that_see_every_customer_get_business_wide_pages():
     assert too_wide == {}
 
 
-def test_public_entries_are_only_logins_links_health_and_the_api_description():
+def test_public_entries_are_only_logins_links_health_webhooks_and_the_api_description():
     public = sorted(name for name, access in ACCESS.items() if PUBLIC in access.read)
     assert public == sorted(
         [
@@ -84,6 +84,8 @@ def test_public_entries_are_only_logins_links_health_and_the_api_description():
             "api:token",
             "boy:login",
             "healthz",
+            "hooks:sms",
+            "hooks:whatsapp",
             "login",
             "logout",
             "me:login",

@@ -11,6 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from earlybird.locks import lock_one
+from messaging.models import Message
+from messaging.rendering import word
+from messaging.services import queue_message
 from orders.models import DayOverride, Order, OrderLine, OrderPause
 from orders.signals import schedule_changed
 
@@ -52,6 +55,7 @@ def pause_order(
         pause.full_clean()
         pause.save()
         _schedule_changed(order, start_date)
+        _confirm_to_customer(order, pause.start_date, pause.end_date, key=_pause_key(pause))
     return pause
 
 
@@ -99,6 +103,7 @@ def skip_day(*, order: Order, day: date) -> None:
     with transaction.atomic():
         for line in order.lines.all():
             set_day_override(line=line, day=day, quantity=Decimal(0))
+        _confirm_to_customer(order, day, day, key=f"skip:{order.pk}:{day:%Y-%m-%d}")
 
 
 def stop_subscription(*, order: Order, last_day: date) -> Order:
@@ -160,6 +165,7 @@ def update_pause(
         current.full_clean()
         current.save()
         _schedule_changed(order, from_day)
+        _confirm_to_customer(order, start_date, end_date, key=_pause_key(current))
     return current
 
 
@@ -183,3 +189,33 @@ def set_day_quantities(
             if line.order_id != order.pk:
                 raise ValidationError(f"{line} is not a line of {order.code}.")
             set_day_override(line=line, day=day, quantity=quantities[line])
+
+
+# --- telling the customer ------------------------------------------------------------------
+
+
+def _pause_key(pause: OrderPause) -> str:
+    """One confirmation per pause and dates (moving a pause confirms the new dates)."""
+    end = f"{pause.end_date:%Y-%m-%d}" if pause.end_date else "open"
+    return f"pause:{pause.pk}:{pause.start_date:%Y-%m-%d}:{end}"
+
+
+def _confirm_to_customer(order: Order, first: date, last: date | None, *, key: str) -> None:
+    """The customer's confirmation of a pause or a skipped day, queued in this transaction
+    (sent once it commits; not at all if the customer or the business turned it off)."""
+    lines = order.lines.select_related("product").order_by("pk")
+    products = ", ".join(dict.fromkeys(line.product.name for line in lines))
+
+    def days(language: str) -> str:
+        if last == first:
+            return f"{first:%d/%m/%Y}"
+        end = f"{last:%d/%m/%Y}" if last else word("until_resumed", language)
+        return f"{first:%d/%m/%Y} – {end}"
+
+    customer = order.customer
+    queue_message(
+        customer=customer,
+        purpose=Message.Purpose.PAUSE_CONFIRMED,
+        context={"name": customer.name, "products": products, "days": days},
+        dedupe_key=key,
+    )

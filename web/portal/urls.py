@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.portal import access, views
+from web.portal import access, downloads, message_settings, views
 
 app_name = "me"
 
@@ -30,4 +30,6 @@ urlpatterns = [
     path("orders/<int:order_id>/cancel/", views.cancel, name="cancel"),
     path("bills/", views.bills, name="bills"),
     path("bills/<int:bill_id>/", views.bill, name="bill"),
+    path("bills/<int:bill_id>/pdf/", downloads.bill_pdf, name="bill_pdf"),
+    path("messages/", message_settings.message_settings, name="messages"),
 ]

@@ -1,5 +1,5 @@
-"""The other billing rows (runs, payments, adjustments), unique bill and payment codes,
-and message templates."""
+"""The other billing rows (runs, payments, adjustments), unique bill and payment codes.
+(Message templates moved to messaging: messaging/tests/test_templates.py.)"""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from billing.models import Adjustment, Bill, BillingRun, MessageTemplate, Payment
+from billing.models import Adjustment, Bill, BillingRun, Payment
 from billing.tests.models import (
     FEB,
     JAN,
@@ -124,44 +124,3 @@ def test_a_reference_is_one_payment_per_customer_and_method_whatever_its_case(or
     Payment.objects.create(**{**fields, "code": "PA-TEST-0005", "method": Payment.Method.BANK})
     Payment.objects.create(**{**fields, "code": "PA-TEST-0006", "customer": CustomerFactory()})
     assert Payment.objects.filter(reference__iexact="UTR778").count() == 3
-
-
-# --- message templates: some text, one active per kind and language -----------------
-
-
-def test_it_refuses_a_message_template_without_text():
-    empty = MessageTemplate(language="en", kind="bill", text="", is_active=False)
-    with pytest.raises(ValidationError) as excinfo:
-        empty.full_clean()
-    assert "text" in excinfo.value.message_dict
-    refused_by_database(empty.save, "billing_messagetemplate_has_text")
-    template = MessageTemplate.objects.create(
-        language="en", kind="bill", text="Hi {name}", is_active=False
-    )
-    refused_by_database(
-        lambda: MessageTemplate.objects.filter(pk=template.pk).update(text=""),
-        "billing_messagetemplate_has_text",
-    )
-
-
-def test_it_refuses_a_second_active_template_for_a_kind_and_language():
-    # The English and Telugu bill texts are seeded active by a migration.
-    second = MessageTemplate(language="en", kind="bill", text="Hi {name}")
-    refused_by_full_clean(second, "billing_messagetemplate_one_active")
-    refused_by_database(second.save, "billing_messagetemplate_one_active")
-    inactive = MessageTemplate.objects.create(
-        language="en", kind="bill", text="Hi {name}", is_active=False
-    )
-    refused_by_database(
-        lambda: MessageTemplate.objects.filter(pk=inactive.pk).update(is_active=True),
-        "billing_messagetemplate_one_active",
-    )
-    assert MessageTemplate.objects.filter(language="en", kind="bill", is_active=True).count() == 1
-
-
-def test_any_number_of_inactive_templates_may_be_kept():
-    for text in ("Hi {name}", "Hello {name}"):
-        template = MessageTemplate(language="en", kind="bill", text=text, is_active=False)
-        template.full_clean()
-        template.save()
-    assert MessageTemplate.objects.filter(language="en", is_active=False).count() == 2

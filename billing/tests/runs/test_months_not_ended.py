@@ -16,6 +16,7 @@ from billing.models import BillingRun
 from billing.tests.factories import accounts_user, deliver
 from customers.tests.factories import UserFactory
 from earlybird.idempotency import issue_form_key
+from earlybird.jobs import run_queued_jobs
 from earlybird.roles import ADMIN
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,7 @@ class TestTheRunForm:
 
         with caplog.at_level(logging.WARNING, logger="billing"):
             started = start(client, admin, "2026-11", before_month_end="on")
+        run_queued_jobs()  # the worker's part
 
         run = BillingRun.objects.get()
         assert started.url == reverse("billing:run_detail", args=[run.pk])

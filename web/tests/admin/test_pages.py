@@ -20,6 +20,8 @@ from deliveries.services import assign_to_route, generate_deliveries
 from deliveries.tests.factories import DeliveryBoyFactory
 from deliveries.tests.order_admin import submitted
 from legacy_import.models import ArchivedDocument, ImportIssue, ImportRun, LegacyRecord
+from messaging.models import Message
+from messaging.services import queue_message, set_preference
 from orders.models import DayOverride, Order, OrderPause
 from orders.services import set_price
 from orders.tests.factories import OneTimeOrderFactory, SubscriptionFactory
@@ -123,6 +125,13 @@ def one_of_everything(admin_user):
     )
     ArchivedDocument.objects.create(
         collection="wallets", legacy_id="w-1", checksum="0" * 64, document={"id": "w-1"}
+    )
+    # Message templates and switches are seeded; a message and a customer's choice:
+    set_preference(customer=customer, opted_in=True, channel="sms", language="te")
+    queue_message(
+        customer=customer,
+        purpose=Message.Purpose.PAUSE_CONFIRMED,
+        context={"name": customer.name, "products": "Milk", "days": "20/01/2026"},
     )
 
 
