@@ -312,6 +312,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pgserver": {"level": "WARNING"},
+        # Procrastinate lists its tasks and schedules at every start of every command.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        # WeasyPrint narrates each step of each PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
         # One line per request; quiet in tests and benchmarks unless LOG_LEVEL says so.
         "earlybird.request": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
         "django.server": {"level": "WARNING", "filters": ["redact_secrets"]},
