@@ -21,4 +21,8 @@ def click_and_wait(browser, find) -> None:
         except WebDriverException:
             if attempt == 2:
                 raise
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    # Asked mid-navigation, chromedriver may answer "unhandled inspector error" instead
+    # of "stale element": that is not an answer, so ask again.
+    WebDriverWait(browser, 10, ignored_exceptions=[WebDriverException]).until(
+        expected_conditions.staleness_of(page)
+    )
