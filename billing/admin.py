@@ -113,7 +113,9 @@ class PaymentAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
     raw_id_fields = ("received_by",)  # delivery boys collect cash too: any user
 
     def get_readonly_fields(self, request: HttpRequest, obj: Payment | None = None):
-        return ("code", "customer", *AUDIT_FIELDS) if obj else ("code", *AUDIT_FIELDS)
+        # A wallet recharge is recorded on the customer's wallet page (the same service).
+        fixed = ("code", "purpose", *AUDIT_FIELDS)
+        return ("customer", *fixed) if obj else fixed
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"received_by": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -10,8 +10,9 @@ A fixed number of queries whatever the number of customers:
    month: one query; then `bill_coverage` for the issued bills: one more. The payment
    status filter is applied to that list, so pages and exports see the same customers.
 2. `grid_rows` for one page of customers: the customers (with area, route and marketing
-   staff), the quantities aggregated in SQL (GROUP BY customer, product, date), the bills,
-   the month's payments and the balances — five queries, pivoted here in Python.
+   staff, and today's billing mode and wallet balance), the quantities aggregated in SQL
+   (GROUP BY customer, product, date), the bills, the month's payments and the balances —
+   five queries, pivoted here in Python.
 
 Quantities count delivered and partial deliveries (what is billed), morning and evening
 together; amounts round each delivery to the paisa, as billing does.
@@ -24,8 +25,16 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 
-from billing.models import Bill, Payment
-from billing.selectors import ZERO, PaymentStatus, balances_for, bill_coverage, billed_amount
+from billing.models import Bill, BillingMode
+from billing.selectors import (
+    ZERO,
+    PaymentStatus,
+    balances_for,
+    bill_coverage,
+    bill_payments,
+    billed_amount,
+)
+from billing.selectors.wallet_overview import with_wallet_column
 from billing.services.periods import month_end
 from customers.models import Customer
 from deliveries.models import Delivery
@@ -112,6 +121,13 @@ class CustomerRow:
     payment_status: str  # PaymentStatus or NO_BILL
 
     @property
+    def wallet(self) -> Decimal | None:
+        """The wallet balance of a customer prepaid today (None for a postpaid one)."""
+        if getattr(self.customer, "billing_mode", None) != BillingMode.Mode.PREPAID:
+            return None
+        return self.customer.wallet_balance
+
+    @property
     def delivery_boy(self) -> str:
         stop = getattr(self.customer, "route_stop", None)
         return stop.delivery_boy.name if stop else ""
@@ -190,7 +206,7 @@ def grid_rows(
 
     by_id = {
         customer.pk: customer
-        for customer in Customer.objects.filter(pk__in=ids).select_related(
+        for customer in with_wallet_column(Customer.objects.filter(pk__in=ids)).select_related(
             "area", "route_stop__delivery_boy", "marketing_staff"
         )
     }
@@ -245,7 +261,8 @@ def grid_rows(
         )
     }
     paid = dict(
-        Payment.objects.filter(customer_id__in=ids, paid_on__range=(start, end))
+        bill_payments()
+        .filter(customer_id__in=ids, paid_on__range=(start, end))
         .order_by()
         .values("customer_id")
         .annotate(total=Sum("amount"))

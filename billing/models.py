@@ -131,17 +131,32 @@ class Payment(TimeStampedModel):
         UPI = "upi", "UPI"
         BANK = "bank", "Bank transfer"
         CHEQUE = "cheque", "Cheque"
+        # Online, through the payment gateway (billing/gateway/): its webhook says which.
+        CARD = "card", "Card"
+        NETBANKING = "netbanking", "Net banking"
+        ONLINE = "online", "Online (wallet, EMI, pay later)"
+
+    class Purpose(models.TextChoices):
+        BILL = "bill", "Bills"  # counts toward the postpaid balance
+        WALLET = "wallet", "Wallet recharge"  # a recharge entry of the wallet instead
 
     code = models.CharField(max_length=20, unique=True, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")
     amount = MoneyField()
-    method = models.CharField(max_length=8, choices=Method)
+    method = models.CharField(max_length=12, choices=Method)
     paid_on = models.DateField()
     reference = models.CharField(max_length=100, blank=True, help_text="UPI/bank ref, cheque no.")
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(blank=True)
+    purpose = models.CharField(
+        max_length=6, choices=Purpose, default=Purpose.BILL, db_default=Purpose.BILL
+    )
+    # The gateway's payment id (pay_…) of a payment made online: recorded once per id.
+    gateway_payment_id = models.CharField(
+        max_length=40, blank=True, editable=False, default="", db_default=""
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -161,6 +176,13 @@ class Payment(TimeStampedModel):
                 violation_error_message=(
                     "This reference is already recorded for this customer and method."
                 ),
+            ),
+            # However often the gateway's webhook comes, at once or again, one payment.
+            models.UniqueConstraint(
+                fields=["gateway_payment_id"],
+                condition=~Q(gateway_payment_id=""),
+                name="billing_payment_gateway_payment_once",
+                violation_error_message="This gateway payment is already recorded.",
             ),
         ]
 
@@ -194,3 +216,21 @@ class Adjustment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.reason}"
+
+
+# The prepaid wallet's models live apart (a module of their own); imported here so that
+# Django finds them as billing's models.
+from billing.gateway.models import PaymentLink  # noqa: E402  # online payments
+from billing.wallet_models import BillingMode, Wallet, WalletEntry  # noqa: E402
+
+__all__ = [
+    "Adjustment",
+    "Bill",
+    "BillingLine",
+    "BillingMode",
+    "BillingRun",
+    "Payment",
+    "PaymentLink",
+    "Wallet",
+    "WalletEntry",
+]

@@ -14,10 +14,21 @@ Four checks, each one SQL query (the ledger check two), whatever the size of the
   lines, whose adjustments total differs from the sum of its adjustments, or whose
   total differs from both together.
 * **ledger** — the balance the application shows (billing.selectors.balances_for) against
-  an independent SQL computation: opening balance + issued bills − payments.
+  an independent SQL computation: opening balance + issued bills − payments toward bills.
 
-`--month` (the `month` argument) narrows the first three checks to the month's
-deliveries and bills; the ledger is checked for every customer.
+And the prepaid wallets (billing/reconcile_wallet.py), whose rules PostgreSQL enforces at
+commit; these prove the data agrees:
+
+* **wallet debits** — a delivered or partial delivery of a customer prepaid on its day
+  without exactly one unreversed debit of its amount, or any other delivery with one;
+* **prepaid billed** — a delivery of a customer prepaid on its day on a billing line;
+* **wallet entries** — a reversal that does not give back exactly the debit it reverses,
+  a debit reversed twice, a recharge that is not its wallet payment's amount, a wallet
+  payment without its recharge, or a balance shown ≠ the sum of the entries.
+
+`--month` (the `month` argument) narrows the first three checks and the wallet debits
+and prepaid billed checks to the month's deliveries and bills; the ledger and the wallet
+entries are checked for every customer.
 """
 
 from dataclasses import dataclass, field
@@ -34,11 +45,17 @@ UNBILLED = "unbilled"
 BILLED_TWICE = "billed_twice"
 BILL_TOTAL = "bill_total"
 LEDGER = "ledger"
+WALLET_DEBITS = "wallet_debits"
+PREPAID_BILLED = "prepaid_billed"
+WALLET_ENTRIES = "wallet_entries"
 CHECKS = {
     UNBILLED: "Delivered but never billed after a run",
     BILLED_TWICE: "Billed twice",
     BILL_TOTAL: "Bill total ≠ its lines and adjustments",
     LEDGER: "Ledger ≠ bills − payments",
+    WALLET_DEBITS: "Prepaid delivery not debited exactly once",
+    PREPAID_BILLED: "Prepaid delivery on a bill",
+    WALLET_ENTRIES: "Wallet entries inconsistent",
 }
 
 
@@ -75,11 +92,21 @@ class Reconciliation:
 
 
 def reconcile(*, month: date | None = None) -> Reconciliation:
+    # Imported here: the wallet's checks build on this module's Violation and helpers.
+    from billing.reconcile_wallet import (
+        prepaid_billed,
+        wallet_debit_differences,
+        wallet_entry_problems,
+    )
+
     result = Reconciliation(month=month)
     result.violations[UNBILLED] = unbilled_deliveries(month=month)
     result.violations[BILLED_TWICE] = deliveries_billed_twice(month=month)
     result.violations[BILL_TOTAL] = bills_not_adding_up(month=month)
     result.violations[LEDGER] = ledger_differences()
+    result.violations[WALLET_DEBITS] = wallet_debit_differences(month=month)
+    result.violations[PREPAID_BILLED] = prepaid_billed(month=month)
+    result.violations[WALLET_ENTRIES] = wallet_entry_problems()
     return result
 
 
@@ -116,6 +143,7 @@ def unbilled_deliveries(*, month: date | None = None) -> list[Violation]:
               JOIN customers_customer c ON c.id = d.customer_id
              WHERE d.status IN ('delivered', 'partial'){where}
                AND NOT EXISTS (SELECT 1 FROM billing_billingline l WHERE l.delivery_id = d.id)
+               AND billing_mode_on(d.customer_id, d.date) <> 'prepaid'
         ) unbilled
          WHERE run_period IS NOT NULL
          ORDER BY date, id
@@ -197,7 +225,7 @@ _INDEPENDENT_BALANCES = """
       LEFT JOIN (SELECT customer_id, sum(total) AS total FROM billing_bill
                   WHERE status = 'issued' GROUP BY customer_id) b ON b.customer_id = c.id
       LEFT JOIN (SELECT customer_id, sum(amount) AS total FROM billing_payment
-                  GROUP BY customer_id) p ON p.customer_id = c.id
+                  WHERE purpose = 'bill' GROUP BY customer_id) p ON p.customer_id = c.id
      ORDER BY c.id
 """
 

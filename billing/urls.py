@@ -3,7 +3,7 @@
 from django.urls import path
 
 from billing import views
-from billing.pages import bills, grid, reconcile, runs
+from billing.pages import bills, gateway, grid, reconcile, runs, wallet
 
 app_name = "billing"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("payments/", views.payments, name="payments"),
     path("customers/<int:customer_id>/ledger/", views.ledger, name="ledger"),
     path("reconcile/", reconcile.reconcile, name="reconcile"),
+    path("wallets/low-balance/", wallet.low_balance, name="low_balance"),
+    path("payment-links/", gateway.payment_links, name="payment_links"),
+    path("gateway/reconcile/", gateway.gateway_reconcile, name="gateway_reconcile"),
 ]

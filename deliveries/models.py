@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -196,3 +197,41 @@ class Delivery(TimeStampedModel):
     @property
     def is_confirmed(self) -> bool:
         return self.status in self.CONFIRMED_STATUSES
+
+
+class Hold(TimeStampedModel):
+    """Generation held this customer's deliveries on this day, and why (a low wallet
+    balance…): nothing is generated for them that day until a later generation of the
+    day finds them no longer held, which deletes the row. Written only by
+    deliveries.services.generation; the reasons' texts for people are in deliveries.holds.
+    """
+
+    class Reason(models.TextChoices):
+        LOW_BALANCE = "low_balance", "Paused: low balance"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="holds")
+    date = models.DateField()
+    reason = models.CharField(max_length=32, choices=Reason)
+    amount = MoneyField(help_text="What the held day's deliveries would have cost.")
+    shifts = ArrayField(
+        models.CharField(max_length=8, choices=Order.Shift),
+        help_text="The shifts the held deliveries were in.",
+    )
+
+    class Meta:
+        ordering = ["date", "customer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "date"], name="deliveries_hold_one_per_customer_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["low_balance"]), name="deliveries_hold_known_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="deliveries_hold_amount_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="deliveries_hold_date")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} held on {self.date}: {self.get_reason_display()}"

@@ -7,12 +7,13 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from customers.models import Customer
-from deliveries.models import Delivery, DeliveryBoy
+from deliveries.models import Delivery, DeliveryBoy, Hold
 
 
 def day_is_generated(*, day: date) -> bool:
-    """Whether any delivery exists for `day` (pages say so when not: they never generate)."""
-    return Delivery.objects.filter(date=day).exists()
+    """Whether any delivery (or hold) exists for `day` (pages say so when not: they never
+    generate)."""
+    return Delivery.objects.filter(date=day).exists() or Hold.objects.filter(date=day).exists()
 
 
 @dataclass
@@ -22,10 +23,11 @@ class Stop:
     position: int | None
     customer: Customer
     deliveries: list[Delivery] = field(default_factory=list)
+    hold: Hold | None = None  # generation held the customer's day (deliveries.holds)
 
     @property
     def is_done(self) -> bool:
-        return all(d.is_confirmed for d in self.deliveries)
+        return bool(self.deliveries) and all(d.is_confirmed for d in self.deliveries)
 
 
 def route_for(*, delivery_boy: DeliveryBoy, day: date, shift: str) -> list[Stop]:
@@ -43,6 +45,45 @@ def route_for(*, delivery_boy: DeliveryBoy, day: date, shift: str) -> list[Stop]
             stops.append(Stop(route_stop.position if route_stop else None, delivery.customer))
         stops[-1].deliveries.append(delivery)
     return stops
+
+
+def route_with_holds(*, delivery_boy: DeliveryBoy, day: date, shift: str) -> list[Stop]:
+    """route_for, plus a stop for each customer of the route held that day in that shift
+    (usually with no deliveries), marked with its Hold, in stop order: two queries."""
+    stops = route_for(delivery_boy=delivery_boy, day=day, shift=shift)
+    held = (
+        Hold.objects.filter(
+            date=day, customer__route_stop__delivery_boy=delivery_boy, shifts__contains=[shift]
+        )
+        .select_related("customer__area", "customer__route_stop")
+        .order_by()
+    )
+    by_customer = {stop.customer.pk: stop for stop in stops}
+    for hold in held:
+        stop = by_customer.get(hold.customer_id)
+        if stop is None:
+            stop = Stop(hold.customer.route_stop.position, hold.customer)
+            stops.append(stop)
+        stop.hold = hold
+    # Python sorts are stable: route_for's order within a position stays.
+    stops.sort(key=lambda stop: (stop.position is None, stop.position or 0))
+    return stops
+
+
+def holds_on(*, day: date, customer_ids: list[int] | None = None) -> dict[int, Hold]:
+    """Customer id → Hold for the customers held on `day` (of `customer_ids` if given),
+    with the customer, in customer-name order: one query."""
+    held = Hold.objects.filter(date=day).select_related("customer")
+    if customer_ids is not None:
+        held = held.filter(customer_id__in=customer_ids)
+    return {hold.customer_id: hold for hold in held.order_by("customer__name", "customer_id")}
+
+
+def holds_between(*, customer_id: int, start: date, end: date) -> dict[date, Hold]:
+    """Date → Hold for the days from `start` to `end` (inclusive) one customer is held on:
+    one query."""
+    held = Hold.objects.filter(customer_id=customer_id, date__gte=start, date__lte=end)
+    return {hold.date: hold for hold in held.order_by("date")}
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,10 @@ ACCESS: dict[str, Access] = {
     "customers:edit": rule(EDITORS, Scope.VISIBLE),
     "customers:activate": rule(EDITORS, Scope.VISIBLE),
     "customers:password_link": rule(EDITORS, Scope.VISIBLE),
+    # The prepaid wallet on the customer page: the mode, recharges and settings are money.
+    "customers:billing_mode": rule(MONEY, Scope.VISIBLE),
+    "customers:wallet_recharge": rule(MONEY, Scope.VISIBLE),
+    "customers:wallet_settings": rule(MONEY, Scope.VISIBLE),
     "orders:one_time_list": rule(STAFF, Scope.VISIBLE),
     "orders:detail": rule(STAFF, Scope.VISIBLE),
     "orders:edit": rule(EDITORS, Scope.VISIBLE),
@@ -146,6 +150,11 @@ ACCESS: dict[str, Access] = {
     "billing:ledger": rule(MONEY, Scope.ALL),
     "billing:reconcile": rule(MONEY, Scope.ALL),
     "billing:send_bills": rule(MONEY, Scope.ALL),
+    # Prepaid customers paused for low balance: who to call, business-wide.
+    "billing:low_balance": rule(EVERY_CUSTOMER, Scope.ALL),
+    # Online payments: links for any customer, and the gateway's settlement report.
+    "billing:payment_links": rule(MONEY, Scope.ALL),
+    "billing:gateway_reconcile": rule(MONEY, Scope.ALL),
     # The outbox shows every customer's messages: the roles that see every customer read
     # it (its pages only read; messages are written by the business events).
     "messaging:list": rule(EVERY_CUSTOMER, Scope.ALL, write=MONEY),
@@ -183,10 +192,16 @@ ACCESS: dict[str, Access] = {
     "me:bill": rule([CUSTOMER], Scope.OWN),
     "me:bill_pdf": rule([CUSTOMER], Scope.OWN),
     "me:messages": rule([CUSTOMER], Scope.OWN),
+    "me:bill_pay_online": rule([CUSTOMER], Scope.OWN),
+    "me:recharge_online": rule([CUSTOMER], Scope.OWN),
+    "me:wallet": rule([CUSTOMER], Scope.OWN),
     # --- message providers' webhooks: no login; each request must carry the provider's
     # HMAC signature (messaging/webhooks.py) and only updates message statuses.
     "hooks:whatsapp": rule([PUBLIC], Scope.NONE),
     "hooks:sms": rule([PUBLIC], Scope.NONE),
+    # The payment gateway's webhook: no login; each request must carry Razorpay's HMAC
+    # signature (billing/gateway/webhooks.py), and records only what Razorpay was paid.
+    "hooks:razorpay": rule([PUBLIC], Scope.NONE),
     # --- REST API (enforced by TablePermission after DRF has authenticated) ------------------
     "api:token": rule([PUBLIC], Scope.NONE),
     "api:schema": rule([PUBLIC], Scope.NONE),
@@ -201,11 +216,15 @@ ACCESS: dict[str, Access] = {
     "api:me-order-cancel": rule([CUSTOMER], Scope.OWN),
     "api:me-bills": rule([CUSTOMER], Scope.OWN),
     "api:me-payments": rule([CUSTOMER], Scope.OWN),
+    "api:me-wallet": rule([CUSTOMER], Scope.OWN),
+    "api:me-wallet-recharge-link": rule([CUSTOMER], Scope.OWN),
+    "api:me-bill-payment-link": rule([CUSTOMER], Scope.OWN),
     "api:route": rule([DELIVERY_BOY], Scope.ROUTE),
     # A delivery boy confirms his own stops; operations staff correct any.
     "api:delivery-confirm": rule((DELIVERY_BOY, *OPERATIONS), Scope.ROUTE),
     "api:customers": rule(STAFF, Scope.VISIBLE, write=EDITORS),
     "api:customer": rule(STAFF, Scope.VISIBLE, write=NOBODY),
+    "api:customer-wallet": rule(STAFF, Scope.VISIBLE, write=NOBODY),
     "api:orders": rule(STAFF, Scope.VISIBLE, write=EDITORS),
     "api:order": rule(STAFF, Scope.VISIBLE, write=NOBODY),
     "api:deliveries": rule(EVERY_CUSTOMER, Scope.ALL, write=NOBODY),

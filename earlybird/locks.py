@@ -9,9 +9,14 @@
      periods whose bills could count it, in ascending order).
 2. Row locks, model by model:
 
-       Customer -> Order -> Delivery -> BillingRun -> Bill -> Payment
+       Customer -> Order -> Delivery -> Wallet -> BillingRun -> Bill -> Payment
 
    Within one model, rows are locked in primary-key order. Keep locked blocks short.
+   Wallet (billing.Wallet, one per customer, made on first use) is what every write of a
+   prepaid wallet locks: a confirmation's debits (order, delivery, then the wallet, through
+   deliveries.signals.deliveries_changed), a recharge (customer, then wallet), an
+   adjustment or a refund (the wallet alone); a billing-mode change takes the customer,
+   then the deliveries of the days it changes, then the wallet.
 """
 
 from django.db.models import QuerySet

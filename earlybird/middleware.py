@@ -20,6 +20,9 @@ _SECRET_PARAM = re.compile(
 # upper case and digits (secrets.token_urlsafe, hex digests, password-reset tokens). Slugs
 # in one case, dates and phone numbers are shorter or single-class and stay readable.
 _TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-]{16,}")
+# Razorpay's ids (pay_…, plink_…, order_…, setl_…) are references, not secrets: the log
+# must name the payment a webhook did or did not record.
+_GATEWAY_ID = re.compile(r"(?:pay|plink|order|setl|rfnd)_[A-Za-z0-9]{14}")
 
 
 def _looks_secret(text: str) -> bool:
@@ -35,7 +38,14 @@ def redact(text: str) -> str:
     """`text` (a path, a query, a log line) with tokens replaced by [redacted]."""
     text = _SHARED_LINK.sub(rf"\1{REDACTED}", text)
     text = _SECRET_PARAM.sub(rf"\1{REDACTED}", text)
-    return _TOKEN_LIKE.sub(lambda m: REDACTED if _looks_secret(m.group()) else m.group(), text)
+    return _TOKEN_LIKE.sub(
+        lambda m: (
+            REDACTED
+            if _looks_secret(m.group()) and not _GATEWAY_ID.fullmatch(m.group())
+            else m.group()
+        ),
+        text,
+    )
 
 
 class RedactSecretsFilter(logging.Filter):

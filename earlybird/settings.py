@@ -207,6 +207,8 @@ CUSTOMER_CHANGE_CUTOFF = datetime.time.fromisoformat(
     env.str("CUSTOMER_CHANGE_CUTOFF", default="21:00")
 )
 GENERATE_WINDOW_DAYS = env.int("GENERATE_WINDOW_DAYS", default=7)  # see .env.example
+# A prepaid wallet is "low" below this many days of the customer's usual deliveries.
+WALLET_LOW_BALANCE_DAYS = env.int("WALLET_LOW_BALANCE_DAYS", default=3)
 
 # Scheduled jobs, run by the workers (earlybird/jobs.py, docs/deploy.md), at local times:
 # tomorrow's deliveries every evening (after the customers' cut-off), billing of the month
@@ -261,6 +263,26 @@ DELIVERY_SUMMARY_DELAY_MINUTES = env.int("DELIVERY_SUMMARY_DELAY_MINUTES", defau
 OVERDUE_REMINDER_AFTER_DAYS = env.int("OVERDUE_REMINDER_AFTER_DAYS", default=10)
 OVERDUE_REMINDER_EVERY_DAYS = max(1, env.int("OVERDUE_REMINDER_EVERY_DAYS", default=7))
 ALERT_PHONES = env.list("ALERT_PHONES", default=[])
+
+# Online payments (billing/gateway/, docs/deploy.md): Razorpay Payment Links for a bill or
+# a wallet recharge, recorded by its signed webhook (/hooks/razorpay/). With no key id,
+# no link is offered and the UPI link and QR stay as they are. The API URL is the base
+# the official client puts /v1/... after (tests point it at a local server).
+RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
+RAZORPAY_API_URL = env.str("RAZORPAY_API_URL", default="https://api.razorpay.com")
+RAZORPAY_HTTP_TIMEOUT = env.float("RAZORPAY_HTTP_TIMEOUT", default=15.0)
+# Where the customer lands after paying (empty: Razorpay's own receipt page); a link
+# expires after this many days; Razorpay also texts the link to the customer (SMS).
+RAZORPAY_CALLBACK_URL = env.str("RAZORPAY_CALLBACK_URL", default="")
+PAYMENT_LINK_VALID_DAYS = max(1, env.int("PAYMENT_LINK_VALID_DAYS", default=7))
+RAZORPAY_NOTIFY_SMS = env.bool("RAZORPAY_NOTIFY_SMS", default=False)
+if RAZORPAY_KEY_ID and not (RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "RAZORPAY_KEY_ID is set: set RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET too "
+        "(payments made through a link are recorded only by the signed webhook)."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

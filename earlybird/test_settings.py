@@ -69,6 +69,15 @@ DELIVERY_SUMMARY_DELAY_MINUTES = 15
 OVERDUE_REMINDER_AFTER_DAYS = 10
 OVERDUE_REMINDER_EVERY_DAYS = 7
 ALERT_PHONES: list[str] = []
+# Online payments: off (no key id) unless a test points them at its own local server.
+RAZORPAY_KEY_ID = ""
+RAZORPAY_KEY_SECRET = ""
+RAZORPAY_WEBHOOK_SECRET = ""
+RAZORPAY_API_URL = "http://127.0.0.1:9"  # nothing listens there
+RAZORPAY_HTTP_TIMEOUT = 5.0
+RAZORPAY_CALLBACK_URL = ""
+PAYMENT_LINK_VALID_DAYS = 7
+RAZORPAY_NOTIFY_SMS = False
 
 LOGGING = {
     **LOGGING,

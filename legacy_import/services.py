@@ -26,6 +26,7 @@ Rules (each stated in full in its module; the numbers are issue 13's):
   requests.py      pause and product requests → customer notes
   archive.py       audit trail and collections with no counterpart → archive
   billed.py        --billed-through and opening balances
+  wallets.py       wallet balances → opening wallet entries, prepaid from the cut-over
 Every reject and warning names the collection, the legacy id, the customer's legacy id and
 the date where there are ones (8). The reconciliation (legacy_import/reconcile/) computes
 the old side from the source on its own and lists every customer-month the report does not
@@ -53,6 +54,7 @@ from legacy_import.importer import (
     requests,
     subscriptions,
     users,
+    wallets,
 )
 from legacy_import.importer import orders as one_time
 from legacy_import.importer.base import RECORD_STAGE, Context
@@ -109,6 +111,9 @@ RULES = [
     "are imported revoked; the audit trail and collections with no counterpart are archived.",
     "--billed-through M: deliveries up to the end of M go on issued zero-total bills (never "
     "billed again); opening balance = the old carried balance at M (else previous_balance).",
+    "Wallet balances (wallets, customer_wallets, else wallet_transactions) become opening "
+    "wallet entries on the cut-over day, the day after the source's last; a customer with a "
+    "balance other than ₹0 is prepaid from that day.",
 ]
 
 
@@ -206,6 +211,7 @@ def _import(ctx: Context, *, reconcile: bool) -> None:
             archive.archive_collection(ctx, name)
     billed.mark_billed_through(ctx)
     billed.set_opening_balances(ctx)
+    wallets.import_wallets(ctx)
     for name in list(ctx.report.collections):
         report = ctx.report.collections[name]
         if name in MAPPED and not report.read and name not in ctx.source.collections():

@@ -89,6 +89,43 @@ TEXTS: dict[str, dict[str, str]] = {
         "te": ("నమస్కారం {name} గారు, మీరు కోరినట్లుగా {days} {products} డెలివరీ ఉండదు. – {business}"),
         "hi": ("नमस्ते {name} जी, आपके कहे अनुसार {days} {products} की डिलीवरी नहीं होगी। – {business}"),
     },
+    Purpose.WALLET_RECHARGED: {
+        "en": (
+            "Hello {name}, your wallet is recharged with {amount} on {paid_on} "
+            "({method}, receipt {payment_code}).\n"
+            "Wallet balance now: {wallet_balance}\n"
+            "Thank you! – {business}"
+        ),
+        "te": (
+            "నమస్కారం {name} గారు, {paid_on} న మీ వాలెట్‌లో {amount} జమ అయింది "
+            "({method}, రసీదు {payment_code}).\n"
+            "ప్రస్తుత వాలెట్ బ్యాలెన్స్: {wallet_balance}\n"
+            "ధన్యవాదాలు! – {business}"
+        ),
+        "hi": (
+            "नमस्ते {name} जी, {paid_on} को आपके वॉलेट में {amount} जमा हो गए "
+            "({method}, रसीद {payment_code})।\n"
+            "अब वॉलेट बैलेंस: {wallet_balance}\n"
+            "धन्यवाद! – {business}"
+        ),
+    },
+    Purpose.PAUSED_LOW_BALANCE: {
+        "en": (
+            "Hello {name}, your wallet balance ({wallet_balance}) is not enough for the "
+            "{needed} of your delivery on {date}, so it is paused. Recharge your wallet "
+            "and deliveries resume from the next day. – {business}"
+        ),
+        "te": (
+            "నమస్కారం {name} గారు, మీ వాలెట్ బ్యాలెన్స్ ({wallet_balance}) {date} నాటి "
+            "డెలివరీకి కావలసిన {needed} కు సరిపోదు, అందువల్ల డెలివరీ ఆపబడింది. వాలెట్ "
+            "రీఛార్జ్ చేస్తే తరువాతి రోజు నుండి డెలివరీ మళ్ళీ మొదలవుతుంది. – {business}"
+        ),
+        "hi": (
+            "नमस्ते {name} जी, आपका वॉलेट बैलेंस ({wallet_balance}) {date} की डिलीवरी के "
+            "{needed} के लिए काफ़ी नहीं है, इसलिए डिलीवरी रोकी गई है। वॉलेट रिचार्ज करें, "
+            "अगले दिन से डिलीवरी फिर शुरू होगी। – {business}"
+        ),
+    },
     Purpose.ALERT: {
         "en": "{business} alert: {text}",
         "te": "{business} హెచ్చరిక: {text}",

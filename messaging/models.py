@@ -23,6 +23,8 @@ class Message(TimeStampedModel):
         PAYMENT_RECEIVED = "payment_received", "Payment received"
         OVERDUE_REMINDER = "overdue_reminder", "Overdue reminder"
         PAUSE_CONFIRMED = "pause_confirmed", "Pause or skip confirmed"
+        WALLET_RECHARGED = "wallet_recharged", "Wallet recharged"
+        PAUSED_LOW_BALANCE = "paused_low_balance", "Paused: low wallet balance"
         ALERT = "alert", "Alert to the office"
 
     class Language(models.TextChoices):
@@ -125,6 +127,16 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
         "business",
     ),
     Message.Purpose.PAUSE_CONFIRMED: ("name", "products", "days", "business"),
+    Message.Purpose.WALLET_RECHARGED: (
+        "name",
+        "amount",
+        "paid_on",
+        "method",
+        "payment_code",
+        "wallet_balance",
+        "business",
+    ),
+    Message.Purpose.PAUSED_LOW_BALANCE: ("name", "date", "wallet_balance", "needed", "business"),
     Message.Purpose.ALERT: ("text", "business"),
 }
 

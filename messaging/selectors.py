@@ -125,6 +125,8 @@ SAMPLE_VALUES: dict[str, object] = {
     "method": localised("upi"),
     "payment_code": "PA-202611-0007",
     "balance": Decimal("840.00"),
+    "wallet_balance": Decimal("412.50"),
+    "needed": Decimal("56.00"),
     "products": "Cow milk, Curd",
     "days": "20/11/2026 – 22/11/2026",
     "text": "Billing reconciliation found 2 problems for 2026-10.",

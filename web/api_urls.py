@@ -10,6 +10,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 
 from billing import api as billing
+from billing import wallet_api
+from billing.gateway import api as online
 from customers import api as customers
 from deliveries import api as deliveries
 from earlybird import throttle
@@ -67,6 +69,17 @@ v1 = [
     path("me/orders/<int:pk>/cancel/", orders.MeOrderCancelApi.as_view(), name="me-order-cancel"),
     path("me/bills/", billing.MeBillListApi.as_view(), name="me-bills"),
     path("me/payments/", billing.MePaymentListApi.as_view(), name="me-payments"),
+    path("me/wallet/", wallet_api.MeWalletApi.as_view(), name="me-wallet"),
+    path(
+        "me/wallet/recharge-link/",
+        online.MeRechargeLinkApi.as_view(),
+        name="me-wallet-recharge-link",
+    ),
+    path(
+        "me/bills/<int:pk>/payment-link/",
+        online.MeBillPaymentLinkApi.as_view(),
+        name="me-bill-payment-link",
+    ),
     # delivery boys (and staff corrections)
     path("route/", deliveries.RouteApi.as_view(), name="route"),
     path(
@@ -81,6 +94,11 @@ v1 = [
         name="customers",
     ),
     path("customers/<int:pk>/", customers.CustomerDetailApi.as_view(), name="customer"),
+    path(
+        "customers/<int:pk>/wallet/",
+        wallet_api.CustomerWalletApi.as_view(),
+        name="customer-wallet",
+    ),
     path("orders/", orders.OrderListCreateApi.as_view(), name="orders"),
     path("orders/<int:pk>/", orders.OrderDetailApi.as_view(), name="order"),
     path("deliveries/", deliveries.DeliveryListApi.as_view(), name="deliveries"),

@@ -3,16 +3,19 @@
 URL names and namespaces are the apps' own ("customers:detail", "orders:detail",
 "boy:route", "me:home", "api:me"). Where a page of a namespace composes several apps it
 lives in web and joins the app's own patterns here: the order page (it shows the
-order's deliveries) under "orders", cash collection (a payment) under "boy".
+order's deliveries) under "orders", cash collection (a payment) under "boy", the
+payment gateway's webhook (billing) beside the message providers' under "hooks".
 """
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from billing.gateway import webhooks as gateway_hooks
 from deliveries import urls_boy
 from earlybird import views
 from earlybird.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from messaging import urls_hooks as message_hooks
 from orders import urls as order_urls
 from web import cash
 from web.staff import dashboard, jobs
@@ -26,6 +29,14 @@ orders = ([*order_pages.urlpatterns, *order_urls.urlpatterns], order_urls.app_na
 boy = (
     [*urls_boy.urlpatterns, path("stops/<int:customer_id>/cash/", cash.collect_cash, name="cash")],
     urls_boy.app_name,
+)
+# Webhooks: the message providers' statuses and the payment gateway's payments.
+hooks = (
+    [
+        *message_hooks.urlpatterns,
+        path("razorpay/", gateway_hooks.razorpay_hook, name="razorpay"),
+    ],
+    message_hooks.app_name,
 )
 
 urlpatterns = [
@@ -52,6 +63,6 @@ urlpatterns = [
     path("me/", include("web.portal.urls")),
     # REST API
     path("api/", include("web.api_urls")),
-    # Message providers' status webhooks (signed, no login)
-    path("hooks/", include("messaging.urls_hooks")),
+    # Webhooks of the message providers and the payment gateway (signed, no login)
+    path("hooks/", include(hooks)),
 ]

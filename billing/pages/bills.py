@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from billing import selectors
 from billing.forms import VoidForm, last_month
+from billing.gateway import online_payments_enabled
 from billing.models import Bill
 from billing.pages import _errors
 from billing.pdf import bill_context, pdf_download
@@ -60,6 +61,7 @@ def bill_detail(request, bill_id: int):
             **bill_context(detail),  # the bill itself, as the PDF draws it
             "paper": "a5" if request.GET.get("paper") == "a5" else "a4",
             "upi_configured": bool(settings.BUSINESS_UPI_ID),
+            "pay_online": online_payments_enabled(),
             "void_form": VoidForm(),
         },
     )

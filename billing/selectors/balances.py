@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from billing.models import Adjustment, Bill, Payment
+from billing.selectors.wallet import postpaid_deliveries
 from customers.models import Customer
 from deliveries.models import Delivery
 
@@ -46,8 +47,15 @@ def _sum_per_customer(queryset: QuerySet, field: str) -> Subquery:
     )
 
 
+def bill_payments() -> QuerySet[Payment]:
+    """Payments toward the bills: a prepaid wallet's recharges (purpose "wallet") are the
+    wallet's (billing.selectors.wallet), never part of the postpaid balance."""
+    return Payment.objects.filter(purpose=Payment.Purpose.BILL)
+
+
 def with_balances(customers: QuerySet) -> QuerySet:
-    """Annotate `billed` (issued bills), `paid` (payments) and `balance`, in the same query.
+    """Annotate `billed` (issued bills), `paid` (payments toward bills) and `balance`, in
+    the same query.
 
     The one balance formula: every page, the API, the dashboard and the reconciliation
     read it here (balances_for, balance_for and balance_totals are built on it).
@@ -56,7 +64,7 @@ def with_balances(customers: QuerySet) -> QuerySet:
         billed=money_or_zero(
             _sum_per_customer(Bill.objects.filter(status=Bill.Status.ISSUED), "total")
         ),
-        paid=money_or_zero(_sum_per_customer(Payment.objects.all(), "amount")),
+        paid=money_or_zero(_sum_per_customer(bill_payments(), "amount")),
     ).annotate(balance=F("opening_balance") + F("billed") - F("paid"))
 
 
@@ -96,10 +104,13 @@ def billed_amount() -> Round:
 
 
 def unbilled_totals(deliveries: QuerySet) -> dict:
-    """Among `deliveries`, those delivered or partly delivered and on no bill yet: how
-    many, what they will bill, and the oldest date. One query."""
+    """Among `deliveries`, those delivered or partly delivered and on no bill yet (and
+    not prepaid: the wallet pays those): how many, what they will bill, and the oldest
+    date. One query."""
     return (
-        deliveries.filter(status__in=Delivery.BILLABLE_STATUSES, billing_line__isnull=True)
+        postpaid_deliveries(
+            deliveries.filter(status__in=Delivery.BILLABLE_STATUSES, billing_line__isnull=True)
+        )
         .order_by()
         .aggregate(count=Count("pk"), amount=Sum(billed_amount()), oldest=Min("date"))
     )
@@ -151,7 +162,7 @@ def customer_ledger(*, customer: Customer) -> Ledger:
         .exclude(status=Bill.Status.VOID)
         .order_by("period", "issued_at", "pk")
     )
-    payments = list(Payment.objects.filter(customer=customer).order_by("paid_on", "pk"))
+    payments = list(bill_payments().filter(customer=customer).order_by("paid_on", "pk"))
     open_adjustments = Adjustment.objects.filter(customer=customer, bill__isnull=True).aggregate(
         total=money_or_zero(Sum("amount"))
     )["total"]

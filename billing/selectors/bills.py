@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from billing.models import Adjustment, Bill, Payment
-from billing.selectors.balances import ZERO, money_or_zero
+from billing.selectors.balances import ZERO, bill_payments, money_or_zero
 from customers.models import Customer
 
 
@@ -104,9 +104,11 @@ def previous_balance_for(*, customer: Customer, period: date) -> Decimal:
     billed = Bill.objects.filter(
         customer=customer, status=Bill.Status.ISSUED, period__lt=period
     ).aggregate(total=money_or_zero(Sum("total")))["total"]
-    paid = Payment.objects.filter(customer=customer, paid_on__lt=period).aggregate(
-        total=money_or_zero(Sum("amount"))
-    )["total"]
+    paid = (
+        bill_payments()
+        .filter(customer=customer, paid_on__lt=period)
+        .aggregate(total=money_or_zero(Sum("amount")))["total"]
+    )
     return customer.opening_balance + billed - paid
 
 
@@ -118,10 +120,12 @@ def bill_statement(*, bill: Bill) -> BillStatement:
     else:
         previous = bill.previous_balance
     payments = list(
-        Payment.objects.filter(
+        bill_payments()
+        .filter(
             customer_id=bill.customer_id,
             paid_on__range=(bill.period, bill.period.replace(day=_days_in(bill.period))),
-        ).order_by("paid_on", "pk")
+        )
+        .order_by("paid_on", "pk")
     )
     paid = sum((payment.amount for payment in payments), ZERO)
     return BillStatement(

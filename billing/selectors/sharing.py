@@ -13,8 +13,8 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from billing.models import Bill, Payment
-from billing.selectors.balances import ZERO, balance_for, balances_for
+from billing.models import Bill
+from billing.selectors.balances import ZERO, balance_for, balances_for, bill_payments
 from billing.selectors.bills import BillStatement
 from billing.upi import qr_svg, upi_link
 from earlybird.templatetags.money import format_inr
@@ -47,7 +47,8 @@ def amounts_still_due(bills: Iterable[Bill]) -> dict[int, Decimal]:
     periods = [bill.period for bill in bills]
     last = max(periods)
     payments = (
-        Payment.objects.filter(
+        bill_payments()
+        .filter(
             customer_id__in=customers,
             paid_on__gte=min(periods),
             paid_on__lt=(last + timedelta(days=31)).replace(day=1),

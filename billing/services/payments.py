@@ -17,6 +17,11 @@ it with an adjustment on the next bill. A correction or a deletion takes the loc
 periods whose bills could count the payment before checking that none does, so issuing
 those bills waits for it, or it for them (earlybird/locks.py: advisory locks first, then
 Customer, then Payment).
+
+A payment's `purpose` says what it pays: "bill" (the postpaid balance) or "wallet" (a
+prepaid wallet's recharge: its recharge entry is written in the same transaction, and it
+never counts toward the postpaid balance). A wallet payment is not corrected or deleted
+here: the wallet is corrected with an adjustment (billing.services.wallet).
 """
 
 from datetime import date
@@ -30,6 +35,7 @@ from django.utils import timezone
 from billing.models import Bill, Payment
 from billing.services.notices import queue_payment_receipt
 from billing.services.periods import check_accounts, lock_period, next_month
+from billing.services.wallet import credit_recharge
 from customers.models import Customer
 from earlybird import bounds
 from earlybird.codes import next_code
@@ -102,8 +108,12 @@ def record_payment(
     reference: str = "",
     notes: str = "",
     by=None,
+    purpose: str = Payment.Purpose.BILL,
 ) -> Payment:
-    """Money received from a customer, by staff or by a delivery boy collecting cash."""
+    """Money received from a customer, by staff or by a delivery boy collecting cash:
+    toward the bills, or (purpose "wallet") into the prepaid wallet."""
+    if purpose not in Payment.Purpose.values:
+        raise ValidationError({"purpose": f"“{purpose}” is not what a payment can be for."})
     collected = _collected_by_delivery_boy(by, method=method, received_by=received_by)
     amount = _checked(amount, method, cash_by_delivery_boy=collected)
     bounds.check_day(paid_on, field="paid_on")
@@ -121,10 +131,13 @@ def record_payment(
             received_by=received_by,
             reference=reference,
             notes=notes,
+            purpose=purpose,
             code=next_code("PA", on=paid_on),
         )
         payment.full_clean()
         payment.save()
+        if purpose == Payment.Purpose.WALLET:
+            credit_recharge(payment=payment, by=by)  # Customer, then Wallet: the lock order
         queue_payment_receipt(payment=payment)  # sent once this commits
     return payment
 
@@ -164,6 +177,10 @@ def _lock_for_change(payment: Payment, *days: date) -> Payment:
     stored = _lock_periods_counting(payment, *days)
     lock_one(Customer.objects, pk=payment.customer_id)
     current = lock_one(Payment.objects, pk=payment.pk)
+    if current.purpose == Payment.Purpose.WALLET:
+        raise ValidationError(
+            f"{current.code} is a wallet recharge: correct the wallet with an adjustment."
+        )
     if current.paid_on != stored:  # moved by someone else since: other periods count it
         raise ValidationError(f"{current.code} was changed meanwhile: look at it again.")
     _check_not_counted(current, current.paid_on, *days)

@@ -20,6 +20,8 @@ Rules
   show there as "delivered earlier, billed now"). Once a bill is voided the customer has
   no live bill for the period any more, so a rerun of that period bills what the void
   released on a new draft. Nothing is dropped, nothing is billed twice.
+* A delivery of a customer prepaid on its day is never billed: the wallet paid it
+  (billing.services.wallet); a trigger refuses such a line too (migration 0011).
 * Rerunning bills nothing twice: a delivery that has a line is skipped, and the
   OneToOne on `BillingLine.delivery` refuses a second line whatever happens.
 
@@ -96,10 +98,19 @@ def adjustment_history_sql(source: str, history_type: str) -> str:
     """  # noqa: S608 - constant SQL fragments only
 
 
-# Deliveries that may be billed by a run for a period ending on %(end)s.
+# Deliveries that may be billed by a run for a period ending on %(end)s: not those of a
+# customer prepaid on the delivery's day (the latest billing mode on or before it is
+# "prepaid"), which the wallet pays; an anti-join, set-based like the rest.
 _UNBILLED = """
     d.status IN ('delivered', 'partial') AND d.date <= %(end)s
     AND NOT EXISTS (SELECT 1 FROM billing_billingline l WHERE l.delivery_id = d.id)
+    AND NOT EXISTS (SELECT 1 FROM billing_billingmode m
+                     WHERE m.customer_id = d.customer_id AND m.effective_from <= d.date
+                       AND m.mode = 'prepaid'
+                       AND NOT EXISTS (SELECT 1 FROM billing_billingmode later
+                                        WHERE later.customer_id = m.customer_id
+                                          AND later.effective_from > m.effective_from
+                                          AND later.effective_from <= d.date))
 """
 
 _CREATE_BILLS = f"""

@@ -12,6 +12,7 @@ from deliveries.services.generation import (
     GenerationReport,
     generate_deliveries,
     refresh_deliveries,
+    refresh_holds,
 )
 from deliveries.services.links import create_link, revoke_link, valid_link
 from deliveries.services.routes import assign_to_route, create_delivery_boy, move_stop
@@ -27,6 +28,7 @@ __all__ = [
     "generate_deliveries",
     "move_stop",
     "refresh_deliveries",
+    "refresh_holds",
     "revoke_link",
     "status_for",
     "undo_confirmation",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from deliveries.models import Delivery, DeliveryLink
 from deliveries.services.summaries import queue_delivery_summary
+from deliveries.signals import deliveries_changed
 from earlybird.locks import lock_one
 from orders.models import Order
 
@@ -116,7 +117,7 @@ def confirm_delivery(
             reason_note=reason_note,
             today=today,
         )
-        _summarise([current] if changed else [])
+        _changed([current] if changed else [], by)
     return current
 
 
@@ -172,7 +173,7 @@ def undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date | None =
     today = today or timezone.localdate()
     with transaction.atomic():
         current, changed = _undo_confirmation(delivery=delivery, by=by, today=today)
-        _summarise([current] if changed else [])
+        _changed([current] if changed else [], by)
     return current
 
 
@@ -195,6 +196,15 @@ def _undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date) -> tup
         current.save()
         _settle_one_time_order(order)
     return current, True
+
+
+def _changed(changed: list[Delivery], by: Confirmer) -> None:
+    """After confirmations changed, still in their transaction with the rows locked: the
+    upper layers settle what follows (the prepaid wallet, deliveries.signals), then the
+    customer's summary is written."""
+    if changed:
+        deliveries_changed.send(sender=Delivery, deliveries=changed, user=by.user)
+    _summarise(changed)
 
 
 def _summarise(changed: list[Delivery]) -> None:
@@ -241,7 +251,7 @@ def confirm_stop(
             )
             for d, q in sorted(quantities.items(), key=lambda item: item[0].pk)
         ]
-        _summarise([d for d, changed in results if changed])
+        _changed([d for d, changed in results if changed], by)
     return [d for d, _ in results]
 
 
@@ -253,7 +263,7 @@ def undo_stop(*, deliveries: list[Delivery], by: Confirmer, today: date | None =
             _undo_confirmation(delivery=delivery, by=by, today=today)
             for delivery in sorted(deliveries, key=lambda d: d.pk)
         ]
-        _summarise([d for d, changed in results if changed])
+        _changed([d for d, changed in results if changed], by)
 
 
 def _lock_stop(deliveries: list[Delivery]) -> None:

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from deliveries.models import Delivery
+from deliveries import holds
+from deliveries.models import Delivery, Hold
 from earlybird.codes import reserve_codes
+from orders.models import Order
 from orders.selectors import due_lines_on
 
 
@@ -20,6 +22,7 @@ class GenerationReport:
     updated: Counter = field(default_factory=Counter)
     cancelled: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    held: int = 0  # customers whose deliveries are held for the day (deliveries.holds)
 
     def lines(self) -> list[str]:
         shifts = sorted(
@@ -29,7 +32,7 @@ class GenerationReport:
             f"{self.day}: created {sum(self.created.values())}, "
             f"updated {sum(self.updated.values())}, "
             f"cancelled {sum(self.cancelled.values())}, "
-            f"unchanged {sum(self.unchanged.values())}"
+            f"unchanged {sum(self.unchanged.values())}, held {self.held}"
         ]
         for shift in shifts:
             rows.append(
@@ -58,7 +61,21 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
     no longer due; a cancelled row due again is reinstated; confirmed rows are never
     touched. Rows are written with a few bulk statements, not a save per row.
     With `order_ids`, only those orders' rows are brought up to date (a schedule edit).
+
+    From today on, the hold providers (deliveries.holds) are asked which customers to
+    hold: a held customer gets no row for the day (their pending rows are cancelled,
+    confirmed ones kept) and a Hold row saying why; a customer no longer held is generated
+    as usual and their Hold deleted. A hold covers the customer's whole day, so with
+    `order_ids` all of those customers' orders are brought along. With no provider
+    registered, nothing of this runs.
     """
+    weigh_holds = bool(holds.providers()) and day >= timezone.localdate()
+    if weigh_holds and order_ids is not None:
+        order_ids = list(
+            Order.objects.filter(
+                customer_id__in=Order.objects.filter(pk__in=order_ids).values("customer_id")
+            ).values_list("pk", flat=True)
+        )
     due = due_lines_on(day=day, order_ids=order_ids)
     report = GenerationReport(day=day)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -95,6 +112,8 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
         )
         cursor.execute("ANALYZE due")
         params = {"day": day, "all_orders": order_ids is None, "order_ids": order_ids or []}
+        if weigh_holds:
+            report.held = _hold(cursor, day=day, params=params)
 
         # Lock the rows this run will change, in primary-key order (earlybird/locks.py):
         # pending or cancelled rows that are due with other values, pending rows no longer
@@ -207,6 +226,62 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
     return report
 
 
+def _hold(cursor, *, day: date, params: dict) -> int:
+    """Ask the hold providers about the customers due on `day`, write their Hold rows,
+    and take the held customers out of `due`: the statements that follow then create,
+    update and reinstate nothing of theirs and cancel their pending rows as no longer
+    due. Runs before any Delivery row is locked (providers may lock Customer-level rows).
+    Returns the number of customers held."""
+    # What each customer's day would cost: the due lines whose row is not confirmed
+    # (new, pending or cancelled), each rounded like a bill line.
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE need ON COMMIT DROP AS
+        SELECT due.customer_id, coalesce(sum(round(due.quantity * due.price, 2)), 0) AS amount,
+               array_agg(DISTINCT due.shift ORDER BY due.shift) AS shifts
+          FROM due
+          LEFT JOIN deliveries_delivery d ON d.order_line_id = due.order_line_id
+                                         AND d.date = %(day)s AND d.shift = due.shift
+         WHERE d.id IS NULL OR d.status IN ('pending', 'cancelled')
+         GROUP BY due.customer_id
+        """,
+        params,
+    )
+    cursor.execute("SELECT customer_id, amount FROM need")
+    held = holds.holds_for(day, dict(cursor.fetchall()))
+    params["held"] = list(held)
+    if held:
+        # A customer held again keeps their Hold (and when it began); what changed follows.
+        cursor.execute(
+            """
+            INSERT INTO deliveries_hold
+                (customer_id, date, reason, amount, shifts, created_at, updated_at)
+            SELECT h.customer_id, %(day)s, h.reason, need.amount, need.shifts, now(), now()
+              FROM unnest(%(held)s::bigint[], %(reasons)s::varchar[]) AS h(customer_id, reason)
+              JOIN need ON need.customer_id = h.customer_id
+            ON CONFLICT (customer_id, date) DO UPDATE
+               SET reason = EXCLUDED.reason, amount = EXCLUDED.amount,
+                   shifts = EXCLUDED.shifts, updated_at = now()
+             WHERE (deliveries_hold.reason, deliveries_hold.amount, deliveries_hold.shifts)
+                   IS DISTINCT FROM (EXCLUDED.reason, EXCLUDED.amount, EXCLUDED.shifts)
+            """,
+            {**params, "reasons": list(held.values())},
+        )
+        cursor.execute("DELETE FROM due WHERE customer_id = ANY(%(held)s)", params)
+    # Customers in this run no longer held (they recharged, or have nothing due): resumed.
+    cursor.execute(
+        """
+        DELETE FROM deliveries_hold h
+         WHERE h.date = %(day)s AND NOT h.customer_id = ANY(%(held)s)
+           AND (%(all_orders)s OR h.customer_id IN (SELECT o.customer_id FROM orders_order o
+                                                     WHERE o.id = ANY(%(order_ids)s)))
+        """,
+        params,
+    )
+    cursor.execute("DROP TABLE need")
+    return len(held)
+
+
 def refresh_deliveries(*, order_ids: list[int], from_day: date) -> None:
     """After a schedule edit: bring the orders' rows up to date on every day from
     `from_day` that has already been generated (later days are generated in time).
@@ -220,5 +295,30 @@ def refresh_deliveries(*, order_ids: list[int], from_day: date) -> None:
     days = set(own_days.values_list("date", flat=True).distinct()) | set(
         coming_days.values_list("date", flat=True).distinct()
     )
+    if holds.providers():
+        # A day everyone is held on has no delivery rows, but it was generated.
+        held_days = Hold.objects.filter(date__gte=max(from_day, today))
+        days |= set(held_days.values_list("date", flat=True).distinct())
     for day in sorted(days):
         generate_deliveries(day=day, order_ids=order_ids)
+
+
+def refresh_holds(*, customer_ids: list[int], from_day: date) -> int:
+    """Weigh these customers' held days again now, not at the next evening's generation
+    (after a recharge, say): every day from `from_day` (today at the earliest) on which
+    one of them is held is generated again for their orders. Returns the days redone."""
+    days = list(
+        Hold.objects.filter(
+            customer_id__in=customer_ids, date__gte=max(from_day, timezone.localdate())
+        )
+        .order_by("date")
+        .values_list("date", flat=True)
+        .distinct()
+    )
+    if days:
+        order_ids = list(
+            Order.objects.filter(customer_id__in=customer_ids).values_list("pk", flat=True)
+        )
+        for day in days:
+            generate_deliveries(day=day, order_ids=order_ids)
+    return len(days)

@@ -42,7 +42,7 @@ def current_shift() -> str:
 def route_context(*, boy: DeliveryBoy, day, shift: str) -> dict:
     """Read-only: a day with nothing generated says so (the office or the evening job
     generates it), it is never generated from here."""
-    stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
+    stops = selectors.route_with_holds(delivery_boy=boy, day=day, shift=shift)
     return {
         "boy": boy,
         "day": day,
@@ -51,6 +51,8 @@ def route_context(*, boy: DeliveryBoy, day, shift: str) -> dict:
         "other_shift": Order.Shift.EVENING if shift == Order.Shift.MORNING else Order.Shift.MORNING,
         "stops": stops,
         "done": sum(stop.is_done for stop in stops),
+        "to_deliver": sum(bool(stop.deliveries) for stop in stops),
+        "paused": sum(not stop.deliveries for stop in stops),
         "reasons": Delivery.Reason.choices,
     }
 

@@ -135,7 +135,7 @@ def route(request, link: DeliveryLink, token: str):
             {"link": link, "token": token, "form": SubstituteNameForm()},
         )
     today = timezone.localdate()
-    stops = selectors.route_for(delivery_boy=link.delivery_boy, day=today, shift=link.shift)
+    stops = selectors.route_with_holds(delivery_boy=link.delivery_boy, day=today, shift=link.shift)
     return render(
         request,
         "deliveries/shared/route.html",
@@ -148,6 +148,7 @@ def route(request, link: DeliveryLink, token: str):
             "stops": stops,
             "generated": bool(stops) or selectors.day_is_generated(day=today),
             "done": sum(stop.is_done for stop in stops),
+            "to_deliver": sum(bool(stop.deliveries) for stop in stops),
             "reasons": Delivery.Reason.choices,
         },
     )

@@ -104,7 +104,8 @@ def _generate(request, *, page: str, **kwargs):
                 request,
                 f"Generated {day_label(day)}: {sum(report.created.values())} new, "
                 f"{sum(report.updated.values())} updated, "
-                f"{sum(report.cancelled.values())} cancelled.",
+                f"{sum(report.cancelled.values())} cancelled"
+                + (f", {report.held} customer(s) held." if report.held else "."),
             )
     else:
         messages.error(request, form.error_text())
@@ -139,7 +140,7 @@ def daily_sheet(request, boy_id: int):
         context = {"boy": boy, "form": form, "day": None}
         return render(request, "deliveries/daily_sheet.html", context, status=400)
     day, shift = form.cleaned_data["date"], form.cleaned_data["shift"] or Order.Shift.MORNING
-    stops = selectors.route_for(delivery_boy=boy, day=day, shift=shift)
+    stops = selectors.route_with_holds(delivery_boy=boy, day=day, shift=shift)
     generated = bool(stops) or selectors.day_is_generated(day=day)
     return render(
         request,
@@ -147,6 +148,7 @@ def daily_sheet(request, boy_id: int):
         {
             "boy": boy,
             "stops": stops,
+            "held": [stop for stop in stops if stop.hold],
             "day": day,
             "shift": shift,
             "form": form,

@@ -84,6 +84,7 @@ def test_public_entries_are_only_logins_links_health_webhooks_and_the_api_descri
             "api:token",
             "boy:login",
             "healthz",
+            "hooks:razorpay",
             "hooks:sms",
             "hooks:whatsapp",
             "login",

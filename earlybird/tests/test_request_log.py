@@ -29,6 +29,11 @@ from earlybird.middleware import REDACTED, RedactSecretsFilter, redact
             "/staff/reports/monthly-procurement-report/",
         ),
         ("/d/?date=2026-11-18&shift=morning", "/d/?date=2026-11-18&shift=morning"),
+        (
+            "Gateway payment pay_Fo49sHbQ78PCMI of plink_Fo48rl281ENAg9: not recorded.",
+            "Gateway payment pay_Fo49sHbQ78PCMI of plink_Fo48rl281ENAg9: not recorded.",
+        ),
+        ("pay_Fo49sHbQ78PCMIxyz9QrStUv", REDACTED),  # longer than Razorpay's ids
     ],
 )
 def test_redact(text, expected):

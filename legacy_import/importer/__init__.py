@@ -19,5 +19,6 @@ payments.py       payments
 links.py          shared links, imported revoked
 archive.py        the audit trail and collections with no counterpart
 billed.py         --billed-through and opening balances
+wallets.py        wallet balances → opening wallet entries, prepaid from the cut-over
 models.py         ImportRun, ImportIssue, ArchivedDocument
 """

@@ -111,7 +111,7 @@ def test_the_preview_renders_every_active_template_with_samples(support):
     response = support.get(reverse("messaging:templates"))
 
     previews = response.context["previews"]
-    assert len(previews) == MessageTemplate.objects.filter(is_active=True).count() == 18
+    assert len(previews) == MessageTemplate.objects.filter(is_active=True).count() == 24
     page = response.content.decode()
     assert "Hello Lakshmi Devi &lt;b&gt;Cow milk, Curd&lt;/b&gt;" in page
     assert "నవంబరు 2026" in page and "नवंबर 2026" in page  # the month, per language

@@ -11,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from billing.models import BillingMode, WalletEntry
 from customers.models import Area, Customer
 from customers.services import create_customer
-from deliveries.models import DeliveryBoy, RouteStop
+from deliveries.models import Delivery, DeliveryBoy, RouteStop
 from deliveries.services import assign_to_route, create_delivery_boy
 from earlybird import roles
 from orders.models import CustomerPrice, DayOverride, Order, OrderPause, Product, ProductPrice
@@ -33,6 +34,7 @@ from web.demo.dairy import (
     SubscriptionPlan,
     plan_dairy,
 )
+from web.demo.wallets import seed_wallets
 
 User = get_user_model()
 
@@ -92,6 +94,12 @@ def demo_counts() -> dict[str, int]:
         "day overrides": DayOverride.objects.count(),
         "skips (override 0)": DayOverride.objects.filter(quantity=0).count(),
         "users": User.objects.count(),
+        "prepaid customers": BillingMode.objects.filter(mode=BillingMode.Mode.PREPAID)
+        .values("customer")
+        .distinct()
+        .count(),
+        "wallet entries": WalletEntry.objects.count(),
+        "deliveries made": Delivery.objects.count(),
     }
 
 
@@ -153,6 +161,7 @@ def _build(*, today: date, rng: random.Random) -> None:
             if area == customer.area.name and (phases is None or plan.phase in phases)
         )
         assign_to_route(customer=customer, delivery_boy=boy)
+    seed_wallets(today=today, accounts=staff[roles.ACCOUNTS], support=staff[roles.SUPPORT])
 
 
 def _password_of(phone: str) -> str | None:

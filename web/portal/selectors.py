@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from billing.models import Bill
 from customers.models import Customer
+from deliveries import holds
 from deliveries.models import Delivery
+from deliveries.selectors import holds_between
 from orders.models import DayOverride, Order, OrderLine, OrderPause, Product
 from orders.schedule import due_on, schedule_of
 from orders.services import customer_cutoff_passed
@@ -112,6 +114,8 @@ class CalendarDay:
     is_today: bool = False
     is_past: bool = False
     items: list[CalendarItem] = field(default_factory=list)
+    hold: str = ""  # "Paused: low balance": generation held the day (deliveries.holds)
+    hold_explanation: str = ""
 
 
 @dataclass
@@ -130,14 +134,19 @@ class DeliveryCalendar:
     def items_on(self, day: date) -> list[CalendarItem]:
         return self.days[day].items if day in self.days else []
 
+    @property
+    def held(self) -> list[CalendarDay]:
+        """Today and later days that are held, with what to do about it."""
+        return [day for day in self.days.values() if day.hold and not day.is_past]
+
 
 def delivery_calendar(
     *, customer: Customer, today: date, orders: list[Order] | None = None
 ) -> DeliveryCalendar:
     """From the first of this month to 30 days ahead: past days (and today, once its
     rows exist) show the Delivery rows with their status, today and later what the
-    schedule makes due. Pass `orders` from open_orders to save its queries; otherwise
-    five queries in all."""
+    schedule makes due. A day generation held shows why, and nothing due. Pass `orders`
+    from open_orders to save its queries; otherwise six queries in all."""
     start = today.replace(day=1)
     end = today + timedelta(days=CALENDAR_DAYS_AHEAD)
     if orders is None:
@@ -163,16 +172,24 @@ def delivery_calendar(
         )
 
     due = _due_by_day(customer=customer, orders=orders, start=today, end=end)
+    held = holds_between(customer_id=customer.pk, start=start, end=end)
 
     days: dict[date, CalendarDay] = {}
     day = start
     while day <= end:
-        if day < today or (day == today and delivered.get(day)):
+        if day < today or (day == today and delivered.get(day)) or day in held:
             items = delivered.get(day, [])
         else:
             items = due.get(day, [])
+        reason = held[day].reason if day in held else ""
         days[day] = CalendarDay(
-            date=day, in_range=True, is_today=day == today, is_past=day < today, items=items
+            date=day,
+            in_range=True,
+            is_today=day == today,
+            is_past=day < today,
+            items=items,
+            hold=holds.label(reason) if reason else "",
+            hold_explanation=holds.explanation(reason) if reason else "",
         )
         day += timedelta(days=1)
     return DeliveryCalendar(start=start, end=end, months=_months(start, end, days), days=days)

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.portal import access, downloads, message_settings, views
+from web.portal import access, downloads, message_settings, online, views, wallet
 
 app_name = "me"
 
@@ -31,5 +31,8 @@ urlpatterns = [
     path("bills/", views.bills, name="bills"),
     path("bills/<int:bill_id>/", views.bill, name="bill"),
     path("bills/<int:bill_id>/pdf/", downloads.bill_pdf, name="bill_pdf"),
+    path("bills/<int:bill_id>/pay-online/", online.pay_bill_online, name="bill_pay_online"),
+    path("wallet/", wallet.wallet, name="wallet"),
+    path("wallet/recharge-online/", online.recharge_online, name="recharge_online"),
     path("messages/", message_settings.message_settings, name="messages"),
 ]

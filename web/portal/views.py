@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from billing import selectors as billing
+from billing.gateway import online_payments_enabled
 from billing.models import Bill
 from billing.upi import upi_link
 from customers.models import Customer
@@ -30,6 +31,7 @@ from orders.schedule import SERVED_CUSTOMER_STATUSES, due_on, schedule_of
 from web.portal import selectors
 from web.portal.access import customer_required
 from web.portal.forms import ExtraForm, OneTimeOrderForm, PauseForm, ResumeForm, SkipForm
+from web.portal.wallet import wallet_context
 
 RECENT_BILLS = 3
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -83,6 +85,7 @@ def home(request, customer: Customer):
         "served": customer.status in SERVED_CUSTOMER_STATUSES,
         "bills": bills,
         **_money_context(customer, bill=bills[0] if bills else None),
+        **wallet_context(customer),
         "first_open_day": selectors.first_open_day(),
         "cutoff": settings.CUSTOMER_CHANGE_CUTOFF,
     }
@@ -345,6 +348,7 @@ def _money_context(customer: Customer, *, bill: Bill | None) -> dict:
         "balance": balance,
         "credit": -balance if balance < 0 else None,
         "upi_link": upi_link(amount=balance, note=selectors.pay_note(customer=customer, bill=bill)),
+        "pay_online": online_payments_enabled(),
     }
 
 

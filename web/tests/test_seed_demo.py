@@ -6,9 +6,13 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
+from billing.models import BillingMode, Payment, WalletEntry
+from billing.selectors.wallet import wallet_balances
 from customers.models import Area, Customer
-from deliveries.models import DeliveryBoy, RouteStop
+from deliveries.models import Delivery, DeliveryBoy, Hold, RouteStop
+from deliveries.services import generate_deliveries
 from earlybird import roles
 from orders.models import CustomerPrice, DayOverride, Order, OrderPause, Product, ProductPrice
 from orders.selectors import due_lines_on
@@ -110,6 +114,36 @@ def test_each_demo_login_authenticates_in_its_role():
     assert customer.route_stop.delivery_boy.phone == demo.DELIVERY_BOY_LOGIN.username
 
 
+def test_it_makes_prepaid_customers_and_one_pauses_for_low_balance():
+    seed()
+    today = timezone.localdate()
+
+    prepaid = set(
+        BillingMode.objects.filter(mode=BillingMode.Mode.PREPAID).values_list("customer", flat=True)
+    )
+    demo_customer = Customer.objects.get(phone=demo.CUSTOMER_LOGIN.username)
+    assert len(prepaid) == 4 and demo_customer.pk in prepaid
+    recharges = Payment.objects.filter(purpose=Payment.Purpose.WALLET)
+    assert set(recharges.values_list("customer", flat=True)) == prepaid
+    assert {"upi", "cash", "bank"} <= set(recharges.values_list("method", flat=True))
+    delivered = Delivery.objects.filter(customer__in=prepaid, status__in=["delivered", "partial"])
+    assert delivered.count() >= 4 * 6 and not delivered.filter(date__gte=today).exists()
+    debits = WalletEntry.objects.filter(kind=WalletEntry.Kind.DEBIT)
+    assert sorted(debits.values_list("delivery", flat=True)) == sorted(
+        delivered.values_list("pk", flat=True)
+    ), "every delivery of the prepaid week is debited once"
+    assert not Delivery.objects.exclude(customer__in=prepaid).exists()
+
+    generate_deliveries(day=today + timedelta(days=1))
+
+    [held] = Hold.objects.filter(reason=Hold.Reason.LOW_BALANCE)
+    assert held.customer_id in prepaid and held.customer_id != demo_customer.pk
+    assert held.date == today + timedelta(days=1)
+    balances = wallet_balances(prepaid)
+    assert 0 < balances[held.customer_id] < held.amount
+    assert all(balances[pk] > 0 for pk in prepaid)
+
+
 def test_a_second_run_changes_nothing():
     seed()
     before = row_counts()
@@ -132,6 +166,11 @@ def test_the_same_seed_and_day_give_the_same_dairy():
                     ).order_by("code")
                 )
                 + list(DayOverride.objects.values_list("line__product__name", "date", "quantity"))
+                + list(
+                    WalletEntry.objects.order_by(
+                        "customer__phone", "date", "kind", "amount"
+                    ).values_list("customer__phone", "kind", "date", "amount")
+                )
             )
             transaction.set_rollback(True)
         return rows

@@ -6,6 +6,7 @@ customer's own price, else the product's; a one-time order line: own price, else
 item's, else the product's). A delivery at ₹0 (a product with no price at all) is
 reported `priced_at_zero`. Every confirmation document is mapped to the first delivery of
 its day. A one-time order with a delivered delivery and none pending becomes delivered.
+A delivery of a customer prepaid on its day (wallets.py, on a rerun) is debited.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from billing.selectors.wallet import prepaid_deliveries
+from billing.services.wallet import settle_debits
 from deliveries.models import Delivery
 from deliveries.services.confirmation import status_for
 from earlybird.codes import reserve_codes
@@ -211,6 +214,7 @@ def write(ctx: Context, wanted: list[Wanted], existing) -> tuple[dict, set]:
                     f["confirmed_user_agent"],
                 )
             )
+    made: dict = {}
     if rows:
         made = _insert_deliveries(rows)
         for w in new:
@@ -218,7 +222,19 @@ def write(ctx: Context, wanted: list[Wanted], existing) -> tuple[dict, set]:
             day_key = (w.customer, w.day)
             targets[day_key] = min(targets.get(day_key, pk), pk)
             changed.add(day_key)
+    _settle_prepaid([d.pk for d in updates] + list(made.values()))
     return targets, changed
+
+
+def _settle_prepaid(pks: list[int]) -> None:
+    """Deliveries of customers prepaid on their day (a rerun over a newer dump, after the
+    wallet import made them prepaid): debited from the wallet like any confirmation, in
+    this batch's transaction. None on a first import: one query finds that out."""
+    if not pks:
+        return
+    prepaid = list(prepaid_deliveries(Delivery.objects.filter(pk__in=pks)).only("pk"))
+    if prepaid:
+        settle_debits(prepaid)
 
 
 DELIVERY_STAGE = "legacy_import_stage_delivery"

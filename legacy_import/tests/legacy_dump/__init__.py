@@ -11,7 +11,8 @@ its own, at any size — for the cut-over tests and for ops rehearsals.
 The confirmations follow what the delivery boys' lists showed on their day (a customer
 stored "Active" was served all the same; a subscription stopped by status was served until
 its `stopped_at`), with the noise a real database carries; the rest (orders, payments,
-requests, links, history) is shaped as §3 and §4 describe. Deterministic for a seed.
+requests, links, history, the customer app's wallets) is shaped as §3 and §4 describe.
+Deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from legacy_import.tests.legacy_dump import activity, extras, people, schedules
+from legacy_import.tests.legacy_dump import activity, extras, people, schedules, wallets
 from legacy_import.tests.legacy_dump.output import Ids, write
 from legacy_import.tests.legacy_dump.world import ONE_DAY, World
 
@@ -46,6 +47,7 @@ def generate(
     activity.confirmations(world)
     activity.payments(world)
     extras.extras(world)
+    wallets.wallets(world)  # last: the draws before it stay as they were
     return dict(world.collections)
 
 

@@ -13,7 +13,8 @@ from web.demo import DEFAULT_SEED, DemoRefused, seed_demo
 class Command(BaseCommand):
     help = (
         "Seed a demo dairy in Hyderabad (products, areas, routes, ~120 customers, "
-        "subscriptions, pauses, overrides, one-time orders) and print a login per role. "
+        "subscriptions, pauses, overrides, one-time orders, four prepaid customers with "
+        "their wallets) and print a login per role. "
         "Dates are relative to --today (default: today's local date). A seeded database "
         "is left unchanged."
     )
@@ -65,4 +66,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {login.role:<13} {login.username:<11} {login.password:<20} {login.name}"
                 )
-            self.stdout.write("Then make today's routes: manage.py generate_deliveries")
+            self.stdout.write(
+                "Then make today's and tomorrow's routes: manage.py generate_deliveries "
+                "--date today --days 2 (one prepaid customer pauses for low balance)."
+            )

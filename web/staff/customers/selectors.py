@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from billing.models import Bill, Payment
 from billing.selectors import with_balances
+from billing.selectors.wallet_overview import with_wallet_column
 from customers import selectors as customer_selectors
 from customers.models import Customer
 from deliveries.models import Delivery
@@ -27,8 +28,9 @@ RECENT_ONE_TIME_DAYS = 60
 
 
 def customer_list(**filters) -> QuerySet[Customer]:
-    """customers.selectors.customer_list (same arguments), each with its `balance`."""
-    return with_balances(customer_selectors.customer_list(**filters))
+    """customers.selectors.customer_list (same arguments), each with its `balance`, and
+    its `billing_mode` today and `wallet_balance` (the wallet column), in the same query."""
+    return with_wallet_column(with_balances(customer_selectors.customer_list(**filters)))
 
 
 @dataclass

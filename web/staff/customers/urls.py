@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.staff.customers import views
+from web.staff.customers import views, wallet
 
 app_name = "customers"
 
@@ -17,4 +17,7 @@ urlpatterns = [
         views.customer_password_link,
         name="password_link",
     ),
+    path("<int:customer_id>/billing-mode/", wallet.billing_mode, name="billing_mode"),
+    path("<int:customer_id>/wallet/recharge/", wallet.wallet_recharge, name="wallet_recharge"),
+    path("<int:customer_id>/wallet/settings/", wallet.wallet_settings, name="wallet_settings"),
 ]

@@ -7,7 +7,6 @@ Thin: access helper (404 for outsiders) → form → service → message + redir
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -16,11 +15,11 @@ from customers.selectors import visible_customer
 from customers.services import activate_customer, update_customer
 from earlybird.access import staff_can, staff_required
 from earlybird.forms import add_service_errors
-from earlybird.months import month_after, month_before, parse_month
 from orders.services import create_customer_with_subscription
 from web.portal.access import link_lifetime, set_password_link
 from web.staff.customers import selectors
 from web.staff.customers.forms import CustomerCreateForm, CustomerFilterForm, CustomerForm
+from web.staff.customers.page import detail_page
 
 PER_PAGE = 50
 
@@ -42,21 +41,7 @@ def customer_list(request):
 @never_cache
 @staff_required
 def customer_detail(request, customer_id: int):
-    month = parse_month(request.GET.get("month"))
-    page = selectors.customer_page(customer_id=customer_id, user=request.user, month=month)
-    if page is None:
-        raise Http404("No such customer.")
-    return render(
-        request,
-        "customers/detail.html",
-        {
-            "page": page,
-            "customer": page.customer,
-            "previous_month": month_before(month),
-            "next_month": month_after(month),
-            "can": staff_can(request.user),
-        },
-    )
+    return detail_page(request, customer_id)
 
 
 @never_cache
