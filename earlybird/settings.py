@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "DeliveryStatusEnum": "deliveries.models.Delivery.Status",
         "BillStatusEnum": "billing.models.Bill.Status",
         "BillingRunStatusEnum": "billing.models.BillingRun.Status",
+        "OrderKindEnum": "orders.models.Order.Kind",
+        "WalletEntryKindEnum": "billing.models.WalletEntry.Kind",
     },
 }
 
