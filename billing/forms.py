@@ -18,6 +18,20 @@ from earlybird.roles import ADMIN, DELIVERY_BOY, MARKETING, STAFF_ROLES, has_rol
 User = get_user_model()
 
 
+def customer_by_code_or_phone(text: str) -> Customer:
+    """The customer a staff member typed, by code or phone; a form error otherwise."""
+    text = text.strip()
+    found = Customer.objects.filter(code__iexact=text).first()
+    if found is None:
+        try:
+            found = Customer.objects.filter(phone=normalise_phone(text)).first()
+        except InvalidPhone:
+            found = None
+    if found is None:
+        raise forms.ValidationError(f"No customer with the code or phone “{text}”.")
+    return found
+
+
 def amount_input() -> forms.NumberInput:
     return forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"})
 
@@ -151,16 +165,7 @@ class PaymentForm(OnceFormMixin, forms.Form):
     notes = forms.CharField(max_length=200, required=False)
 
     def clean_customer(self) -> Customer:
-        text = self.cleaned_data["customer"].strip()
-        found = Customer.objects.filter(code__iexact=text).first()
-        if found is None:
-            try:
-                found = Customer.objects.filter(phone=normalise_phone(text)).first()
-            except InvalidPhone:
-                found = None
-        if found is None:
-            raise forms.ValidationError(f"No customer with the code or phone “{text}”.")
-        return found
+        return customer_by_code_or_phone(self.cleaned_data["customer"])
 
     def clean_paid_on(self) -> date:
         paid_on = self.cleaned_data["paid_on"]

@@ -3,11 +3,11 @@ settlement report to reconcile (staff)."""
 
 from django import forms
 
+from billing.forms import customer_by_code_or_phone
 from billing.gateway.models import PaymentLink
 from billing.models import Bill
 from customers.models import Customer
 from earlybird.bounds import AmountField
-from earlybird.phones import InvalidPhone, normalise_phone
 
 MAX_REPORT_BYTES = 10_000_000
 
@@ -34,16 +34,7 @@ class PaymentLinkForm(forms.Form):
     amount = AmountField(required=False, label="Amount (₹, for a recharge)", widget=_amount_input())
 
     def clean_customer(self) -> Customer:
-        text = self.cleaned_data["customer"].strip()
-        found = Customer.objects.filter(code__iexact=text).first()
-        if found is None:
-            try:
-                found = Customer.objects.filter(phone=normalise_phone(text)).first()
-            except InvalidPhone:
-                found = None
-        if found is None:
-            raise forms.ValidationError(f"No customer with the code or phone “{text}”.")
-        return found
+        return customer_by_code_or_phone(self.cleaned_data["customer"])
 
     def clean(self):
         cleaned = super().clean()
