@@ -35,7 +35,7 @@ _BILL_COVERAGE_SQL = """
     )
     SELECT issued.id, issued.total, c.opening_balance + issued.through,
            coalesce((SELECT sum(p.amount) FROM billing_payment p
-                      WHERE p.customer_id = issued.customer_id), 0)
+                      WHERE p.customer_id = issued.customer_id AND p.purpose = 'bill'), 0)
       FROM issued JOIN customers_customer c ON c.id = issued.customer_id
      WHERE issued.id = ANY(%(ids)s)
 """

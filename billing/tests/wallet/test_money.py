@@ -1,18 +1,22 @@
 """Money into and out of the wallet: recharges through the payment service (with their
 receipt), adjustments and refunds by accounts staff, the opening balance once."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from billing.models import Payment, WalletEntry
+from billing.models import Bill, Payment, WalletEntry
+from billing.selectors import PaymentStatus, bill_coverage
 from billing.selectors.wallet import wallet_balance, wallet_balances, with_wallet_balances
-from billing.services import correct_payment
-from billing.services.wallet import adjust_wallet, open_wallet, refund_wallet
+from billing.services import correct_payment, issue_bill, run_billing
+from billing.services.wallet import adjust_wallet, open_wallet, recharge_wallet, refund_wallet
+from billing.tests.factories import deliver_days
 from billing.tests.wallet.conftest import DAY, TODAY, deliver, recharge
 from customers.models import Customer
 from messaging.models import Message
+from orders.tests.factories import ProductFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +111,17 @@ def test_balances_for_many_customers_in_one_query(prepaid, postpaid, django_asse
         balances = wallet_balances([prepaid.pk, postpaid.pk])
 
     assert listed == balances == {prepaid.pk: Decimal("20.00"), postpaid.pk: Decimal("0.00")}
+
+
+def test_a_wallet_recharge_never_pays_a_postpaid_bill():
+    october = dt.date(2026, 10, 1)
+    order = SubscriptionFactory(product=ProductFactory(price="50.00"), start_date=october)
+    deliver_days(order, october, october.replace(day=4))
+    run_billing(period=october)
+    bill = issue_bill(bill=Bill.objects.get(customer=order.customer, period=october))
+
+    recharge_wallet(
+        customer=order.customer, amount="1000", method="upi", paid_on=TODAY, reference="W1"
+    )
+
+    assert bill_coverage([bill])[bill.pk].status == PaymentStatus.UNPAID
