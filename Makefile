@@ -3,18 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= 1
+## Where `make run` and `make serve` listen: `make run PORT=8123`.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: setup system-packages run serve test lint format check security bench db-stop
+.PHONY: setup setup-dev system-packages run serve test lint format check security bench db-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+## Two stamps: running needs requirements.txt only; tests and tooling add
+## requirements-dev.txt (which includes it), so `make test` after `make run` installs it.
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed-runtime
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed-runtime
+setup-dev: $(VENV)/.installed-dev
 
 ## Debian packages the bill PDFs need (WeasyPrint: Pango, HarfBuzz; fonts with ₹ and
 ## Telugu and Devanagari letters). Installs only what is missing; root or sudo.
@@ -34,15 +44,16 @@ system-packages:
 with_worker = $(1) $(BIN)/python manage.py procrastinate worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 
-## Start the embedded PostgreSQL, migrate, load the demo dairy, serve on 127.0.0.1:8000
-## with a job worker beside it.
+## Start the embedded PostgreSQL, migrate, load the demo dairy, print where each role
+## logs in, serve on $(HOST):$(PORT) with a job worker beside it.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py generate_deliveries --date today --days 2
-	$(call with_worker) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py demo_logins --url http://$(HOST):$(PORT)
+	$(call with_worker) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Serve like production: gunicorn + WhiteNoise, DEBUG off, on 127.0.0.1:8000, and a job worker.
+## Serve like production: gunicorn + WhiteNoise, DEBUG off, on $(HOST):$(PORT), and a job worker.
 ## Plain HTTP on localhost, so HTTPS redirects and secure cookies are off unless you set them.
 ## DEBUG off needs a secret key: unless SECRET_KEY is set (environment or .env), one is
 ## generated once into var/secret_key (git-ignored) and read through SECRET_KEY_FILE.
@@ -50,24 +61,26 @@ SERVE_ENV = DEBUG=0 SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$(CURDIR)/var/secret_key
 serve: setup var/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Serving on http://$(HOST):$(PORT)/ (staff /login/, delivery boys /d/login/, customers /me/login/)"
 	$(call with_worker,$(SERVE_ENV)) \
 	$(SERVE_ENV) SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} \
-	SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} $(BIN)/gunicorn earlybird.wsgi:application -c gunicorn.conf.py
+	SECURE_HSTS_SECONDS=$${SECURE_HSTS_SECONDS:-0} BIND=$(HOST):$(PORT) \
+	$(BIN)/gunicorn earlybird.wsgi:application -c gunicorn.conf.py
 
 var/secret_key:
 	mkdir -p var
 	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 ## Run the whole test suite on PostgreSQL.
-test: setup
+test: setup-dev
 	$(BIN)/python -m pytest
 
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-format: setup
+format: setup-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -78,10 +91,10 @@ check: setup
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## Security checks: bandit (no medium/high issue) and pip-audit on the requirements.
-security: setup
+## Security checks: bandit (no medium/high issue) and pip-audit on both requirement files.
+security: setup-dev
 	$(BIN)/bandit -q -c pyproject.toml -r earlybird customers messaging orders deliveries billing legacy_import web -x '*/tests/*,*/migrations/*' -ll
-	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
+	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt --progress-spinner off
 
 ## Every benchmark in bench/ at a few minutes' size; writes docs/benchmarks.md.
 bench: setup

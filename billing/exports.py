@@ -5,6 +5,10 @@ the money columns (bill, payments in the month, balance, status) are filled on t
 customer's first row only, so a column total in the spreadsheet adds each customer once.
 A customer with a bill but no delivery in the month gets one row without a product.
 
+The totals follow the customers: a "Total" row per product (each day, week and the
+month, over every customer of the filtered month), then an "All products" row with the
+month's amount, bills, payments and balance together.
+
 Text that a spreadsheet would take for a formula (=, +, -, @ first) gets a leading
 apostrophe; numbers are written as numbers.
 """
@@ -19,7 +23,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from billing.grid import Column, CustomerRow, GridFilters, all_grid_rows, month_columns
+from billing.grid import (
+    Column,
+    CustomerRow,
+    GridFilters,
+    GridTotals,
+    all_grid_rows,
+    grid_customers,
+    grid_totals,
+    month_columns,
+)
 from earlybird.spreadsheets import cell, safe_text
 
 MONEY_FORMAT = "#,##0.00"
@@ -84,6 +97,41 @@ def grid_records(rows: Iterable[CustomerRow], columns: list[Column]) -> Iterator
             yield [*who, *what, *(money if n == 0 else [""] * len(money))]
 
 
+TOTAL = "Total"
+ALL_PRODUCTS = "All products"
+
+
+def totals_records(totals: GridTotals, columns: list[Column]) -> Iterator[list]:
+    """The totals rows, after the customers' rows (same columns)."""
+    count = totals.customers
+    who = [TOTAL, f"{count} customer{'' if count == 1 else 's'}", "", "", "", ""]
+    for product in totals.products:
+        yield [
+            *who,
+            safe_text(product.product),
+            product.unit,
+            *(_quantity(cell) for cell in product.cells),
+            _quantity(product.quantity),
+            product.amount,
+            *[""] * 6,
+        ]
+    blank = [None] * len(columns)
+    money = ["", "", totals.billed, totals.paid, totals.balance, ""]
+    yield [*who, ALL_PRODUCTS, "", *blank, None, totals.delivered_amount, *money]
+
+
+def _records(filters: GridFilters) -> tuple[list[Column], Iterator[list]]:
+    """The month's columns, and every row after the header: customers, then totals."""
+    columns = month_columns(filters.period)
+    customers = grid_customers(filters)
+
+    def records() -> Iterator[list]:
+        yield from grid_records(all_grid_rows(filters, customers), columns)
+        yield from totals_records(grid_totals(filters, customers, columns), columns)
+
+    return columns, records()
+
+
 def _quantity(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.normalize()
 
@@ -96,17 +144,17 @@ class _Echo:
 def grid_csv(filters: GridFilters) -> Iterator[str]:
     """The CSV text, line by line (for a StreamingHttpResponse); starts with a BOM so
     Excel reads the ₹ and Telugu names as UTF-8."""
-    columns = month_columns(filters.period)
+    columns, records = _records(filters)
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header(columns))
-    for record in grid_records(all_grid_rows(filters), columns):
+    for record in records:
         yield writer.writerow([cell(value) for value in record])
 
 
 def grid_xlsx(filters: GridFilters):
     """The workbook (openpyxl write-only mode) in a temporary file, rewound; the caller
     streams and closes it."""
-    columns = month_columns(filters.period)
+    columns, records = _records(filters)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=f"{filters.period:%Y-%m}")
     sheet.freeze_panes = "I2"
@@ -119,12 +167,13 @@ def grid_xlsx(filters: GridFilters):
     money_columns = {
         names.index(name) for name in ("Amount", "Bill total", "Paid in month", "Balance")
     }
-    for record in grid_records(all_grid_rows(filters), columns):
+    for record in records:
+        font = bold if record[0] == TOTAL else None
         sheet.append(
             [
-                _cell(sheet, value, number_format=MONEY_FORMAT)
+                _cell(sheet, value, font=font, number_format=MONEY_FORMAT)
                 if index in money_columns and isinstance(value, Decimal)
-                else value
+                else (_cell(sheet, value, font=font) if font else value)
                 for index, value in enumerate(record)
             ]
         )

@@ -2,24 +2,44 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
 from billing.grid import STATUS_LABELS, GridFilters
 from billing.models import Payment
 from billing.services import parse_month
+from billing.services.runs import check_month_has_ended
 from customers.models import Area, Customer
 from deliveries.models import DeliveryBoy
 from earlybird.bounds import AmountField, DayField
+from earlybird.confirm import confirm_field
 from earlybird.idempotency import OnceFormMixin
 from earlybird.phones import InvalidPhone, normalise_phone
 from earlybird.roles import ADMIN, DELIVERY_BOY, MARKETING, STAFF_ROLES, has_role
+from orders.models import Product
 
 User = get_user_model()
 
+PICKER_MAX_LENGTH = 150  # a customer's whole name
+PICKER_LISTED = 8  # customers named in the error when a name matches several
 
-def customer_by_code_or_phone(text: str) -> Customer:
-    """The customer a staff member typed, by code or phone; a form error otherwise."""
+
+def customer_picker_field() -> forms.CharField:
+    """The text box where staff type which customer: a code, a phone or a name."""
+    return forms.CharField(
+        max_length=PICKER_MAX_LENGTH,
+        label="Customer (name, code or phone)",
+        widget=forms.TextInput(
+            attrs={"placeholder": "Lakshmi Devi, CU-20260101-0001 or 98480 22338"}
+        ),
+    )
+
+
+def customer_by_code_phone_or_name(text: str) -> Customer:
+    """The customer a staff member typed: by code, then phone, then name (the whole name,
+    or a part of it that only one customer's name holds). A form error otherwise, which
+    lists the customers a name matches when it matches several. At most four queries."""
     text = text.strip()
     found = Customer.objects.filter(code__iexact=text).first()
     if found is None:
@@ -27,9 +47,24 @@ def customer_by_code_or_phone(text: str) -> Customer:
             found = Customer.objects.filter(phone=normalise_phone(text)).first()
         except InvalidPhone:
             found = None
-    if found is None:
-        raise forms.ValidationError(f"No customer with the code or phone “{text}”.")
-    return found
+    if found is not None:
+        return found
+    by_name = Customer.objects.order_by("name", "pk")
+    named = list(by_name.filter(name__iexact=text)[: PICKER_LISTED + 1])
+    if not named and text:
+        named = list(by_name.filter(name__icontains=text)[: PICKER_LISTED + 1])
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        raise forms.ValidationError(f"No customer with the code, phone or name “{text}”.")
+    listed = "; ".join(f"{c.name} ({c.code}, {c.phone})" for c in named[:PICKER_LISTED])
+    if len(named) > PICKER_LISTED:
+        count, listed = f"More than {PICKER_LISTED} customers", f"{listed}; …"
+    else:
+        count = f"{len(named)} customers"
+    raise forms.ValidationError(
+        f"{count} match “{text}”: {listed}. Type the code or phone of the one you mean."
+    )
 
 
 def amount_input() -> forms.NumberInput:
@@ -78,10 +113,23 @@ class RunForm(OnceFormMixin, forms.Form):
         super().__init__(*args, user=user, **kwargs)
         latest = last_month()
         if has_role(user, ADMIN):
-            latest = timezone.localdate().replace(day=1)
+            latest = this_month()
         else:
             del self.fields["before_month_end"]
         self.fields["month"].widget.attrs["max"] = f"{latest:%Y-%m}"
+
+    def clean(self):
+        data = super().clean()
+        month = data.get("month")
+        early = data.get("before_month_end") and month is not None and month <= this_month()
+        if month is not None and not early:
+            # Only a month that has ended, said here before anything is queued; the
+            # service checks again for every other caller.
+            try:
+                check_month_has_ended(month, before_month_end=False)
+            except ValidationError as exc:
+                self.add_error("month", exc.message_dict["period"])
+        return data
 
     def run_arguments(self) -> dict:
         """Keyword arguments for billing.services.run_billing."""
@@ -92,11 +140,24 @@ class RunForm(OnceFormMixin, forms.Form):
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="Why is this bill void?")
+    reason = forms.CharField(
+        max_length=200,
+        label="Why is this bill void?",
+        error_messages={"required": "Not voided: say why the bill is void."},
+    )
+    confirm = confirm_field(
+        "Yes, void this bill: it leaves the customer's account for good",
+        refused="Not voided: tick “Yes, void this bill” to confirm.",
+    )
+
+
+def this_month() -> date:
+    """The first day of today's month: what a page where a month is chosen opens on."""
+    return timezone.localdate().replace(day=1)
 
 
 def last_month() -> date:
-    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return (this_month() - timedelta(days=1)).replace(day=1)
 
 
 def marketing_users():
@@ -109,9 +170,16 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class GridFilterForm(forms.Form):
-    """The monthly grid's filters (a GET form): month, area, route, marketer, paid or not."""
+    """The monthly grid's filters (a GET form): month (today's unless chosen), product,
+    area, route, marketer, paid or not."""
 
     month = MonthField(required=False, label="Month")
+    product = forms.ModelChoiceField(
+        Product.objects.order_by("sort_order", "name"),
+        required=False,
+        label="Product",
+        empty_label="All products",
+    )
     area = forms.ModelChoiceField(Area.objects.order_by("name"), required=False, label="Area")
     delivery_boy = forms.ModelChoiceField(
         DeliveryBoy.objects.order_by("name"), required=False, label="Delivery boy"
@@ -124,7 +192,8 @@ class GridFilterForm(forms.Form):
     def filters(self) -> GridFilters:
         data = self.cleaned_data
         return GridFilters(
-            period=data.get("month") or last_month(),
+            period=data.get("month") or this_month(),
+            product_id=data["product"].pk if data.get("product") else None,
             area_id=data["area"].pk if data.get("area") else None,
             delivery_boy_id=data["delivery_boy"].pk if data.get("delivery_boy") else None,
             marketing_staff_id=data["marketing_staff"].pk if data.get("marketing_staff") else None,
@@ -150,11 +219,7 @@ class PaymentForm(OnceFormMixin, forms.Form):
 
     once_operation = "billing:payments"
 
-    customer = forms.CharField(
-        max_length=30,
-        label="Customer (code or phone)",
-        widget=forms.TextInput(attrs={"placeholder": "CU-20260101-0001 or 98480 22338"}),
-    )
+    customer = customer_picker_field()
     amount = AmountField(label="Amount (₹)", widget=amount_input())
     method = forms.ChoiceField(choices=Payment.Method.choices, label="Paid by")
     paid_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
@@ -165,7 +230,7 @@ class PaymentForm(OnceFormMixin, forms.Form):
     notes = forms.CharField(max_length=200, required=False)
 
     def clean_customer(self) -> Customer:
-        return customer_by_code_or_phone(self.cleaned_data["customer"])
+        return customer_by_code_phone_or_name(self.cleaned_data["customer"])
 
     def clean_paid_on(self) -> date:
         paid_on = self.cleaned_data["paid_on"]

@@ -1,3 +1,4 @@
+# Over 400 lines: one read of the grid (rows, week and month totals, the totals foot) kept together.
 """The monthly grid: customers × days of a month, per product, the way the business has
 always kept it in spreadsheets — daily delivered quantities, week totals, the month's
 quantity and amount, then the customer's bill, payments in the month, balance and
@@ -13,9 +14,13 @@ A fixed number of queries whatever the number of customers:
    staff, and today's billing mode and wallet balance), the quantities aggregated in SQL
    (GROUP BY customer, product, date), the bills, the month's payments and the balances —
    five queries, pivoted here in Python.
+3. `grid_totals` for every customer of the filtered month (not just the page): the
+   totals row of the page and of the exports — four queries.
 
 Quantities count delivered and partial deliveries (what is billed), morning and evening
-together; amounts round each delivery to the paisa, as billing does.
+together; amounts round each delivery to the paisa, as billing does. With a product
+chosen, the quantities are that product's only; the bill, payments and balance stay the
+customer's whole account.
 """
 
 from collections.abc import Iterator
@@ -34,10 +39,12 @@ from billing.selectors import (
     bill_payments,
     billed_amount,
 )
+from billing.selectors.balances import balance_totals
 from billing.selectors.wallet_overview import with_wallet_column
 from billing.services.periods import month_end
 from customers.models import Customer
 from deliveries.models import Delivery
+from earlybird.units import number_text
 
 PER_PAGE = 100
 EXPORT_CHUNK = 500  # customers per round of queries when exporting a whole month
@@ -53,6 +60,7 @@ class GridFilters:
     delivery_boy_id: int | None = None  # the customer's route
     marketing_staff_id: int | None = None
     payment_status: str = ""  # a PaymentStatus, NO_BILL, or "" for all
+    product_id: int | None = None  # only this product's deliveries (and their customers)
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,21 @@ def month_columns(period: date) -> list[Column]:
     return columns
 
 
+# A day's quantity in a narrow cell: halves and quarters as one glyph (1½), so a month
+# of days fits a 1280 px screen; exports keep the numbers.
+FRACTIONS = {Decimal("0.25"): "¼", Decimal("0.5"): "½", Decimal("0.75"): "¾"}
+
+
+def short_quantity(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    whole = int(value)
+    glyph = FRACTIONS.get(value - whole)
+    if glyph is None:
+        return number_text(value)
+    return f"{whole or ''}{glyph}"
+
+
 @dataclass
 class ProductRow:
     product: str
@@ -105,9 +128,12 @@ class ProductRow:
     weeks: list[bool]  # aligned with the columns: True for a week total
 
     @property
-    def marked_cells(self) -> list[tuple[Decimal | None, bool]]:
-        """(value, is a week total) per column, for the page."""
-        return list(zip(self.cells, self.weeks, strict=True))
+    def marked_cells(self) -> list[tuple[str, bool]]:
+        """(short text, is a week total) per column, for the page."""
+        return [
+            (short_quantity(value), week)
+            for value, week in zip(self.cells, self.weeks, strict=True)
+        ]
 
 
 @dataclass
@@ -148,7 +174,6 @@ class CustomerRow:
 def grid_customers(filters: GridFilters) -> list[tuple[int, str]]:
     """[(customer id, payment status)] of the month's customers passing the filters, by
     name. Two queries, whatever the number of customers."""
-    start, end = filters.period, month_end(filters.period)
     customers = Customer.objects.all()
     if filters.area_id:
         customers = customers.filter(area_id=filters.area_id)
@@ -156,18 +181,18 @@ def grid_customers(filters: GridFilters) -> list[tuple[int, str]]:
         customers = customers.filter(route_stop__delivery_boy_id=filters.delivery_boy_id)
     if filters.marketing_staff_id:
         customers = customers.filter(marketing_staff_id=filters.marketing_staff_id)
-    delivered = Delivery.objects.filter(
-        customer=OuterRef("pk"),
-        date__range=(start, end),
-        status__in=Delivery.BILLABLE_STATUSES,
-    )
+    delivered = _billable(filters).filter(customer=OuterRef("pk"))
     live_bill = (
         Bill.objects.filter(customer=OuterRef("pk"), period=filters.period)
         .exclude(status=Bill.Status.VOID)
         .order_by("pk")
     )
+    # With a product chosen, its buyers only (a bill without that product is not one).
+    on_grid = Q(Exists(delivered))
+    if not filters.product_id:
+        on_grid |= Q(Exists(live_bill))
     rows = list(
-        customers.filter(Q(Exists(delivered)) | Q(Exists(live_bill)))
+        customers.filter(on_grid)
         .annotate(
             bill_id=Subquery(live_bill.values("pk")[:1]),
             bill_status=Subquery(live_bill.values("status")[:1]),
@@ -187,22 +212,69 @@ def grid_customers(filters: GridFilters) -> list[tuple[int, str]]:
     return statuses
 
 
+def _billable(filters: GridFilters):
+    """The month's delivered and partial deliveries (of the chosen product)."""
+    deliveries = Delivery.objects.filter(
+        date__range=(filters.period, month_end(filters.period)),
+        status__in=Delivery.BILLABLE_STATUSES,
+    )
+    if filters.product_id:
+        deliveries = deliveries.filter(product_id=filters.product_id)
+    return deliveries
+
+
+class _Pivot:
+    """Quantities by (product, day) spread over the month's columns, week totals added."""
+
+    def __init__(self, columns: list[Column]):
+        self.columns = columns
+        self.day_index = {column.day: i for i, column in enumerate(columns) if column.day}
+        self.week_index = {column.week: i for i, column in enumerate(columns) if column.is_week}
+        self.weeks = [column.is_week for column in columns]
+
+    def new_row(self, row: dict) -> dict:
+        return {
+            "sort": (row["product__sort_order"], row["product__name"]),
+            "row": ProductRow(
+                row["product__name"],
+                row["product__unit"],
+                [None] * len(self.columns),
+                Decimal("0"),
+                ZERO,
+                self.weeks,
+            ),
+        }
+
+    def add(self, target: ProductRow, row: dict) -> None:
+        day = self.day_index[row["date"]]
+        week = self.week_index[self.columns[day].week]
+        target.cells[day] = (target.cells[day] or Decimal("0")) + row["quantity"]
+        target.cells[week] = (target.cells[week] or Decimal("0")) + row["quantity"]
+        target.quantity += row["quantity"]
+        target.amount += row["amount"]
+
+
+PRODUCT_VALUES = ("product_id", "product__name", "product__unit", "product__sort_order", "date")
+
+
 # --- one page of rows ----------------------------------------------------------------
 
 
 def grid_rows(
-    *, period: date, customers: list[tuple[int, str]], columns: list[Column] | None = None
+    *,
+    period: date,
+    customers: list[tuple[int, str]],
+    columns: list[Column] | None = None,
+    product_id: int | None = None,
 ) -> list[CustomerRow]:
     """The grid rows of these customers (as grid_customers lists them), in that order.
     Five queries, whatever the number of customers, products and days."""
     if not customers:
         return []
     columns = columns or month_columns(period)
+    pivot = _Pivot(columns)
     ids = [pk for pk, _ in customers]
     start, end = period, month_end(period)
-    day_index = {column.day: i for i, column in enumerate(columns) if column.day}
-    week_index = {column.week: i for i, column in enumerate(columns) if column.is_week}
-    weeks = [column.is_week for column in columns]
 
     by_id = {
         customer.pk: customer
@@ -211,23 +283,10 @@ def grid_rows(
         )
     }
     quantities = (
-        Delivery.objects.filter(
-            customer_id__in=ids,
-            date__range=(start, end),
-            status__in=Delivery.BILLABLE_STATUSES,
-        )
-        .values(
-            "customer_id",
-            "product_id",
-            "product__name",
-            "product__unit",
-            "product__sort_order",
-            "date",
-        )
-        .annotate(
-            quantity=Sum("delivered_qty"),
-            amount=Sum(billed_amount()),
-        )
+        _billable(GridFilters(period=period, product_id=product_id))
+        .filter(customer_id__in=ids)
+        .values("customer_id", *PRODUCT_VALUES)
+        .annotate(quantity=Sum("delivered_qty"), amount=Sum(billed_amount()))
         .order_by()
     )
     per_customer: dict[int, dict[int, dict]] = {}
@@ -235,24 +294,8 @@ def grid_rows(
         products = per_customer.setdefault(row["customer_id"], {})
         product = products.get(row["product_id"])
         if product is None:
-            product = products[row["product_id"]] = {
-                "sort": (row["product__sort_order"], row["product__name"]),
-                "row": ProductRow(
-                    row["product__name"],
-                    row["product__unit"],
-                    [None] * len(columns),
-                    Decimal("0"),
-                    ZERO,
-                    weeks,
-                ),
-            }
-        target: ProductRow = product["row"]
-        column = columns[day_index[row["date"]]]
-        target.cells[day_index[row["date"]]] = row["quantity"]
-        week = week_index[column.week]
-        target.cells[week] = (target.cells[week] or Decimal("0")) + row["quantity"]
-        target.quantity += row["quantity"]
-        target.amount += row["amount"]
+            product = products[row["product_id"]] = pivot.new_row(row)
+        pivot.add(product["row"], row)
 
     bills = {
         bill.customer_id: bill
@@ -288,13 +331,80 @@ def grid_rows(
     return rows
 
 
-def all_grid_rows(filters: GridFilters) -> Iterator[CustomerRow]:
+def all_grid_rows(
+    filters: GridFilters, customers: list[tuple[int, str]] | None = None
+) -> Iterator[CustomerRow]:
     """Every row of the filtered month, a chunk of customers at a time (for exports)."""
-    customers = grid_customers(filters)
+    if customers is None:
+        customers = grid_customers(filters)
     columns = month_columns(filters.period)
     for first in range(0, len(customers), EXPORT_CHUNK):
         yield from grid_rows(
             period=filters.period,
             customers=customers[first : first + EXPORT_CHUNK],
             columns=columns,
+            product_id=filters.product_id,
         )
+
+
+# --- the totals row -------------------------------------------------------------------
+
+
+@dataclass
+class GridTotals:
+    """The filtered month's totals over all its customers (every page)."""
+
+    customers: int
+    products: list[ProductRow]  # per product: each day, week and the month
+    delivered_amount: Decimal
+    billed: Decimal  # the customers' live bills of the month
+    paid: Decimal  # their payments dated in the month
+    balance: Decimal  # what they owe today, together
+
+
+def grid_totals(
+    filters: GridFilters, customers: list[tuple[int, str]], columns: list[Column] | None = None
+) -> GridTotals:
+    """Totals of these customers (as grid_customers lists them). Four queries, whatever
+    the number of customers."""
+    columns = columns or month_columns(filters.period)
+    ids = [pk for pk, _ in customers]
+    if not ids:
+        return GridTotals(0, [], ZERO, ZERO, ZERO, ZERO)
+    pivot = _Pivot(columns)
+    products: dict[int, dict] = {}
+    quantities = (
+        _billable(filters)
+        .filter(customer_id__in=ids)
+        .values(*PRODUCT_VALUES)
+        .annotate(quantity=Sum("delivered_qty"), amount=Sum(billed_amount()))
+        .order_by()
+    )
+    for row in quantities:
+        product = products.get(row["product_id"])
+        if product is None:
+            product = products[row["product_id"]] = pivot.new_row(row)
+        pivot.add(product["row"], row)
+    rows = [p["row"] for p in sorted(products.values(), key=lambda p: p["sort"])]
+    billed = (
+        Bill.objects.filter(customer_id__in=ids, period=filters.period)
+        .exclude(status=Bill.Status.VOID)
+        .aggregate(total=Sum("total", default=ZERO))["total"]
+    )
+    paid = (
+        bill_payments()
+        .filter(
+            customer_id__in=ids,
+            paid_on__range=(filters.period, month_end(filters.period)),
+        )
+        .aggregate(total=Sum("amount", default=ZERO))["total"]
+    )
+    owed = balance_totals(Customer.objects.filter(pk__in=ids))["due"]
+    return GridTotals(
+        customers=len(ids),
+        products=rows,
+        delivered_amount=sum((row.amount for row in rows), ZERO),
+        billed=billed,
+        paid=paid,
+        balance=owed,
+    )

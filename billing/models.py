@@ -221,6 +221,7 @@ class Adjustment(TimeStampedModel):
 # The prepaid wallet's models live apart (a module of their own); imported here so that
 # Django finds them as billing's models.
 from billing.gateway.models import PaymentLink  # noqa: E402  # online payments
+from billing.handover_models import CashHandover  # noqa: E402  # cash at the office
 from billing.wallet_models import BillingMode, Wallet, WalletEntry  # noqa: E402
 
 __all__ = [
@@ -229,6 +230,7 @@ __all__ = [
     "BillingLine",
     "BillingMode",
     "BillingRun",
+    "CashHandover",
     "Payment",
     "PaymentLink",
     "Wallet",

@@ -10,6 +10,7 @@ from customers.models import Customer
 from deliveries.models import Delivery, DeliveryBoy
 from deliveries.selectors import day_is_generated
 from earlybird import bounds
+from earlybird.confirm import confirm_field
 from earlybird.forms import day_field, quantity_field
 from orders.models import Order
 
@@ -233,6 +234,13 @@ class LinkForm(forms.Form):
         if expires_at and expires_at <= timezone.now():
             self.add_error("expires_at", "The expiry must be in the future.")
         return data
+
+
+class RevokeLinkForm(forms.Form):
+    confirm = confirm_field(
+        "Yes, revoke this link: it stops working at once",
+        refused="Not revoked: tick “Yes, revoke this link” to confirm.",
+    )
 
 
 class SubstituteNameForm(forms.Form):

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from customers.models import Customer
 from earlybird.fields import MoneyField, QuantityField
+from earlybird.formats import day_text
 from earlybird.models import TimeStampedModel
 from orders.models import Order, OrderLine, Product
 
@@ -86,7 +87,8 @@ class DeliveryLink(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Link for {self.delivery_boy} ({self.shift}) {self.valid_from}–{self.valid_until}"
+        days = f"{day_text(self.valid_from)} – {day_text(self.valid_until)}"
+        return f"Link for {self.delivery_boy} ({self.shift}) {days}"
 
 
 class Delivery(TimeStampedModel):

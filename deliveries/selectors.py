@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
 
 from customers.models import Customer
 from deliveries.models import Delivery, DeliveryBoy, Hold
+from earlybird.units import KG, LITRE, Size, product_size
 
 
 def day_is_generated(*, day: date) -> bool:
@@ -86,12 +87,49 @@ def holds_between(*, customer_id: int, start: date, end: date) -> dict[date, Hol
     return {hold.date: hold for hold in held.order_by("date")}
 
 
+BULK_PLACES = Decimal("0.001")  # litres and kg to the ml and gram
+
+
 @dataclass(frozen=True)
 class ProcurementRow:
     group: str  # "All" for the product totals; "—" where a row has no area or route
     product: str
     unit: str
     quantity: Decimal
+    size: Size | None = None  # one unit's litres or kg (earlybird.units.product_size)
+
+    @property
+    def bulk(self) -> Decimal | None:
+        """The quantity in litres or kg (see `size.bulk`) to the ml or gram; None if the
+        size is unknown."""
+        if self.size is None:
+            return None
+        return (self.quantity * self.size.amount).quantize(BULK_PLACES, ROUND_HALF_UP)
+
+
+@dataclass
+class BulkTotal:
+    """One group's litres and kilograms, and the products with no size to count them in."""
+
+    group: str
+    litres: Decimal = Decimal(0)
+    kg: Decimal = Decimal(0)
+    unsized: list[str] = field(default_factory=list)
+
+
+def bulk_totals(rows: list[ProcurementRow]) -> list[BulkTotal]:
+    """Litres and kg per group of one grouping's rows, groups in the rows' order (no
+    query: the sizes came with the rows)."""
+    totals: dict[str, BulkTotal] = {}
+    for row in rows:
+        total = totals.setdefault(row.group, BulkTotal(row.group))
+        if row.size is None:
+            total.unsized.append(row.product)
+        elif row.size.bulk == LITRE:
+            total.litres += row.bulk
+        elif row.size.bulk == KG:
+            total.kg += row.bulk
+    return list(totals.values())
 
 
 # How the totals can be grouped: title -> the field grouped on (None: per product only).
@@ -112,7 +150,8 @@ def procurement(
     groupings: tuple[str, ...] = PROCUREMENT_PAGE,
 ) -> dict[date, dict[str, list[ProcurementRow]]]:
     """Total quantity due per product on each day (cancelled rows left out): overall and
-    per grouping (see PROCUREMENT_GROUPINGS), products in their sort order. One grouped
+    per grouping (see PROCUREMENT_GROUPINGS), products in their sort order, each with the
+    size of one unit so it adds up in litres or kg (see bulk_totals). One grouped
     query per grouping, all days at once. `scope` narrows the deliveries (a marketer's
     own customers on the dashboard)."""
     deliveries = Delivery.objects.filter(date__in=days).exclude(status=Delivery.Status.CANCELLED)
@@ -141,6 +180,7 @@ def procurement(
                     product=row["product__name"],
                     unit=row["product__unit"],
                     quantity=row["total"],
+                    size=product_size(name=row["product__name"], unit=row["product__unit"]),
                 )
             )
     return result

@@ -162,6 +162,21 @@ ACCESS: dict[str, Access] = {
     "messaging:templates": rule(EVERY_CUSTOMER, Scope.ALL, write=MONEY),
     # Background jobs: scheduled runs and the queue (what failed may name customers).
     "jobs": rule([ADMIN], Scope.ALL),
+    # Reports: business-wide figures and money, for the roles that see every customer;
+    # accounts staff and admins confirm a delivery boy's cash hand-over on the cash page.
+    "reports:index": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:dues": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:dues_csv": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:dues_xlsx": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:sales": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:sales_csv": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:sales_xlsx": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:performance": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:performance_csv": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:performance_xlsx": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:cash": rule(EVERY_CUSTOMER, Scope.ALL, write=MONEY),
+    "reports:cash_csv": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:cash_xlsx": rule(EVERY_CUSTOMER, Scope.ALL),
     # --- delivery boys, substitutes ------------------------------------------------------
     "boy:login": rule([PUBLIC], Scope.NONE),
     "boy:route": rule([DELIVERY_BOY], Scope.ROUTE),

@@ -12,8 +12,20 @@ from earlybird.db import embedded_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+class Env(environ.Env):
+    """An empty value (``CACHE_URL=`` as in .env.example) counts as unset: the default
+    applies, so .env.example copied as it is works."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if default is not self.NOTSET and self.ENVIRON.get(f"{self.prefix}{var}") == "":
+            return default
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+
+env = Env()
+# The environment wins over the file. EARLYBIRD_ENV_FILE: another file instead of .env.
+environ.Env.read_env(os.environ.get("EARLYBIRD_ENV_FILE") or BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # SECRET_KEY, or else the contents of the file SECRET_KEY_FILE names (`make serve` keeps
@@ -43,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "simple_history",
     "procrastinate.contrib.django",
     "earlybird",
@@ -96,7 +109,8 @@ if env.str("DATABASE_URL", default=""):
 else:
     DATABASES = {
         "default": embedded_database(
-            data_dir=Path(env.str("EMBEDDED_PG_DIR", default=str(BASE_DIR / "var" / "pg"))),
+            # a relative path is the project's, wherever the command starts
+            data_dir=BASE_DIR / env.str("EMBEDDED_PG_DIR", default="var/pg"),
             name=env.str("EMBEDDED_PG_NAME", default="earlybird"),
         )
     }
@@ -143,6 +157,13 @@ LOGIN_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
 LANGUAGE_CODE = "en-in"
+# Only English (India): whatever language a browser asks for (LocaleMiddleware), pages and
+# the admin keep the Indian formats of earlybird/formats ("29 Nov 2026, 4:22 AM", 29/11/2026).
+LANGUAGES = [("en-in", "English (India)")]
+FORMAT_MODULE_PATH = ["earlybird.formats"]
+# Off: grouping every number would put commas into codes, years and page numbers;
+# money and quantities have their own filters (earlybird/templatetags/money.py).
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
@@ -180,10 +201,11 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; object-src 'none'"
 )
 CONTENT_SECURITY_POLICY_PATHS = {
-    # Swagger UI comes from its CDN; the admin has a few inline styles.
-    "/api/docs/": "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-    "https://cdn.jsdelivr.net; frame-ancestors 'none'",
+    # Swagger UI: our static files (drf-spectacular-sidecar) and its init script from
+    # /api/docs/?script (the split view), but inline styles; the admin has a few too.
+    "/api/docs/": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'",
     "/admin/": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
 }
@@ -197,7 +219,10 @@ BUSINESS_PHONE = env.str("BUSINESS_PHONE", default="")
 # GST number, shown only when set.
 BUSINESS_ADDRESS = env.str("BUSINESS_ADDRESS", default="", multiline=True).strip()
 BUSINESS_GSTIN = env.str("BUSINESS_GSTIN", default="").strip().upper()
-BUSINESS_UPI_ID = env.str("BUSINESS_UPI_ID", default="")
+# With DEBUG on and none set, a demo UPI id that routes to no one (the "example" handle
+# is no bank's), so the demo's bills show their UPI link and QR code. Never with DEBUG off.
+DEMO_UPI_ID = "earlybird.demo@example"
+BUSINESS_UPI_ID = env.str("BUSINESS_UPI_ID", default=DEMO_UPI_ID if DEBUG else "")
 # Caps on money anyone may record at once (earlybird/bounds.py): any payment, price or
 # adjustment; and cash a delivery boy records for one stop.
 PAYMENT_MAX_AMOUNT = Decimal(env.str("PAYMENT_MAX_AMOUNT", default="1000000"))
@@ -231,7 +256,8 @@ if not (MESSAGING_BACKEND == ["console"] or set(MESSAGING_BACKEND) <= {"whatsapp
     raise ImproperlyConfigured(
         'MESSAGING_BACKEND must be "console", or "whatsapp", "sms" or "whatsapp,sms".'
     )
-MESSAGES_LOG_FILE = env.str("MESSAGES_LOG_FILE", default="var/messages.log")
+# Empty means "no file" here, not the default: read past Env's empty-is-unset rule.
+MESSAGES_LOG_FILE = os.environ.get("MESSAGES_LOG_FILE", "var/messages.log")
 if MESSAGES_LOG_FILE:  # a relative path is the project's, wherever a worker starts
     MESSAGES_LOG_FILE = str(BASE_DIR / MESSAGES_LOG_FILE)
 # Tries per message (the first and its retries, transient errors only) and the backoff
@@ -304,6 +330,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Deliveries, orders, bills and payments of a milk home-delivery dairy.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ works offline: Swagger UI from our static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status": name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from earlybird.bounds import AmountField
+from earlybird.confirm import confirm_field
 from earlybird.forms import day_field, quantity_field, weekdays_field
 from orders.models import Order, OrderLine, Product
 
@@ -158,6 +159,10 @@ class ResumeForm(forms.Form):
 
 class StopForm(forms.Form):
     last_day = date_field("Last day delivered")
+    confirm = confirm_field(
+        "Yes, stop this subscription: nothing is delivered after the last day",
+        refused="Not stopped: tick “Yes, stop this subscription” to confirm.",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("last_day", timezone.localdate())

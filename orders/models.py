@@ -6,7 +6,9 @@ from simple_history.models import HistoricalRecords
 
 from customers.models import Customer
 from earlybird.fields import MoneyField, QuantityField
+from earlybird.formats import day_text
 from earlybird.models import TimeStampedModel
+from earlybird.units import number_text
 
 
 class Product(TimeStampedModel):
@@ -48,7 +50,7 @@ class ProductPrice(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product} ₹{self.price} from {self.effective_from}"
+        return f"{self.product} ₹{self.price} from {day_text(self.effective_from)}"
 
 
 class CustomerPrice(TimeStampedModel):
@@ -73,7 +75,7 @@ class CustomerPrice(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer} {self.product} ₹{self.price} from {self.effective_from}"
+        return f"{self.customer} {self.product} ₹{self.price} from {day_text(self.effective_from)}"
 
 
 class Order(TimeStampedModel):
@@ -205,7 +207,8 @@ class OrderPause(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"paused {self.start_date} – {self.end_date or 'until resumed'}"
+        end = day_text(self.end_date) if self.end_date else "until resumed"
+        return f"paused {day_text(self.start_date)} – {end}"
 
 
 class DayOverride(TimeStampedModel):
@@ -226,4 +229,4 @@ class DayOverride(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date}: {self.quantity}"
+        return f"{day_text(self.date)}: {number_text(self.quantity)}"

@@ -55,6 +55,7 @@ urlpatterns = [
     path("staff/customers/", include("web.staff.customers.urls")),
     path("staff/orders/", include(orders)),
     path("staff/billing/", include("billing.urls")),
+    path("staff/reports/", include("web.reports.urls")),
     path("messages/", include("messaging.urls")),
     path("jobs/", jobs.job_list, name="jobs"),
     # Delivery boys, substitutes, customers

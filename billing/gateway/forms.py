@@ -3,7 +3,7 @@ settlement report to reconcile (staff)."""
 
 from django import forms
 
-from billing.forms import customer_by_code_or_phone
+from billing.forms import customer_by_code_phone_or_name, customer_picker_field
 from billing.gateway.models import PaymentLink
 from billing.models import Bill
 from customers.models import Customer
@@ -17,13 +17,10 @@ def _amount_input() -> forms.NumberInput:
 
 
 class PaymentLinkForm(forms.Form):
-    """Staff: a link for a customer's bill (by its code) or a wallet recharge."""
+    """Staff: a link for a customer's bill (by its code) or a wallet recharge; the customer
+    by name, code or phone."""
 
-    customer = forms.CharField(
-        max_length=30,
-        label="Customer (code or phone)",
-        widget=forms.TextInput(attrs={"placeholder": "CU-20260101-0001 or 98480 22338"}),
-    )
+    customer = customer_picker_field()
     purpose = forms.ChoiceField(choices=PaymentLink.Purpose.choices, label="For")
     bill = forms.CharField(
         max_length=20,
@@ -34,7 +31,7 @@ class PaymentLinkForm(forms.Form):
     amount = AmountField(required=False, label="Amount (₹, for a recharge)", widget=_amount_input())
 
     def clean_customer(self) -> Customer:
-        return customer_by_code_or_phone(self.cleaned_data["customer"])
+        return customer_by_code_phone_or_name(self.cleaned_data["customer"])
 
     def clean(self):
         cleaned = super().clean()

@@ -5,13 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from billing import selectors
-from billing.forms import VoidForm, last_month
+from billing.forms import VoidForm, this_month
 from billing.gateway import online_payments_enabled
 from billing.models import Bill
 from billing.pages import _errors
@@ -19,13 +20,16 @@ from billing.pdf import bill_context, pdf_download
 from billing.services import issue_bill, send_due_bills, void_bill
 from earlybird.access import staff_required
 from earlybird.bounds import month_or_default, parse_month
+from earlybird.confirm import refusal
 
 BILLS_PER_PAGE = 100
 
 
 @staff_required
 def bill_list(request):
-    period = month_or_default(request.GET.get("month"), last_month())
+    """A month's bills: today's month unless another is chosen; an empty month points to
+    the latest month that has bills."""
+    period = month_or_default(request.GET.get("month"), this_month())
     bills = Bill.objects.filter(period=period).select_related("customer").order_by("customer_id")
     status = request.GET.get("status", "")
     if status in Bill.Status.values:
@@ -34,6 +38,9 @@ def bill_list(request):
     on_page = list(page.object_list)
     coverage = selectors.bill_coverage(on_page)
     rows = [(bill, coverage.get(bill.pk)) for bill in on_page]
+    latest = None
+    if not rows:
+        latest = Bill.objects.exclude(period=period).aggregate(latest=Max("period"))["latest"]
     return render(
         request,
         "billing/bill_list.html",
@@ -44,6 +51,8 @@ def bill_list(request):
             "page": page,
             "rows": rows,
             "labels": selectors.PaymentStatus.LABELS,
+            "latest": latest,
+            "not_ended": period >= this_month(),
         },
     )
 
@@ -93,7 +102,7 @@ def bill_void(request, bill_id: int):
     bill = get_object_or_404(Bill, pk=bill_id)
     form = VoidForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the bill is void.")
+        messages.error(request, refusal(form))
         return redirect("billing:bill_detail", bill_id=bill.pk)
     try:
         bill = void_bill(bill=bill, reason=form.cleaned_data["reason"], by=request.user)

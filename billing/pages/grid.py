@@ -5,13 +5,14 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 
 from billing.exports import grid_csv, grid_xlsx
-from billing.forms import GridFilterForm, last_month
+from billing.forms import GridFilterForm, this_month
 from billing.grid import (
     PER_PAGE,
     STATUS_LABELS,
     GridFilters,
     grid_customers,
     grid_rows,
+    grid_totals,
     month_columns,
 )
 from billing.pages import _query_without
@@ -21,25 +22,31 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _grid_filters(request) -> tuple[GridFilterForm, GridFilters | None]:
-    """The grid's filters from the query string; None when they do not make sense."""
-    form = GridFilterForm(request.GET or None, initial={"month": f"{last_month():%Y-%m}"})
+    """The grid's filters from the query string (today's month unless another is
+    chosen); None when they do not make sense."""
+    form = GridFilterForm(request.GET or None, initial={"month": f"{this_month():%Y-%m}"})
     if not form.is_bound:
-        return form, GridFilters(period=last_month())
+        return form, GridFilters(period=this_month())
     return form, form.filters() if form.is_valid() else None
 
 
 @staff_required
 def grid(request):
-    """Customers × days of a month per product; filters; paginated; constant queries."""
+    """Customers × days of a month per product, with the totals of every page; filters;
+    paginated; constant queries."""
     form, filters = _grid_filters(request)
     columns = month_columns(filters.period) if filters else []
     customers = grid_customers(filters) if filters else []
     page = Paginator(customers, PER_PAGE).get_page(request.GET.get("page"))
-    rows = (
-        grid_rows(period=filters.period, customers=list(page.object_list), columns=columns)
-        if filters
-        else []
-    )
+    rows, totals = [], None
+    if filters:
+        rows = grid_rows(
+            period=filters.period,
+            customers=list(page.object_list),
+            columns=columns,
+            product_id=filters.product_id,
+        )
+        totals = grid_totals(filters, customers, columns) if customers else None
     return render(
         request,
         "billing/grid.html",
@@ -49,6 +56,9 @@ def grid(request):
             "columns": columns,
             "page": page,
             "rows": rows,
+            "totals": totals,
+            # The header names the wallet only when the page has a customer prepaid today.
+            "has_wallets": any(row.wallet is not None for row in rows),
             "query": _query_without(request, "page"),
             "labels": STATUS_LABELS,
         },

@@ -80,6 +80,7 @@ def issue_bill(*, bill: Bill, by=None) -> Bill:
 
 # "draft" is tested in the UPDATE's own WHERE as well as in the CTE: after waiting for a
 # row PostgreSQL re-checks only the former (the period lock keeps such waits away anyway).
+# Issued at the application's clock (`execute`), as issue_bill issues one.
 _ISSUE_DRAFTS = f"""
     WITH numbered AS (
         SELECT b.id, %(first)s + row_number() OVER (ORDER BY b.customer_id, b.id) - 1 AS num,
@@ -94,7 +95,7 @@ _ISSUE_DRAFTS = f"""
          WHERE b.period = %(period)s AND b.status = 'draft'
     ), issued AS (
         UPDATE billing_bill b
-           SET status = 'issued', issued_at = now(), updated_at = now(),
+           SET status = 'issued', issued_at = %(now)s, updated_at = now(),
                code = %(prefix)s || lpad(n.num::text, greatest(4, length(n.num::text)), '0'),
                previous_balance = n.previous
           FROM numbered n

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from earlybird import bounds
+from earlybird.formats import day_text
 from earlybird.roles import ACCOUNTS, ADMIN, has_role
 
 # Advisory lock class for billing (generation uses 7301). Keys: a period as YYYYMM, or 0
@@ -19,7 +20,7 @@ def month_start(period: date) -> date:
     """The period must be given as the first day of its month."""
     if not isinstance(period, date) or period.day != 1:
         raise ValidationError(
-            {"period": f"A billing period is the first day of a month, not {period}."}
+            {"period": f"A billing period is the first day of a month, not {day_text(period)}."}
         )
     return period
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from billing import grid
+from billing import exports, grid
 from billing.models import Bill
 from billing.services import issue_bill, run_billing
 from billing.tests.factories import PaymentFactory, accounts_user, deliver, deliver_days
@@ -44,7 +44,7 @@ def month():
     run_billing(period=JAN)
     issue_bill(bill=Bill.objects.get(customer=anil, period=JAN))
     PaymentFactory(customer=anil, amount=Decimal("100.00"), paid_on=jan(20))
-    return {"east": east, "west": west, "anil": anil}
+    return {"east": east, "west": west, "anil": anil, "curd": curd}
 
 
 @pytest.fixture
@@ -59,6 +59,11 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
 
 
+def customer_rows(rows: list) -> list:
+    """The rows before the totals (which say "Total" in the first column)."""
+    return [row for row in rows if row[0] != exports.TOTAL]
+
+
 def test_the_csv_has_every_customer_of_the_month_not_just_a_page(
     accounts_client, month, monkeypatch
 ):
@@ -69,7 +74,8 @@ def test_the_csv_has_every_customer_of_the_month_not_just_a_page(
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="earlybird-grid-2026-01.csv"' in response["Content-Disposition"]
-    header, *rows = read_csv(response)
+    header, *everything = read_csv(response)
+    rows = customer_rows(everything)
     assert header[:8] == [
         "Customer code",
         "Customer",
@@ -117,8 +123,13 @@ def test_the_export_follows_the_filters(accounts_client, month):
 
     _, *rows = read_csv(response)
 
-    assert [row[1] for row in rows] == ["West 0", "West 1", "West 2"]
-    assert {row[3] for row in rows} == {"West"}
+    assert [row[1] for row in customer_rows(rows)] == ["West 0", "West 1", "West 2"]
+    assert {row[3] for row in customer_rows(rows)} == {"West"}
+    # The totals are those of the filtered customers: three litres on the 1st.
+    assert [(row[0], row[1], row[6]) for row in rows[3:]] == [
+        ("Total", "3 customers", "Cow milk"),
+        ("Total", "3 customers", "All products"),
+    ]
 
 
 def test_the_excel_workbook_holds_numbers_and_the_whole_month(accounts_client, month):
@@ -133,7 +144,7 @@ def test_the_excel_workbook_holds_numbers_and_the_whole_month(accounts_client, m
     rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     column = {name: i for i, name in enumerate(header)}
-    assert len(body) == 6
+    assert len(body) == 6 + 3  # the customers' rows, then two products' totals and all
     anil = next(row for row in body if row[1] == "Anil Kumar" and row[6] == "Cow milk")
     assert anil[column["1"]] == 1 and anil[column["W1"]] == 4
     assert anil[column["Amount"]] == 150
@@ -159,3 +170,67 @@ def test_only_accounts_and_admins_export(client, name, role):
     client.force_login(UserFactory(roles=[ADMIN]))
     response = client.get(url, {"month": "2026-01"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+# --- the totals ------------------------------------------------------------------------
+
+
+def test_the_csv_ends_with_the_totals_of_every_day_week_product_and_the_money(
+    accounts_client, month, monkeypatch
+):
+    monkeypatch.setattr(grid, "EXPORT_CHUNK", 2)  # totals over every chunk, not the last
+
+    header, *rows = read_csv(accounts_client.get(reverse("billing:grid_csv"), {"month": "2026-01"}))
+
+    column = {name: i for i, name in enumerate(header)}
+    milk, curd, everything = rows[-3:]
+    assert [row[column["Customer code"]] for row in rows[-3:]] == ["Total"] * 3
+    assert milk[column["Customer"]] == "5 customers"
+    assert (milk[column["Product"]], milk[column["Unit"]]) == ("Cow milk", "litre")
+    # Anil every day 1–5, the three in West on the 1st, the tricky one on the 3rd.
+    assert [milk[column[str(n)]] for n in range(1, 7)] == ["4", "1", "2", "1", "1", ""]
+    assert (milk[column["W1"]], milk[column["W2"]]) == ("8", "1")
+    assert (milk[column["Quantity"]], milk[column["Amount"]]) == ("9", "270.00")
+    assert (curd[column["2"]], curd[column["Quantity"]], curd[column["Amount"]]) == (
+        "2",
+        "2",
+        "50.00",
+    )
+    assert everything[column["Product"]] == "All products"
+    assert everything[column["Amount"]] == "320.00"
+    assert everything[column["Bill total"]] == "320.00"  # Anil's issued 200 and 4 drafts
+    assert everything[column["Paid in month"]] == "100.00"
+    assert everything[column["Balance"]] == "110.00"  # only Anil's bill is issued
+    # The totals add up the customers' rows above them.
+    customers = customer_rows(rows)
+    assert sum(Decimal(row[column["Amount"]] or 0) for row in customers) == Decimal("320.00")
+
+
+def test_the_product_filter_narrows_rows_and_totals_to_one_product(accounts_client, month):
+    curd = month["curd"]
+
+    header, *rows = read_csv(
+        accounts_client.get(reverse("billing:grid_csv"), {"month": "2026-01", "product": curd.pk})
+    )
+
+    column = {name: i for i, name in enumerate(header)}
+    assert [(row[1], row[column["Product"]]) for row in rows] == [
+        ("Anil Kumar", "Curd"),
+        ("1 customer", "Curd"),
+        ("1 customer", "All products"),
+    ]
+    assert rows[-1][column["Amount"]] == "50.00"
+    assert rows[-1][column["Bill total"]] == "200.00"  # the customer's whole bill
+
+
+def test_the_workbook_totals_are_bold_numbers(accounts_client, month):
+    response = accounts_client.get(reverse("billing:grid_xlsx"), {"month": "2026-01"})
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["2026-01"]
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    milk, _, everything = rows[-3:]
+    amount = header.index("Amount")
+    assert milk[header.index("W1")].value == 8 and milk[amount].value == 270
+    assert everything[amount].value == 320 and everything[amount].number_format == "#,##0.00"
+    assert all(cell.font.bold for cell in everything if cell.value not in (None, ""))

@@ -14,7 +14,9 @@ from billing.grid import (
     GridFilters,
     grid_customers,
     grid_rows,
+    grid_totals,
     month_columns,
+    short_quantity,
 )
 from billing.models import Bill
 from billing.selectors import PaymentStatus
@@ -328,3 +330,123 @@ def test_the_grid_takes_as_many_queries_for_1000_customers_as_for_10(
     assert [p.quantity for p in row.products] == [Decimal("42"), Decimal("42")]  # 28 × 1.5
     assert many == few
     print(f"grid queries: {few} for 10 customers, {many} for 1,000")
+
+
+# --- today's month, one product, the totals -------------------------------------------------
+
+NOV = dt.date(2026, 11, 1)  # today is 18 November 2026 (conftest)
+
+
+def test_a_day_shows_halves_and_quarters_as_one_glyph():
+    assert [
+        short_quantity(Decimal(text)) for text in ("2.000", "1.500", "0.500", "0.250", "3.750")
+    ] == ["2", "1½", "½", "¼", "3¾"]
+    assert short_quantity(Decimal("0.333")) == "0.333" and short_quantity(None) == ""
+
+
+def test_the_page_opens_on_todays_month(client, milk):
+    customer = CustomerFactory(name="Lakshmi Devi")
+    order = SubscriptionFactory(
+        customer=customer, product=milk, quantity="2", start_date=dt.date(2026, 10, 1)
+    )
+    deliver(order, dt.date(2026, 10, 30))
+    deliver(order, dt.date(2026, 11, 2), "1.5")
+    client.force_login(accounts_user())
+
+    response = client.get(reverse("billing:grid"))
+
+    page = response.content.decode()
+    assert response.context["filters"].period == NOV
+    assert response.context["form"]["month"].value() == "2026-11"
+    assert "Monthly grid · November 2026" in page
+    assert [row.products[0].quantity for row in response.context["rows"]] == [Decimal("1.5")]
+    assert f'href="{reverse("billing:grid_csv")}?"' in page  # the export: the same month
+
+
+@pytest.fixture
+def two_products(milk, curd):
+    """Asha: milk on the 1st and 2nd, curd on the 2nd; Bala: milk on the 2nd; Chitra:
+    billed an adjustment only. January 2026, billed and issued."""
+    from billing.services import add_adjustment
+
+    asha, bala, chitra = (CustomerFactory(name=name) for name in ("Asha", "Bala", "Chitra"))
+    deliver_days(SubscriptionFactory(customer=asha, product=milk, start_date=JAN), jan(1), jan(2))
+    deliver(
+        SubscriptionFactory(customer=asha, product=curd, quantity="0.5", start_date=JAN), jan(2)
+    )
+    deliver(
+        SubscriptionFactory(customer=bala, product=milk, quantity="1.5", start_date=JAN), jan(2)
+    )
+    add_adjustment(customer=chitra, amount="40", reason="Can deposit", day=jan(5))
+    run_billing(period=JAN)
+    issue_bills(period=JAN)
+    PaymentFactory(customer=asha, amount=Decimal("50.00"), paid_on=jan(20))
+    return asha, bala, chitra
+
+
+def test_the_totals_add_every_customer_per_day_week_and_product(milk, curd, two_products):
+    filters = GridFilters(period=JAN)
+    columns = month_columns(JAN)
+
+    totals = grid_totals(filters, grid_customers(filters), columns)
+
+    assert totals.customers == 3
+    milk_total, curd_total = totals.products
+    assert (milk_total.product, milk_total.unit) == ("Cow milk 500 ml", "litre")
+    assert cells_by_label(milk_total, columns)["1"] == Decimal("1")
+    assert cells_by_label(milk_total, columns)["2"] == Decimal("2.5")  # Asha 1 + Bala 1.5
+    assert cells_by_label(milk_total, columns)["W1"] == Decimal("3.5")
+    assert (milk_total.quantity, milk_total.amount) == (Decimal("3.5"), Decimal("105.00"))
+    assert (curd_total.quantity, curd_total.amount) == (Decimal("0.5"), Decimal("12.50"))
+    assert totals.delivered_amount == Decimal("117.50")
+    assert totals.billed == Decimal("157.50")  # the deliveries and Chitra's ₹40
+    assert totals.paid == Decimal("50.00")
+    assert totals.balance == Decimal("107.50")
+
+
+def test_one_product_narrows_the_customers_rows_and_totals(milk, curd, two_products):
+    asha, bala, _ = two_products
+    filters = GridFilters(period=JAN, product_id=curd.pk)
+
+    customers = grid_customers(filters)
+    [row] = grid_rows(period=JAN, customers=customers, product_id=curd.pk)
+    totals = grid_totals(filters, customers)
+
+    assert [pk for pk, _ in customers] == [asha.pk]  # no curd for Bala, no delivery for Chitra
+    assert [p.product for p in row.products] == ["Curd 200 g"]
+    assert row.bill.total == Decimal("72.50")  # the whole bill, milk included
+    assert [p.product for p in totals.products] == ["Curd 200 g"]
+    assert (totals.delivered_amount, totals.billed) == (Decimal("12.50"), Decimal("72.50"))
+    milk_only = GridFilters(period=JAN, product_id=milk.pk)
+    assert [pk for pk, _ in grid_customers(milk_only)] == [asha.pk, bala.pk]
+
+
+def test_the_page_totals_cover_every_page_and_a_product_filter_narrows_them(
+    client, monkeypatch, milk, curd, two_products
+):
+    monkeypatch.setattr("billing.pages.grid.PER_PAGE", 1)
+    client.force_login(accounts_user())
+
+    response = client.get(reverse("billing:grid"), {"month": "2026-01"})
+
+    page = response.content.decode()
+    assert len(response.context["rows"]) == 1  # one customer on this page …
+    assert response.context["totals"].customers == 3  # … the totals of all three
+    assert "3 customers, every page" in page
+    assert '<td class="num" id="grid-total-amount">₹117.50</td>' in page
+    assert "₹157.50" in page and "₹107.50" in page
+
+    curd_only = client.get(reverse("billing:grid"), {"month": "2026-01", "product": curd.pk})
+
+    assert curd_only.context["totals"].delivered_amount == Decimal("12.50")
+    assert "Curd 200 g only" in curd_only.content.decode()
+    assert "Cow milk 500 ml" not in curd_only.content.decode().split("<table")[1]
+
+
+def test_a_product_that_is_not_sold_is_a_filter_error(client):
+    client.force_login(accounts_user())
+
+    response = client.get(reverse("billing:grid"), {"month": "2026-01", "product": "999999"})
+
+    assert response.context["filters"] is None and response.context["rows"] == []
+    assert "Select a valid choice" in response.content.decode()

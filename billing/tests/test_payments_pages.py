@@ -20,7 +20,7 @@ from orders.tests.factories import ProductFactory, SubscriptionFactory
 pytestmark = pytest.mark.django_db
 
 JAN = dt.date(2026, 1, 1)
-BILLING_LINKS = ("Billing runs", "Bills", "Grid", "Payments", "Reconcile")
+BILLING_LINKS = ("Billing runs", "Bills", "Monthly grid", "Payments", "Reconcile")
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ class TestRecordPayment:
     @pytest.mark.parametrize(
         ("overrides", "error"),
         [
-            ({"customer": "CU-NOBODY"}, "No customer with the code or phone “CU-NOBODY”."),
+            ({"customer": "CU-NOBODY"}, "No customer with the code, phone or name “CU-NOBODY”."),
             ({"amount": "0"}, "Enter an amount from ₹0.01 to ₹10,00,000.00."),
             ({"method": "barter"}, "Select a valid choice."),
             ({"paid_on": "2999-01-01"}, "A payment cannot be dated in the future."),
@@ -260,7 +260,7 @@ class TestLedgerPage:
 def test_accounts_and_admins_have_the_billing_links(client, role):
     client.force_login(UserFactory(roles=[role]))
 
-    page = client.get(reverse("billing:payments")).content.decode()
+    page = client.get(reverse("dashboard")).content.decode()
 
     for label, name in zip(
         BILLING_LINKS, ("runs", "bills", "grid", "payments", "reconcile"), strict=True

@@ -394,8 +394,9 @@ class TestRunsAndBills:
         client.force_login(accounts)
         client.post(reverse("billing:bill_issue", args=[bill.pk]))
 
-        client.post(reverse("billing:bill_void", args=[bill.pk]), {"reason": "Wrong rate"})
-        again = client.post(reverse("billing:bill_void", args=[bill.pk]), {"reason": "Wrong rate"})
+        void = {"reason": "Wrong rate", "confirm": "on"}
+        client.post(reverse("billing:bill_void", args=[bill.pk]), void)
+        again = client.post(reverse("billing:bill_void", args=[bill.pk]), void)
 
         assert Adjustment.objects.filter(bill__isnull=True).count() == 1  # one fresh copy
         assert Adjustment.objects.count() == 2

@@ -1,4 +1,5 @@
-"""Writes on deliveries, by purpose: routes, generation, confirmation, shared links."""
+"""Writes on deliveries, by purpose: routes, generation, confirmation (a stop, or a whole
+round), shared links."""
 
 from deliveries.services.confirmation import (
     Confirmer,
@@ -15,13 +16,16 @@ from deliveries.services.generation import (
     refresh_holds,
 )
 from deliveries.services.links import create_link, revoke_link, valid_link
+from deliveries.services.rounds import Handover, confirm_round
 from deliveries.services.routes import assign_to_route, create_delivery_boy, move_stop
 
 __all__ = [
     "Confirmer",
     "GenerationReport",
+    "Handover",
     "assign_to_route",
     "confirm_delivery",
+    "confirm_round",
     "confirm_stop",
     "create_delivery_boy",
     "create_link",

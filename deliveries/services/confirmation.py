@@ -2,7 +2,7 @@
 the admin, the API and the import. Every confirmation is validated and attributable."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils import timezone
 from deliveries.models import Delivery, DeliveryLink
 from deliveries.services.summaries import queue_delivery_summary
 from deliveries.signals import deliveries_changed
+from earlybird.formats import day_text
 from earlybird.locks import lock_one
 from orders.models import Order
 
@@ -65,10 +66,15 @@ def status_for(*, ordered: Decimal, delivered: Decimal) -> str:
     return Delivery.Status.PARTIAL
 
 
-def _check_may_change(delivery: Delivery, by: Confirmer, today: date) -> None:
+def _check_may_change(
+    delivery: Delivery, by: Confirmer, today: date, *, billed: bool | None = None
+) -> None:
+    """`billed`: whether the delivery is on a bill, when the caller has read it already."""
     if delivery.status == Delivery.Status.CANCELLED:
         raise ValidationError(f"{delivery.code} was cancelled; there is nothing to confirm.")
-    if Delivery.objects.filter(pk=delivery.pk, billing_line__isnull=False).exists():
+    if billed is None:
+        billed = Delivery.objects.filter(pk=delivery.pk, billing_line__isnull=False).exists()
+    if billed:
         raise ValidationError(
             f"{delivery.code} is already billed; correct it with an adjustment on the next bill."
         )
@@ -83,10 +89,12 @@ def _check_may_change(delivery: Delivery, by: Confirmer, today: date) -> None:
         )
     if by.may_correct_the_past:
         if delivery.date > today:
-            raise ValidationError(f"{delivery.code} is for {delivery.date}, a day still to come.")
+            raise ValidationError(
+                f"{delivery.code} is for {day_text(delivery.date)}, a day still to come."
+            )
     elif delivery.date != today:
         raise ValidationError(
-            f"{delivery.code} is for {delivery.date:%d %b %Y}; only today's deliveries "
+            f"{delivery.code} is for {day_text(delivery.date)}; only today's deliveries "
             "can be confirmed here."
         )
 
@@ -131,41 +139,58 @@ def _confirm_delivery(
         order = lock_one(Order.objects, pk=delivery.order_id)
         current = lock_one(Delivery.objects, pk=delivery.pk)
         _check_may_change(current, by, today)
-        if not 0 <= quantity <= current.ordered_qty:
-            raise ValidationError(
-                {
-                    "delivered_qty": f"Delivered quantity must be between 0 and the "
-                    f"{current.ordered_qty.normalize():f} ordered; {quantity.normalize():f} is not."
-                }
-            )
-        status = status_for(ordered=current.ordered_qty, delivered=quantity)
-        if status == Delivery.Status.NOT_DELIVERED:
-            if reason not in Delivery.Reason.values:
-                raise ValidationError({"reason": "Say why it was not delivered."})
-        else:
-            reason, reason_note = "", ""
-        if (current.status, current.delivered_qty, current.reason, current.reason_note) == (
-            status,
-            quantity,
-            reason,
-            reason_note,
-        ):
+        if not _record(current, quantity=quantity, by=by, reason=reason, reason_note=reason_note):
             return current, False  # the same tap twice: harmless
-        current.delivered_qty = quantity
-        current.status = status
-        current.reason = reason
-        current.reason_note = reason_note[:200]
-        current.confirmed_by = by.user
-        current.confirmed_by_name = by.name[:100]
-        current.confirmed_via = by.via
-        current.confirmed_at = by.confirmed_at or timezone.now()
-        current.confirmed_ip = by.ip
-        current.confirmed_user_agent = by.user_agent[:300]
-        current.delivery_link = by.link
         current.full_clean()
         current.save()
         _settle_one_time_order(order)
     return current, True
+
+
+def _record(
+    current: Delivery,
+    *,
+    quantity: Decimal,
+    by: Confirmer,
+    reason: str,
+    reason_note: str,
+    at: datetime | None = None,
+) -> bool:
+    """The rule of a confirmation, on the locked row in memory: check the quantity and the
+    reason and set what was handed over, by whom and when. False (the row untouched) when
+    it says what the row already says."""
+    if not 0 <= quantity <= current.ordered_qty:
+        raise ValidationError(
+            {
+                "delivered_qty": f"Delivered quantity must be between 0 and the "
+                f"{current.ordered_qty.normalize():f} ordered; {quantity.normalize():f} is not."
+            }
+        )
+    status = status_for(ordered=current.ordered_qty, delivered=quantity)
+    if status == Delivery.Status.NOT_DELIVERED:
+        if reason not in Delivery.Reason.values:
+            raise ValidationError({"reason": "Say why it was not delivered."})
+    else:
+        reason, reason_note = "", ""
+    if (current.status, current.delivered_qty, current.reason, current.reason_note) == (
+        status,
+        quantity,
+        reason,
+        reason_note,
+    ):
+        return False
+    current.delivered_qty = quantity
+    current.status = status
+    current.reason = reason
+    current.reason_note = reason_note[:200]
+    current.confirmed_by = by.user
+    current.confirmed_by_name = by.name[:100]
+    current.confirmed_via = by.via
+    current.confirmed_at = at or by.confirmed_at or timezone.now()
+    current.confirmed_ip = by.ip
+    current.confirmed_user_agent = by.user_agent[:300]
+    current.delivery_link = by.link
+    return True
 
 
 def undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date | None = None) -> Delivery:

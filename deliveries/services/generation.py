@@ -11,6 +11,7 @@ from django.utils import timezone
 from deliveries import holds
 from deliveries.models import Delivery, Hold
 from earlybird.codes import reserve_codes
+from earlybird.formats import day_text
 from orders.models import Order
 from orders.selectors import due_lines_on
 
@@ -190,7 +191,7 @@ def generate_deliveries(*, day: date, order_ids: list[int] | None = None) -> Gen
         unpriced = cursor.fetchone()[0]
         if unpriced:
             raise ValidationError(
-                f"{unpriced} due line(s) on {day} have a product with no price in force; "
+                f"{unpriced} due line(s) on {day_text(day)} have a product with no price in force; "
                 "set the product's price first."
             )
         cursor.execute("SELECT count(*) FROM fresh")

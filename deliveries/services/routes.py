@@ -12,6 +12,8 @@ from customers.services import clean_phone
 from deliveries.models import DeliveryBoy, RouteStop
 from deliveries.services.generation import refresh_deliveries
 from earlybird import roles
+from orders.models import Order
+from orders.services import create_customer_with_subscription
 
 User = get_user_model()
 
@@ -79,3 +81,18 @@ def move_stop(*, stop: RouteStop, position: int) -> RouteStop:
         stops.filter(pk=stop.pk).update(position=position)
     stop.position = position
     return stop
+
+
+def create_customer_on_route(
+    *, delivery_boy: DeliveryBoy | None, position: int | None = None, **creation
+) -> tuple[Customer, Order | None, RouteStop | None]:
+    """A new customer (orders.services.create_customer_with_subscription: the login and a
+    first subscription, with its keyword arguments) put on `delivery_boy`'s route at
+    `position` (the end if None), in one transaction: if any part is refused, nothing is
+    created. Days already generated get the new subscription on that route."""
+    with transaction.atomic():
+        customer, order = create_customer_with_subscription(**creation)
+        stop = None
+        if delivery_boy is not None:
+            stop = assign_to_route(customer=customer, delivery_boy=delivery_boy, position=position)
+    return customer, order, stop

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from deliveries.models import Delivery
+from earlybird.units import quantity_text, unit_for
 from messaging.models import Message
 from messaging.rendering import localised, word
 from messaging.services import queue_or_refresh_message, withdraw_message
@@ -64,12 +65,13 @@ def _qty(value) -> str:
 
 
 def _item(delivery: Delivery, language: str) -> str:
-    """ "Cow milk 1 litre", "Curd 0.5/1 kg", "Paneer – not delivered (door locked)"."""
+    """ "Cow milk 1 litre", "Curd 2 packets", "Curd 0.5/1 kg", "Paneer – not delivered
+    (door locked)"."""
     product = delivery.product
     if delivery.status == Delivery.Status.DELIVERED:
-        return f"{product.name} {_qty(delivery.delivered_qty)} {product.unit}"
+        return f"{product.name} {quantity_text(delivery.delivered_qty, product.unit)}"
     if delivery.status == Delivery.Status.PARTIAL:
         shares = f"{_qty(delivery.delivered_qty)}/{_qty(delivery.ordered_qty)}"
-        return f"{product.name} {shares} {product.unit}"
+        return f"{product.name} {shares} {unit_for(delivery.ordered_qty, product.unit)}"
     reason = f" ({word(delivery.reason, language)})" if delivery.reason else ""
     return f"{product.name} – {word('not_delivered', language)}{reason}"

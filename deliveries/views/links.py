@@ -1,6 +1,8 @@
-"""Staff pages for shared links: create (the token is shown once), list, activity, revoke."""
+"""Staff pages for shared links: create (the token is shown once, with copy and WhatsApp
+buttons), list, activity, revoke (a second step: a box to tick)."""
 
 from datetime import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,13 +15,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from deliveries import services
-from deliveries.forms import LinkForm
+from deliveries.forms import LinkForm, RevokeLinkForm
 from deliveries.models import Delivery, DeliveryLink
 from earlybird.access import staff_required
+from earlybird.confirm import refusal
+from earlybird.formats import day_text
 
 LINKS_PER_PAGE = 50
 ACTIVITY_PER_PAGE = 100
 HISTORY_ROWS = 200
+
+
+def share_text(link: DeliveryLink, url: str) -> str:
+    """What the WhatsApp share sends the substitute: whose route, which days, the link."""
+    days = day_text(link.valid_from)
+    if link.valid_until != link.valid_from:
+        days = f"{days} to {day_text(link.valid_until)}"
+    return (
+        f"Deliveries of {link.delivery_boy.name}'s route, {link.get_shift_display().lower()}, "
+        f"{days}. Open this link on the day to see the stops and mark them delivered: {url}"
+    )
 
 
 def link_state(link: DeliveryLink, now: datetime) -> str:
@@ -68,11 +83,14 @@ def link_create(request):
         else:
             # Shown on this response only: the token is not kept anywhere, only its hash.
             url = request.build_absolute_uri(reverse("shared:route", kwargs={"token": token}))
-            return render(
-                request,
-                "deliveries/links/created.html",
-                {"link": link, "url": url, "state": link_state(link, timezone.now())},
-            )
+            context = {
+                "link": link,
+                "url": url,
+                "state": link_state(link, timezone.now()),
+                # wa.me with no number: WhatsApp asks whom to send it to.
+                "whatsapp_url": f"https://wa.me/?text={quote(share_text(link, url), safe='')}",
+            }
+            return render(request, "deliveries/links/created.html", context)
     return render(request, "deliveries/links/form.html", {"form": form})
 
 
@@ -110,8 +128,11 @@ def link_detail(request, link_id: int):
 @staff_required
 def link_revoke(request, link_id: int):
     link = get_object_or_404(DeliveryLink, pk=link_id)
+    form = RevokeLinkForm(request.POST)
     if link.revoked_at is not None:
         messages.info(request, "This link was already revoked.")
+    elif not form.is_valid():
+        messages.error(request, refusal(form))
     else:
         services.revoke_link(link=link, by=request.user)
         messages.success(request, "Link revoked: it no longer opens anything.")

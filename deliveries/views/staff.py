@@ -26,6 +26,7 @@ from deliveries.models import Delivery, DeliveryBoy, RouteStop
 from deliveries.services import Confirmer
 from earlybird.access import allows, staff_required
 from earlybird.spreadsheets import SafeWriter
+from earlybird.units import KG, LITRE
 from orders.models import Order
 
 # Who may generate a day's deliveries from the daily sheet or the procurement page (POST).
@@ -175,10 +176,14 @@ def procurement(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="procurement-{day}.csv"'
         writer = SafeWriter(response)
-        writer.writerow(["grouping", "group", "product", "unit", "quantity"])
+        writer.writerow(["grouping", "group", "product", "unit", "quantity", "litres", "kg"])
         for grouping, rows in tables.items():
             for row in rows:
-                writer.writerow([grouping, row.group, row.product, row.unit, row.quantity])
+                bulk = {row.size.bulk: row.bulk} if row.size else {}
+                litres, kg = bulk.get(LITRE, ""), bulk.get(KG, "")
+                writer.writerow(
+                    [grouping, row.group, row.product, row.unit, row.quantity, litres, kg]
+                )
         return response
     generated = any(tables.values()) or selectors.day_is_generated(day=day)
     return render(
@@ -186,6 +191,10 @@ def procurement(request):
         "deliveries/procurement.html",
         {
             "tables": tables,
+            # Each grouping's rows with its litres and kg per group.
+            "sections": [
+                (grouping, rows, selectors.bulk_totals(rows)) for grouping, rows in tables.items()
+            ],
             "day": day,
             "shift": shift,
             "form": form,

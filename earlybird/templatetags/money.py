@@ -1,8 +1,11 @@
-"""Money and quantities in templates: {{ 123456.5|inr }} -> ₹1,23,456.50, {{ q|qty }}."""
+"""Money and quantities in templates: {{ 123456.5|inr }} -> ₹1,23,456.50, {{ q|qty }},
+{{ q|units:product.unit }} -> "12 packets"."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+
+from earlybird.units import number_text, quantity_text
 
 register = template.Library()
 
@@ -34,8 +37,10 @@ def inr(value) -> str:
 @register.filter
 def qty(value) -> str:
     """A quantity without trailing zeros: 1.500 -> 1.5, 2.000 -> 2."""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return ""
-    return f"{number.normalize():f}"
+    return number_text(value)
+
+
+@register.filter
+def units(value, unit) -> str:
+    """A quantity with its unit, pluralised: 12 -> "12 packets", 1 -> "1 packet", 3 kg."""
+    return quantity_text(value, unit)

@@ -1,10 +1,13 @@
-"""A realistic, deterministic demo dairy in Hyderabad, written through the services.
+"""A realistic, deterministic demo dairy in Hyderabad, written through the services,
+with two full months of history before today.
 
 Dates are relative to `today` (the local date unless the caller pins one), so the
 subscriptions are running now and today's routes are non-empty once deliveries are
-generated. The same seed and the same `today` give the same rows; the draw is made in
-memory first (`dairy.plan_dairy`), then written (`seed`), so the database never changes
-what is drawn.
+generated. The same seed and the same `today` give the same rows; the dairy is drawn in
+memory first (`dairy.plan_dairy`), then written (`seed`); its history (`history`: the
+rounds, `wallets`: prepaid customers, `bills`: billing and payments) is drawn from its
+own generator in the order of the rows it reads, and stamped by the demo's clock
+(`clock`).
 """
 
 from web.demo.dairy import (

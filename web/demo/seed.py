@@ -1,8 +1,11 @@
 """Writing the demo dairy through the services, in one transaction (the plan is
-web.demo.dairy's)."""
+web.demo.dairy's): the dairy as it was when each customer joined, then its history up to
+yesterday (web.demo.history: rounds; web.demo.wallets: prepaid customers; web.demo.bills:
+bills and payments), then the customers who have paused or stopped since."""
 
 import random
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,15 +13,20 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.urls import reverse
 
-from billing.models import BillingMode, WalletEntry
+from billing.models import Bill, BillingMode, Payment, WalletEntry
 from customers.models import Area, Customer
-from customers.services import create_customer
+from customers.services import create_customer, update_customer
 from deliveries.models import Delivery, DeliveryBoy, RouteStop
 from deliveries.services import assign_to_route, create_delivery_boy
 from earlybird import roles
+from messaging.selectors import enabled_purposes
+from messaging.services import set_switch
 from orders.models import CustomerPrice, DayOverride, Order, OrderPause, Product, ProductPrice
 from orders.services import LineSpec, create_one_time_order, create_subscription, set_price
+from web.demo.bills import bill_history
+from web.demo.clock import moment, story_time
 from web.demo.dairy import (
     ADMIN_LOGIN,
     AREAS,
@@ -34,6 +42,7 @@ from web.demo.dairy import (
     SubscriptionPlan,
     plan_dairy,
 )
+from web.demo.history import confirm_history, generate_history
 from web.demo.wallets import seed_wallets
 
 User = get_user_model()
@@ -51,6 +60,7 @@ class DemoReport:
     dry_run: bool = False
     counts: dict[str, int] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
+    substitute_link: str = ""  # the path of the substitute's shared link, valid today
 
 
 def seed_demo(*, today: date, seed: int = DEFAULT_SEED, dry_run: bool = False) -> DemoReport:
@@ -61,7 +71,7 @@ def seed_demo(*, today: date, seed: int = DEFAULT_SEED, dry_run: bool = False) -
             report.already_seeded = True
             return report
         _refuse_foreign_data()
-        _build(today=today, rng=random.Random(seed))  # noqa: S311 (a demo, not secrets)
+        report.substitute_link = _build(today=today, seed=seed)
         report.counts = demo_counts()
         if dry_run:
             transaction.set_rollback(True)
@@ -74,6 +84,7 @@ def demo_logins() -> list[DemoLogin]:
 
 def demo_counts() -> dict[str, int]:
     customers = Counter(Customer.objects.values_list("status", flat=True))
+    deliveries = Counter(Delivery.objects.values_list("status", flat=True))
     patterns = Counter(
         Order.objects.filter(kind=Order.Kind.SUBSCRIPTION).values_list("pattern", flat=True)
     )
@@ -100,6 +111,9 @@ def demo_counts() -> dict[str, int]:
         .count(),
         "wallet entries": WalletEntry.objects.count(),
         "deliveries made": Delivery.objects.count(),
+        **{f"deliveries {s}": deliveries[s] for s in Delivery.CONFIRMED_STATUSES},
+        "bills issued": Bill.objects.filter(status=Bill.Status.ISSUED).count(),
+        "payments": Payment.objects.count(),
     }
 
 
@@ -126,7 +140,30 @@ def _refuse_foreign_data() -> None:
 # --- writing it, through the services --------------------------------------------------
 
 
-def _build(*, today: date, rng: random.Random) -> None:
+def _build(*, today: date, seed: int) -> str:
+    """Build it all; returns the path of the substitute's link."""
+    staff, areas, customers = _build_dairy(today=today, seed=seed)
+    # The history's messages went out back then: none is queued for them now.
+    with _outbox_off():
+        generate_history(today=today)
+        prepaid = seed_wallets(today=today, accounts=staff[roles.ACCOUNTS])
+        history = random.Random(f"{seed}-history")  # noqa: S311 (a demo, not secrets)
+        rounds = confirm_history(
+            today=today, rng=history, support=staff[roles.SUPPORT], prepaid=prepaid
+        )
+        bill_history(
+            today=today, rng=history, accounts=staff[roles.ACCOUNTS], boys_by_customer=_boys()
+        )
+    for customer, plan in customers:
+        if plan.details.status != customer.status:  # paused or stopped since
+            update_customer(customer=customer, details=_details(plan, areas=areas, staff=staff))
+    return reverse("shared:route", args=[rounds.token]) if rounds.token else ""
+
+
+def _build_dairy(*, today: date, seed: int):
+    """Staff, areas, products, delivery boys, customers as they joined and their routes:
+    returns (staff by role, areas by name, [(customer, plan)])."""
+    rng = random.Random(seed)  # noqa: S311 (a demo, not secrets)
     plans = plan_dairy(today=today, rng=rng)
     staff = {login.role: _create_staff_user(login) for login in STAFF_LOGINS}
     areas = {}
@@ -141,10 +178,11 @@ def _build(*, today: date, rng: random.Random) -> None:
         (create_delivery_boy(name=name, phone=phone, password=_password_of(phone)), area, phases)
         for name, phone, area, phases in DELIVERY_BOYS
     ]
-    on_route = []
+    on_route, customers = [], []
     for plan in plans:
         customer = _create_customer(plan, areas=areas, products=products, staff=staff)
-        if customer.status != Customer.Status.STOPPED:
+        customers.append((customer, plan))
+        if plan.details.status != Customer.Status.STOPPED:
             on_route.append((customer, plan))
     # Each route walks its area street by street; the demo customer is the first stop.
     on_route.sort(
@@ -161,7 +199,31 @@ def _build(*, today: date, rng: random.Random) -> None:
             if area == customer.area.name and (phases is None or plan.phase in phases)
         )
         assign_to_route(customer=customer, delivery_boy=boy)
-    seed_wallets(today=today, accounts=staff[roles.ACCOUNTS], support=staff[roles.SUPPORT])
+    return staff, areas, customers
+
+
+@contextmanager
+def _outbox_off():
+    """Switch every kind of message off while the block runs, then on again."""
+    on = sorted(enabled_purposes())
+    for purpose in on:
+        set_switch(purpose=purpose, enabled=False)
+    yield
+    for purpose in on:
+        set_switch(purpose=purpose, enabled=True)
+
+
+def _boys() -> dict[int, object]:
+    """{customer id: the user of their delivery boy}."""
+    return {
+        stop.customer_id: stop.delivery_boy.user
+        for stop in RouteStop.objects.select_related("delivery_boy__user")
+    }
+
+
+def _details(plan: CustomerPlan, *, areas, staff):
+    marketer = staff[roles.MARKETING] if plan.marketed else None
+    return replace(plan.details, area=areas[plan.details.area], marketing_staff=marketer)
 
 
 def _password_of(phone: str) -> str | None:
@@ -202,23 +264,25 @@ def _create_products(*, today: date) -> dict[str, Product]:
 
 
 def _create_customer(plan: CustomerPlan, *, areas, products, staff) -> Customer:
-    marketer = staff[roles.MARKETING] if plan.marketed else None
-    customer = create_customer(
-        details=replace(plan.details, area=areas[plan.details.area], marketing_staff=marketer),
-        password=plan.password,
-        created_on=plan.joined,
-    )
-    if plan.special_price:
-        product, price = plan.special_price
-        set_price(
-            product=products[product],
-            price=Decimal(price),
-            effective_from=plan.joined,
-            customer=customer,
-        )
-    created_by = marketer or staff[roles.SUPPORT]
-    for sub in plan.subs:
-        _create_subscription(sub, customer=customer, products=products, created_by=created_by)
+    """The customer as they joined (live: a pause or an end date says when that stopped,
+    and the status follows after the history), their prices and subscriptions dated then;
+    their one-time orders placed today."""
+    details = _details(plan, areas=areas, staff=staff)
+    if details.status in (Customer.Status.PAUSED, Customer.Status.STOPPED):
+        details = replace(details, status=Customer.Status.ACTIVE)
+    with story_time(moment(plan.joined, 10, 0)):
+        customer = create_customer(details=details, password=plan.password, created_on=plan.joined)
+        if plan.special_price:
+            product, price = plan.special_price
+            set_price(
+                product=products[product],
+                price=Decimal(price),
+                effective_from=plan.joined,
+                customer=customer,
+            )
+        created_by = details.marketing_staff or staff[roles.SUPPORT]
+        for sub in plan.subs:
+            _create_subscription(sub, customer=customer, products=products, created_by=created_by)
     for day, shift, lines in plan.one_time:
         create_one_time_order(
             customer=customer,
@@ -231,10 +295,7 @@ def _create_customer(plan: CustomerPlan, *, areas, products, staff) -> Customer:
 
 
 def _create_subscription(sub: SubscriptionPlan, *, customer, products, created_by) -> Order:
-    S = Customer.Status
-    status = {S.PAUSED: Order.Status.PAUSED, S.STOPPED: Order.Status.STOPPED}.get(
-        customer.status, Order.Status.ACTIVE
-    )
+    """Active, as services make it: its pauses and end date say when it does not deliver."""
     order = create_subscription(
         customer=customer,
         lines=[LineSpec(products[name], quantity) for name, quantity in sub.lines],
@@ -243,7 +304,7 @@ def _create_subscription(sub: SubscriptionPlan, *, customer, products, created_b
         weekdays=sub.weekdays,
         shift=sub.shift,
         end_date=sub.end,
-        status=status,
+        status=Order.Status.ACTIVE,
         created_by=created_by,
     )
     # No service writes pauses or day overrides yet; each row is validated, then saved.

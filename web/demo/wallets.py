@@ -1,10 +1,12 @@
-"""The demo's prepaid customers, written through the services after the dairy is built:
-the demo customer and three daily-milk customers (the demo delivery boy's first, by
-their stop) went prepaid six days ago, recharge (UPI, cash at the door, bank) and have their
-deliveries since made and confirmed — each one debited from the wallet. The last of them
-recharged too little: once today or tomorrow is generated (`generate_deliveries`, the
-evening job) he is paused for low balance, on the staff report, the boy's list and his
-own calendar. Deterministic: the customers are chosen by route and stop.
+"""The demo's prepaid customers, written through the services once the history's days
+are generated and before they are confirmed (web.demo.history): the demo customer and
+three daily-milk customers (the demo delivery boy's first, by their stop) went prepaid
+six days ago and recharged (UPI, cash at the door, bank) for that week's deliveries and
+some days more; the history then delivers their week in full, and each confirmation
+debits the wallet. The last of them recharged too little: once today or tomorrow is
+generated (`generate_deliveries`, the evening job) he is paused for low balance, on the
+staff report, the boy's list and his own calendar. Deterministic: the customers are
+chosen by route and stop.
 """
 
 from dataclasses import dataclass
@@ -19,8 +21,8 @@ from billing.selectors.wallet_overview import usual_daily_amounts
 from billing.services.wallet import recharge_wallet, set_billing_mode
 from customers.models import Customer
 from deliveries.models import Delivery, DeliveryBoy
-from deliveries.services import Confirmer, confirm_delivery, generate_deliveries
 from orders.models import Order, OrderPause
+from web.demo.clock import moment, story_time
 from web.demo.dairy import CUSTOMER_LOGIN, DELIVERY_BOY_LOGIN
 
 PREPAID_DAYS = 6  # prepaid since this many days ago, delivered every day since
@@ -44,9 +46,9 @@ RECHARGES = [
 ]
 
 
-def seed_wallets(*, today: date, accounts, support) -> list[Customer]:
-    """Make the demo's prepaid customers (see the module). Returns them, the one who runs
-    low last."""
+def seed_wallets(*, today: date, accounts) -> dict[int, date]:
+    """Make the demo's prepaid customers (see the module). Returns {customer id: the day
+    their wallet began}."""
     start = today - timedelta(days=PREPAID_DAYS)
     demo = Customer.objects.get(phone=CUSTOMER_LOGIN.username)
     candidates = _daily_customers(start=start, today=today)
@@ -64,24 +66,23 @@ def seed_wallets(*, today: date, accounts, support) -> list[Customer]:
     order_ids = list(Order.objects.filter(customer__in=chosen).values_list("pk", flat=True))
     for customer in chosen:
         set_billing_mode(customer=customer, mode=BillingMode.Mode.PREPAID, effective_from=start)
-    _make_days(order_ids, start=start, today=today)
-    week = _pending_cost(order_ids)
+    week = _pending_cost(order_ids, start=start)
     daily = usual_daily_amounts([c.pk for c in chosen], on=today)
     for customer, recharge in zip(chosen, RECHARGES, strict=True):
         # What the week's deliveries take, and that many usual days more.
         amount = _round(week.get(customer.pk, 0) + daily[customer.pk] * recharge.days_left)
-        recharge_wallet(
-            customer=customer,
-            amount=amount,
-            method=recharge.method,
-            paid_on=start,
-            reference="" if recharge.method == Payment.Method.CASH else f"DEMO-{customer.code}",
-            received_by=boy.user if recharge.by_the_boy else accounts,
-            by=accounts,
-            notes="Recharged at the door" if recharge.by_the_boy else "",
-        )
-    _confirm_days(order_ids, today=today, by=support)
-    return chosen
+        with story_time(moment(start, 8, 30)):
+            recharge_wallet(
+                customer=customer,
+                amount=amount,
+                method=recharge.method,
+                paid_on=start,
+                reference="" if recharge.method == Payment.Method.CASH else f"DEMO-{customer.code}",
+                received_by=boy.user if recharge.by_the_boy else accounts,
+                by=accounts,
+                notes="Recharged at the door" if recharge.by_the_boy else "",
+            )
+    return {customer.pk: start for customer in chosen}
 
 
 def _daily_customers(*, start: date, today: date) -> list[Customer]:
@@ -111,35 +112,18 @@ def _daily_customers(*, start: date, today: date) -> list[Customer]:
     )
 
 
-def _make_days(order_ids: list[int], *, start: date, today: date) -> None:
-    """Each day from `start` to yesterday, for these orders only (the rest of the demo has
-    no past deliveries)."""
-    day = start
-    while day < today:
-        generate_deliveries(day=day, order_ids=order_ids)
-        day += timedelta(days=1)
-
-
-def _pending_cost(order_ids: list[int]) -> dict[int, Decimal]:
-    """{customer id: what their pending deliveries will take}, each rounded as a debit."""
+def _pending_cost(order_ids: list[int], *, start: date) -> dict[int, Decimal]:
+    """{customer id: what their pending deliveries from `start` will take}, each rounded
+    as a debit."""
     return dict(
-        Delivery.objects.filter(order_id__in=order_ids, status=Delivery.Status.PENDING)
+        Delivery.objects.filter(
+            order_id__in=order_ids, date__gte=start, status=Delivery.Status.PENDING
+        )
         .order_by()
         .values("customer_id")
         .annotate(total=Sum(Round(F("ordered_qty") * F("unit_price"), 2)))
         .values_list("customer_id", "total")
     )
-
-
-def _confirm_days(order_ids: list[int], *, today: date, by) -> None:
-    """Every one delivered in full, confirmed by staff (who may confirm an earlier day):
-    each confirmation debits the wallet."""
-    confirmer = Confirmer(via=Delivery.Via.STAFF, user=by)
-    pending = Delivery.objects.filter(order_id__in=order_ids, status=Delivery.Status.PENDING)
-    for delivery in pending.order_by("date", "pk"):
-        confirm_delivery(
-            delivery=delivery, delivered_qty=delivery.ordered_qty, by=confirmer, today=today
-        )
 
 
 def _round(amount: Decimal) -> Decimal:

@@ -5,8 +5,10 @@ from django import forms
 
 from earlybird.forms import day_field
 from earlybird.forms import quantity_field as shared_quantity_field
+from earlybird.units import quantity_text
 from orders.models import Order, OrderLine, Product
 from orders.services import LineSpec
+from web.portal.words import day_text, price_text
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
@@ -68,27 +70,38 @@ class SkipForm(_Form):
 
 
 class ExtraForm(_Form):
-    """More of one product on one day: the new quantity for that day."""
+    """More of one product on one day, on top of the usual: the customer types the
+    extra, the view asks for the usual plus it."""
 
     id_prefix = "extra"
 
+    # Radio buttons, not a select: a choice's words (product, usual, price) wrap on a phone.
     line = forms.ModelChoiceField(
         queryset=OrderLine.objects.none(),
         empty_label=None,
         label="Product",
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose one of this subscription's products."},
     )
     day = date_field("Day")
-    quantity = quantity_field("Quantity on that day")
+    quantity = quantity_field("How many extra")
 
-    def __init__(self, *args, order: Order, **kwargs):
+    def __init__(self, *args, order: Order, prices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = OrderLine.objects.filter(order=order).select_related(
-            "product"
+        prices = prices or {}
+        lines = OrderLine.objects.filter(order=order).select_related("product").order_by("pk")
+        self.fields["line"].queryset = lines
+        if not self.is_bound:
+            self.initial.setdefault("line", next(iter(order.lines.all()), None))
+        self.fields["line"].label_from_instance = lambda line: ", ".join(
+            part
+            for part in (
+                f"{line.product.name} (usually {quantity_text(line.quantity, line.product.unit)})",
+                price_text(prices.get(line.product_id), line.product.unit),
+            )
+            if part
         )
-        self.fields["line"].label_from_instance = lambda line: (
-            f"{line.product.name} (usually {line.quantity.normalize():f})"
-        )
+        self.fields["quantity"].help_text = "Added to what usually comes that day."
 
 
 class OneTimeOrderForm(forms.Form):
@@ -101,14 +114,21 @@ class OneTimeOrderForm(forms.Form):
     notes = forms.CharField(label="Note (optional)", max_length=200, required=False)
 
     def __init__(self, *args, products: list[Product], **kwargs):
+        """`products` priced by web.portal.selectors.priced (each label shows its price)."""
         super().__init__(*args, **kwargs)
         self.products = list(products)
         for product in self.products:
-            self.fields[self._name(product)] = quantity_field(
-                f"{product.name} ({product.get_unit_display()})",
+            field = quantity_field(
+                " · ".join(
+                    part
+                    for part in (product.name, price_text(_price(product), product.unit))
+                    if part
+                ),
                 required=False,
                 allow_zero=True,
             )
+            field.help_text = _coming_price(product)
+            self.fields[self._name(product)] = field
 
     @staticmethod
     def _name(product: Product) -> str:
@@ -129,3 +149,15 @@ class OneTimeOrderForm(forms.Form):
             for product in self.products
             if self.cleaned_data.get(self._name(product))
         ]
+
+
+def _price(product: Product):
+    return getattr(product, "your_price", None)
+
+
+def _coming_price(product: Product) -> str:
+    """A new price set for a later day, unless the customer has a price of their own."""
+    next_price = getattr(product, "next_price", None)
+    if next_price is None or _price(product) != getattr(product, "price", None):
+        return ""
+    return f"{price_text(next_price, product.unit)} from {day_text(product.next_from)}."

@@ -1,5 +1,5 @@
-"""Reads for the customer's own pages at /me/: the delivery calendar, orders, and the
-note on the UPI pay link (the link itself: billing.upi). The balance, the bills and a
+"""Reads for the customer's own pages at /me/: orders, prices, and the note on the UPI
+pay link (the link itself: billing.upi). The delivery calendar is web.portal.agenda's. The balance, the bills and a
 bill's statement are billing's reads (billing.selectors), the same as the staff pages
 and the API show.
 
@@ -8,22 +8,15 @@ Each read runs a fixed number of queries, whatever the number of orders, days or
 
 from __future__ import annotations
 
-import calendar
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import DecimalField, F, Func, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from billing.models import Bill
 from customers.models import Customer
-from deliveries import holds
-from deliveries.models import Delivery
-from deliveries.selectors import holds_between
 from orders.models import DayOverride, Order, OrderLine, OrderPause, Product
-from orders.schedule import due_on, schedule_of
+from orders.selectors import with_prices
 from orders.services import customer_cutoff_passed
 
 CALENDAR_DAYS_AHEAD = 30
@@ -88,159 +81,26 @@ def products_for_sale() -> QuerySet[Product]:
     return Product.objects.filter(is_active=True)
 
 
-# --- the calendar ---------------------------------------------------------------------
-
-
-@dataclass
-class CalendarItem:
-    """One product on one day: due by the schedule (status ""), or a delivery row."""
-
-    product: str
-    quantity: Decimal
-    shift: str
-    status: str = ""
-    status_label: str = ""
-    delivered_qty: Decimal | None = None
-
-    @property
-    def is_evening(self) -> bool:
-        return self.shift == Order.Shift.EVENING
-
-
-@dataclass
-class CalendarDay:
-    date: date
-    in_range: bool
-    is_today: bool = False
-    is_past: bool = False
-    items: list[CalendarItem] = field(default_factory=list)
-    hold: str = ""  # "Paused: low balance": generation held the day (deliveries.holds)
-    hold_explanation: str = ""
-
-
-@dataclass
-class CalendarMonth:
-    first: date
-    weeks: list[list[CalendarDay | None]]
-
-
-@dataclass
-class DeliveryCalendar:
-    start: date
-    end: date
-    months: list[CalendarMonth]
-    days: dict[date, CalendarDay]
-
-    def items_on(self, day: date) -> list[CalendarItem]:
-        return self.days[day].items if day in self.days else []
-
-    @property
-    def held(self) -> list[CalendarDay]:
-        """Today and later days that are held, with what to do about it."""
-        return [day for day in self.days.values() if day.hold and not day.is_past]
-
-
-def delivery_calendar(
-    *, customer: Customer, today: date, orders: list[Order] | None = None
-) -> DeliveryCalendar:
-    """From the first of this month to 30 days ahead: past days (and today, once its
-    rows exist) show the Delivery rows with their status, today and later what the
-    schedule makes due. A day generation held shows why, and nothing due. Pass `orders`
-    from open_orders to save its queries; otherwise six queries in all."""
-    start = today.replace(day=1)
-    end = today + timedelta(days=CALENDAR_DAYS_AHEAD)
-    if orders is None:
-        orders = open_orders(customer=customer, today=today, until=end)
-
-    delivered: dict[date, list[CalendarItem]] = defaultdict(list)
-    rows = (
-        Delivery.objects.filter(customer=customer, date__gte=start, date__lte=today)
-        .exclude(status=Delivery.Status.CANCELLED)
-        .select_related("product")
-        .order_by("date", "shift", "product__sort_order", "product__name", "pk")
+def priced(products: QuerySet[Product], *, customer: Customer, on: date) -> QuerySet[Product]:
+    """Products with the price in force `on` a day (orders.selectors.with_prices: `price`,
+    and the next one, `next_price` from `next_from`), and `your_price`: what this
+    customer pays that day, their own price if they have one (orders_price_on, the rule
+    generation prices deliveries by). One query."""
+    return with_prices(products, on=on).annotate(
+        your_price=Func(
+            Value(customer.pk),
+            F("pk"),
+            Value(on),
+            function="orders_price_on",
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
     )
-    for row in rows:
-        delivered[row.date].append(
-            CalendarItem(
-                product=row.product.name,
-                quantity=row.ordered_qty,
-                shift=row.shift,
-                status=row.status,
-                status_label=row.get_status_display(),
-                delivered_qty=row.delivered_qty,
-            )
-        )
-
-    due = _due_by_day(customer=customer, orders=orders, start=today, end=end)
-    held = holds_between(customer_id=customer.pk, start=start, end=end)
-
-    days: dict[date, CalendarDay] = {}
-    day = start
-    while day <= end:
-        if day < today or (day == today and delivered.get(day)) or day in held:
-            items = delivered.get(day, [])
-        else:
-            items = due.get(day, [])
-        reason = held[day].reason if day in held else ""
-        days[day] = CalendarDay(
-            date=day,
-            in_range=True,
-            is_today=day == today,
-            is_past=day < today,
-            items=items,
-            hold=holds.label(reason) if reason else "",
-            hold_explanation=holds.explanation(reason) if reason else "",
-        )
-        day += timedelta(days=1)
-    return DeliveryCalendar(start=start, end=end, months=_months(start, end, days), days=days)
 
 
-def _due_by_day(
-    *, customer: Customer, orders: list[Order], start: date, end: date
-) -> dict[date, list[CalendarItem]]:
-    """Quantities due per day, product and shift, from the pure schedule rule."""
-    plans = []
-    for order in orders:
-        lines = {line.pk: line for line in order.lines.all()}
-        plans.append((schedule_of(order), order.shift, lines))
-    due: dict[date, list[CalendarItem]] = {}
-    day = start
-    while day <= end:
-        totals: dict[tuple, Decimal] = defaultdict(Decimal)
-        for schedule, shift, lines in plans:
-            for line_id, quantity in due_on(
-                schedule, customer_status=customer.status, day=day
-            ).items():
-                product = lines[line_id].product
-                totals[(shift != Order.Shift.MORNING, product.sort_order, product.name, shift)] += (
-                    quantity
-                )
-        if totals:
-            due[day] = [
-                CalendarItem(product=name, quantity=quantity, shift=shift)
-                for (_evening, _sort, name, shift), quantity in sorted(totals.items())
-            ]
-        day += timedelta(days=1)
-    return due
-
-
-def _months(start: date, end: date, days: dict[date, CalendarDay]) -> list[CalendarMonth]:
-    months = []
-    first = start.replace(day=1)
-    while first <= end:
-        weeks = []
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
-            weeks.append(
-                [
-                    (days.get(d) or CalendarDay(date=d, in_range=False))
-                    if d.month == first.month
-                    else None
-                    for d in week
-                ]
-            )
-        months.append(CalendarMonth(first=first, weeks=weeks))
-        first = (first + timedelta(days=32)).replace(day=1)
-    return months
+def prices_on(*, customer: Customer, product_ids, on: date) -> dict:
+    """{product id: what the customer pays for one unit `on` a day}. One query."""
+    rows = priced(Product.objects.filter(pk__in=list(product_ids)), customer=customer, on=on)
+    return {pk: price for pk, price in rows.values_list("pk", "your_price")}
 
 
 # --- money: the balance, the bills and a bill's statement are billing's reads ----------

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.portal import access, downloads, message_settings, online, views, wallet
+from web.portal import access, changes, downloads, message_settings, online, views, wallet
 
 app_name = "me"
 
@@ -18,15 +18,15 @@ urlpatterns = [
     ),
     path("orders/new/", views.new_order, name="new_order"),
     path("orders/<int:order_id>/", views.order_detail, name="order"),
-    path("orders/<int:order_id>/pause/", views.pause, name="pause"),
+    path("orders/<int:order_id>/pause/", changes.pause, name="pause"),
     path(
         "orders/<int:order_id>/pauses/<int:pause_id>/resume/",
-        views.resume,
+        changes.resume,
         name="resume",
     ),
-    path("orders/<int:order_id>/skip/", views.skip, name="skip"),
-    path("orders/<int:order_id>/extra/", views.extra, name="extra"),
-    path("orders/<int:order_id>/usual/", views.reset_day, name="reset_day"),
+    path("orders/<int:order_id>/skip/", changes.skip, name="skip"),
+    path("orders/<int:order_id>/extra/", changes.extra, name="extra"),
+    path("orders/<int:order_id>/usual/", changes.reset_day, name="reset_day"),
     path("orders/<int:order_id>/cancel/", views.cancel, name="cancel"),
     path("bills/", views.bills, name="bills"),
     path("bills/<int:bill_id>/", views.bill, name="bill"),

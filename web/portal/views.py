@@ -1,13 +1,15 @@
-"""The customer's own pages at /me/: deliveries on a calendar, pause / skip / extra,
+"""The customer's own pages at /me/: their deliveries day by day (and as a month),
 one-time orders, bills and the UPI pay link. Phone-sized, plain forms, no JavaScript.
+Pause / skip / extra are web/portal/changes.py.
 
 Only a logged-in user with a Customer gets these pages; anyone else gets a 404, and a
 customer only ever reaches their own orders and bills (anyone else's id is a 404).
 Every change is allowed until the cut-off the evening before the first day it changes
-(orders.services.check_customer_cutoff) and refused with the reason after it, before
-anything is written.
+(orders.services.customer_cutoff_passed) and refused after it with the business's
+phone, before anything is written.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,16 +27,33 @@ from billing.models import Bill
 from billing.upi import upi_link
 from customers.models import Customer
 from earlybird.forms import add_service_errors
+from earlybird.templatetags.money import format_inr
+from earlybird.units import quantity_text
 from orders import services as order_services
-from orders.models import Order, OrderPause
-from orders.schedule import SERVED_CUSTOMER_STATUSES, due_on, schedule_of
+from orders.models import Order, OrderLine
+from orders.schedule import SERVED_CUSTOMER_STATUSES
 from web.portal import selectors
 from web.portal.access import customer_required
-from web.portal.forms import ExtraForm, OneTimeOrderForm, PauseForm, ResumeForm, SkipForm
+from web.portal.agenda import delivery_calendar
+from web.portal.forms import ExtraForm, OneTimeOrderForm, PauseForm, SkipForm
 from web.portal.wallet import wallet_context
+from web.portal.words import (
+    amount_of,
+    call_us,
+    day_text,
+    lines_text,
+    order_title,
+    price_text,
+)
 
 RECENT_BILLS = 3
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CALL_US_TAG = "call-us"  # a message that tells the customer to call: the page adds a tel: link
+VIEWS = ("agenda", "month")  # ?view= on the home page; none: the screen's width decides
+
+
+class CallUs(ValidationError):
+    """A change the customer cannot make here: the page shows the business's phone."""
 
 
 # --- access ----------------------------------------------------------------------------
@@ -47,37 +66,96 @@ def _own_order(customer: Customer, order_id: int) -> Order:
     return order
 
 
-def _own_subscription(customer: Customer, order_id: int) -> Order:
+def own_subscription(customer: Customer, order_id: int) -> Order:
     order = _own_order(customer, order_id)
     if order.kind != Order.Kind.SUBSCRIPTION:
         raise Http404("No such subscription.")
     return order
 
 
-# --- home -----------------------------------------------------------------------------
+def check_cutoff(day: date) -> None:
+    """orders.services' cut-off rule, said with the day and the phone to call instead."""
+    if order_services.customer_cutoff_passed(day=day):
+        closed = settings.CUSTOMER_CHANGE_CUTOFF.strftime("%I:%M %p").lstrip("0")
+        raise CallUs(
+            f"Changes for {day_text(day)} closed at {closed} on "
+            f"{day_text(day - timedelta(days=1))}. {call_us()}"
+        )
+
+
+def asked_to_call(request) -> bool:
+    return any(CALL_US_TAG in m.extra_tags for m in messages.get_messages(request))
+
+
+# --- what an order brings --------------------------------------------------------------
 
 
 def describe_pattern(order: Order) -> str:
     if order.kind == Order.Kind.ONE_TIME:
-        return f"On {order.start_date:%a %d %b}"
+        return f"On {day_text(order.start_date)}"
     if order.pattern == Order.Pattern.ALTERNATE_DAYS:
-        return f"Alternate days from {order.start_date:%d %b}"
+        return f"Alternate days from {day_text(order.start_date)}"
     if order.pattern == Order.Pattern.WEEKDAYS:
         return ", ".join(WEEKDAY_NAMES[d] for d in sorted(order.weekdays))
     return order.get_pattern_display()
 
 
+@dataclass
+class LineRow:
+    """One product of an order as the customer reads it: 2 packets, ₹28.00 a packet."""
+
+    line: OrderLine
+    quantity_text: str
+    price_text: str
+    amount: Decimal | None
+
+
+def describe(order: Order, price_of) -> Order:
+    """Set the order's title (its products), pattern in words and priced lines;
+    `price_of(product_id)` is the unit price to show."""
+    order.title = order_title(order)
+    order.pattern_text = describe_pattern(order)
+    order.line_rows = [
+        LineRow(
+            line=line,
+            quantity_text=quantity_text(line.quantity, line.product.unit),
+            price_text=price_text(price_of(line.product_id), line.product.unit),
+            amount=amount_of(line.quantity, price_of(line.product_id)),
+        )
+        for line in order.lines.all()
+    ]
+    amounts = [row.amount for row in order.line_rows if row.amount is not None]
+    order.day_cost = sum(amounts, Decimal(0)) if amounts else None
+    return order
+
+
+def priced_on(order: Order, first_open: date) -> date:
+    """The day whose prices an order shows: a one-time order's own day; a subscription's
+    next day that can still change (or its first day, if later)."""
+    if order.kind == Order.Kind.ONE_TIME:
+        return order.start_date
+    return max(first_open, order.start_date)
+
+
+# --- home -----------------------------------------------------------------------------
+
+
 @customer_required
 def home(request, customer: Customer):
     today = timezone.localdate()
+    first_open = selectors.first_open_day()
     orders = selectors.open_orders(customer=customer, today=today)
+    calendar = delivery_calendar(customer=customer, today=today, orders=orders)
     for order in orders:
-        order.pattern_text = describe_pattern(order)
+        day = priced_on(order, first_open)
+        describe(order, lambda product_id, day=day: calendar.prices.on(product_id, day))
     bills = list(billing.issued_bills(customer=customer)[:RECENT_BILLS])
+    view = request.GET.get("view")
     context = {
         "customer": customer,
         "today": today,
-        "calendar": selectors.delivery_calendar(customer=customer, today=today, orders=orders),
+        "calendar": calendar,
+        "view": view if view in VIEWS else "",
         "subscriptions": [o for o in orders if o.kind == Order.Kind.SUBSCRIPTION],
         "one_time_orders": [
             o for o in orders if o.kind == Order.Kind.ONE_TIME and o.start_date >= today
@@ -86,18 +164,34 @@ def home(request, customer: Customer):
         "bills": bills,
         **_money_context(customer, bill=bills[0] if bills else None),
         **wallet_context(customer),
-        "first_open_day": selectors.first_open_day(),
+        "first_open_day": first_open,
         "cutoff": settings.CUSTOMER_CHANGE_CUTOFF,
+        "call_us": asked_to_call(request),
     }
     return render(request, "customers/me/home.html", context)
 
 
-# --- one order and the changes to it --------------------------------------------------
+# --- one order ------------------------------------------------------------------------
 
 
-def _order_page(request, customer: Customer, order: Order, *, open_section: str = "", **forms):
+def order_page(
+    request,
+    customer: Customer,
+    order: Order,
+    *,
+    open_section: str = "",
+    call_us: bool = False,
+    **forms,
+):
+    """The order with its products and prices, and (a subscription) the three changes:
+    skip a day, extra on a day, pause; `open_section` is the one asked for."""
     first_open = selectors.first_open_day()
-    order.pattern_text = describe_pattern(order)
+    prices = selectors.prices_on(
+        customer=customer,
+        product_ids={line.product_id for line in order.lines.all()},
+        on=priced_on(order, first_open),
+    )
+    describe(order, prices.get)
     context = {
         "customer": customer,
         "order": order,
@@ -105,10 +199,11 @@ def _order_page(request, customer: Customer, order: Order, *, open_section: str 
         "first_open_day": first_open,
         "cutoff": settings.CUSTOMER_CHANGE_CUTOFF,
         "open_section": open_section,
-        "pause_form": forms.get("pause_form") or PauseForm(initial={"start_date": first_open}),
+        "call_us": call_us or asked_to_call(request),
         "skip_form": forms.get("skip_form") or SkipForm(initial={"day": first_open}),
         "extra_form": forms.get("extra_form")
-        or ExtraForm(order=order, initial={"day": first_open}),
+        or ExtraForm(order=order, prices=prices, initial={"day": first_open}),
+        "pause_form": forms.get("pause_form") or PauseForm(initial={"start_date": first_open}),
         "resume_form": forms.get("resume_form"),
         "resume_pause_id": forms.get("resume_pause_id"),
         "overrides": sorted(
@@ -126,162 +221,21 @@ def _order_page(request, customer: Customer, order: Order, *, open_section: str 
     return render(request, "customers/me/order.html", context)
 
 
-def _done(request, order: Order, message: str):
+def done(request, order: Order, message: str):
     messages.success(request, message)
+    return redirect("me:order", order_id=order.pk)
+
+
+def refused(request, order: Order, exc: ValidationError):
+    """A change refused on a page with no form of its own: say why, back on the order."""
+    tags = CALL_US_TAG if isinstance(exc, CallUs) else ""
+    messages.error(request, " ".join(exc.messages), extra_tags=tags)
     return redirect("me:order", order_id=order.pk)
 
 
 @customer_required
 def order_detail(request, customer: Customer, order_id: int):
-    return _order_page(request, customer, _own_order(customer, order_id))
-
-
-def _check_serves(customer: Customer, order: Order) -> None:
-    if customer.status not in SERVED_CUSTOMER_STATUSES:
-        raise ValidationError(
-            f"Your deliveries are {customer.get_status_display().lower()}; please call us."
-        )
-    if order.status != Order.Status.ACTIVE:
-        raise ValidationError(
-            f"This subscription is {order.get_status_display().lower()}; please call us."
-        )
-
-
-def _day_plan(order: Order, customer: Customer, day: date) -> tuple[dict[int, Decimal], bool]:
-    """What the order makes due on `day` (per line id), and whether a pause covers it.
-    Read fresh for that one day (the page's prefetch covers only the next weeks)."""
-    fresh = selectors.own_order_for_day(order=order, day=day)
-    schedule = schedule_of(fresh)
-    paused = any(start <= day and (end is None or day <= end) for start, end in schedule.pauses)
-    return due_on(schedule, customer_status=customer.status, day=day), paused
-
-
-@customer_required
-def pause(request, customer: Customer, order_id: int):
-    order = _own_subscription(customer, order_id)
-    if request.method != "POST":
-        return _order_page(request, customer, order, open_section="pause")
-    form = PauseForm(request.POST)
-    if form.is_valid():
-        start, end = form.cleaned_data["start_date"], form.cleaned_data["end_date"]
-        try:
-            order_services.check_customer_cutoff(day=start)
-            order_services.pause_order(
-                order=order, start_date=start, end_date=end, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            until = f"to {end:%a %d %b}" if end else "until you resume"
-            return _done(request, order, f"Paused from {start:%a %d %b} {until}.")
-    return _order_page(request, customer, order, open_section="pause", pause_form=form)
-
-
-@customer_required
-def resume(request, customer: Customer, order_id: int, pause_id: int):
-    order = _own_subscription(customer, order_id)
-    the_pause = get_object_or_404(OrderPause, order=order, pk=pause_id)
-    if request.method != "POST":
-        return redirect("me:order", order_id=order.pk)
-    form = ResumeForm(request.POST)
-    if form.is_valid():
-        first_back = form.cleaned_data["first_day_back"]
-        try:
-            # The first day that changes: the day back, or the pause's own start.
-            order_services.check_customer_cutoff(day=max(first_back, the_pause.start_date))
-            order_services.resume_order(pause=the_pause, first_day_back=first_back)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(request, order, f"Deliveries start again on {first_back:%a %d %b}.")
-    return _order_page(
-        request,
-        customer,
-        order,
-        open_section="resume",
-        resume_form=form,
-        resume_pause_id=the_pause.pk,
-    )
-
-
-@customer_required
-def skip(request, customer: Customer, order_id: int):
-    order = _own_subscription(customer, order_id)
-    if request.method != "POST":
-        return _order_page(request, customer, order, open_section="skip")
-    form = SkipForm(request.POST)
-    if form.is_valid():
-        day = form.cleaned_data["day"]
-        try:
-            order_services.check_customer_cutoff(day=day)
-            due, _paused = _day_plan(order, customer, day)
-            if not due:
-                raise ValidationError(f"Nothing is coming on {day:%a %d %b}; nothing to skip.")
-            order_services.skip_day(order=order, day=day)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(request, order, f"No delivery on {day:%a %d %b}.")
-    return _order_page(request, customer, order, open_section="skip", skip_form=form)
-
-
-@customer_required
-def extra(request, customer: Customer, order_id: int):
-    order = _own_subscription(customer, order_id)
-    if request.method != "POST":
-        return _order_page(request, customer, order, open_section="extra")
-    form = ExtraForm(request.POST, order=order)
-    if form.is_valid():
-        line, day = form.cleaned_data["line"], form.cleaned_data["day"]
-        quantity = form.cleaned_data["quantity"]
-        try:
-            order_services.check_customer_cutoff(day=day)
-            _check_serves(customer, order)
-            due, paused = _day_plan(order, customer, day)
-            if paused:
-                raise ValidationError(
-                    f"Deliveries are paused on {day:%a %d %b}; resume them first."
-                )
-            already = due.get(line.pk, Decimal(0))
-            if quantity <= already:
-                raise ValidationError(
-                    {
-                        "quantity": f"{already.normalize():f} {line.product.name} is already "
-                        f"coming on {day:%a %d %b}; ask for more than that "
-                        "(to have none, skip the day)."
-                    }
-                )
-            order_services.set_day_override(line=line, day=day, quantity=quantity)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _done(
-                request,
-                order,
-                f"{quantity.normalize():f} {line.product.name} on {day:%a %d %b}.",
-            )
-    return _order_page(request, customer, order, open_section="extra", extra_form=form)
-
-
-@require_POST
-@customer_required
-def reset_day(request, customer: Customer, order_id: int):
-    """Undo a skip or an extra: the day goes back to the usual quantities."""
-    order = _own_subscription(customer, order_id)
-    form = SkipForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a day.")
-        return redirect("me:order", order_id=order.pk)
-    day = form.cleaned_data["day"]
-    try:
-        order_services.check_customer_cutoff(day=day)
-        order_services.set_day_quantities(
-            order=order, day=day, quantities=dict.fromkeys(order.lines.all())
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("me:order", order_id=order.pk)
-    return _done(request, order, f"{day:%a %d %b} is back to your usual delivery.")
+    return order_page(request, customer, _own_order(customer, order_id))
 
 
 @require_POST
@@ -291,25 +245,29 @@ def cancel(request, customer: Customer, order_id: int):
     if order.kind != Order.Kind.ONE_TIME:
         raise Http404("No such one-time order.")
     try:
-        order_services.check_customer_cutoff(day=order.start_date)
+        check_cutoff(order.start_date)
         order_services.cancel_one_time_order(order=order)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("me:order", order_id=order.pk)
-    messages.success(request, f"Order {order.code} is cancelled.")
+        return refused(request, order, exc)
+    messages.success(
+        request, f"Cancelled your order of {order_title(order)} for {day_text(order.start_date)}."
+    )
     return redirect("me:home")
 
 
 @customer_required
 def new_order(request, customer: Customer):
-    products = list(selectors.products_for_sale())
     first_open = selectors.first_open_day()
+    products = list(
+        selectors.priced(selectors.products_for_sale(), customer=customer, on=first_open)
+    )
+    call = False
     if request.method == "POST":
         form = OneTimeOrderForm(request.POST, products=products)
         if form.is_valid():
             day = form.cleaned_data["delivery_date"]
             try:
-                order_services.check_customer_cutoff(day=day)
+                check_cutoff(day)
                 order = order_services.create_one_time_order(
                     customer=customer,
                     delivery_date=day,
@@ -319,13 +277,10 @@ def new_order(request, customer: Customer):
                     created_by=request.user,
                 )
             except ValidationError as exc:
+                call = isinstance(exc, CallUs)
                 add_service_errors(form, exc)
             else:
-                return _done(
-                    request,
-                    order,
-                    f"Order {order.code} placed for {day:%a %d %b} ({order.get_shift_display()}).",
-                )
+                return done(request, order, _ordered(customer, order, form.lines()))
     else:
         form = OneTimeOrderForm(
             products=products,
@@ -334,8 +289,20 @@ def new_order(request, customer: Customer):
     return render(
         request,
         "customers/me/new_order.html",
-        {"customer": customer, "form": form, "first_open_day": first_open},
+        {"customer": customer, "form": form, "first_open_day": first_open, "call_us": call},
     )
+
+
+def _ordered(customer: Customer, order: Order, lines) -> str:
+    """Ordered for Wed 11 Mar (evening): 2 packets Curd 500 g, ₹70.00."""
+    day = order.start_date
+    prices = selectors.prices_on(
+        customer=customer, product_ids={spec.product.pk for spec in lines}, on=day
+    )
+    amounts = [amount_of(spec.quantity, prices.get(spec.product.pk)) for spec in lines]
+    cost = f", {format_inr(sum(amounts))}" if None not in amounts else ""
+    what = lines_text((spec.product, spec.quantity) for spec in lines)
+    return f"Ordered for {day_text(day)} ({order.get_shift_display().lower()}): {what}{cost}."
 
 
 # --- bills ----------------------------------------------------------------------------

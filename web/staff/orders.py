@@ -20,6 +20,7 @@ from customers.selectors import customers_visible_to
 from deliveries.models import Delivery
 from earlybird.access import staff_can, staff_required
 from earlybird.bounds import day_or_default
+from earlybird.formats import day_text
 from earlybird.forms import add_service_errors
 from earlybird.months import month_after, month_before, parse_month
 from orders import services
@@ -123,7 +124,7 @@ def pause_resume(request, pause_id: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{order.code} delivers again from {back:%d %b %Y}.")
+            messages.success(request, f"{order.code} delivers again from {day_text(back)}.")
             return redirect(order_url(order, parse_month(request.GET.get("month"))))
     return render_order(request, order, **{f"resume{pause.pk}": form})
 
@@ -144,7 +145,7 @@ def order_day(request, order_id: int):
             add_service_errors(form, exc, {"quantity": None})
         else:
             done = dict(DayForm.ACTIONS)[form.cleaned_data["action"]].lower()
-            messages.success(request, f"{order.code} on {day:%a %d %b}: {done}, done.")
+            messages.success(request, f"{order.code} on {day_text(day)}: {done}, done.")
             return redirect(order_url(order, day.replace(day=1)))
     return render_order(request, order, day=form)
 
@@ -162,7 +163,7 @@ def order_stop(request, order_id: int):
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"{order.code} stopped: nothing is delivered after {last_day:%d %b %Y}."
+                request, f"{order.code} stopped: nothing is delivered after {day_text(last_day)}."
             )
             return redirect(order_url(order))
     return render_order(request, order, stop=form)

@@ -89,7 +89,7 @@ def test_the_money_pages_answer_a_month_out_of_bounds_without_an_error(client, m
     reconcile = client.get(reverse("billing:reconcile"), {"month": month})
 
     assert bills.status_code == 200
-    assert bills.context["period"] == dt.date(2026, 10, 1)  # the last month instead
+    assert bills.context["period"] == dt.date(2026, 11, 1)  # today's month instead
     assert grid.status_code == 200 and grid.context["filters"] is None
     assert reconcile.status_code == 200 and reconcile.context["result"] is None
     if month.startswith(("0000", "9999")):
@@ -122,7 +122,9 @@ def test_the_staff_pages_answer_a_day_or_month_out_of_bounds_with_the_usual_page
 def test_a_stop_date_out_of_bounds_is_a_form_error(client, subscription, day):
     client.force_login(UserFactory(roles=[roles.SUPPORT]))
 
-    response = client.post(reverse("orders:stop", args=[subscription.pk]), {"stop-last_day": day})
+    response = client.post(
+        reverse("orders:stop", args=[subscription.pk]), {"stop-last_day": day, "stop-confirm": "on"}
+    )
 
     assert DAY_WORDS in form_errors(response, "stop_form")
     subscription.refresh_from_db()

@@ -50,7 +50,9 @@ class TestBillPages:
         refused = client.post(reverse("billing:bill_void", args=[bill.pk]), {"reason": ""})
         assert refused.url == url
         page = client.post(
-            reverse("billing:bill_void", args=[bill.pk]), {"reason": "Wrong rate"}, follow=True
+            reverse("billing:bill_void", args=[bill.pk]),
+            {"reason": "Wrong rate", "confirm": "on"},
+            follow=True,
         )
 
         assert "BI-202602-0001 is void" in page.content.decode()

@@ -134,7 +134,9 @@ class Wallets(RuleBasedStateMachine):
         customer = self.customers[who]
         day = self.today + dt.timedelta(days=ahead)
         try:
-            set_billing_mode(customer=customer, mode=mode, effective_from=day, by=self.accounts)
+            row = set_billing_mode(
+                customer=customer, mode=mode, effective_from=day, by=self.accounts
+            )
         except ValidationError as exc:
             # Refused only when a billed delivery would become prepaid.
             assert mode == "prepaid", exc
@@ -142,7 +144,10 @@ class Wallets(RuleBasedStateMachine):
                 delivery__customer=customer, delivery__date__gte=day
             ).exists(), exc
         else:
-            self.modes[customer.pk][day] = mode
+            # None: that mode was already in force on that day, so no row was written
+            # (and a later switch dated earlier then covers this day too).
+            if row is not None:
+                self.modes[customer.pk][day] = mode
 
     @rule(ahead=st.integers(0, 2))
     def generate(self, ahead):

@@ -59,7 +59,7 @@ def test_support_and_admin_create_and_revoke_links(client, role):
     token = _token_from(response)
     assert client.get(route_url(token)).status_code == 200  # the link opens (name form)
 
-    response = client.post(reverse("deliveries:link_revoke", args=[link.pk]))
+    response = client.post(reverse("deliveries:link_revoke", args=[link.pk]), {"confirm": "on"})
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.revoked_at is not None
@@ -82,7 +82,7 @@ def test_other_roles_get_404_on_every_link_page(client, route, kind):
         client.get(reverse("deliveries:link_create")),
         client.post(reverse("deliveries:link_create"), _link_form(boy)),
         client.get(reverse("deliveries:link_detail", args=[link.pk])),
-        client.post(reverse("deliveries:link_revoke", args=[link.pk])),
+        client.post(reverse("deliveries:link_revoke", args=[link.pk]), {"confirm": "on"}),
     ]
     assert [p.status_code for p in pages] == [404] * 5
     link.refresh_from_db()
@@ -100,7 +100,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, route):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
-    client.post(reverse("deliveries:link_revoke", args=[link.pk]))
+    client.post(reverse("deliveries:link_revoke", args=[link.pk]), {"confirm": "on"})
     link.refresh_from_db()
     assert link.revoked_at is None
 

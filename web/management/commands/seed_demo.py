@@ -14,9 +14,10 @@ class Command(BaseCommand):
     help = (
         "Seed a demo dairy in Hyderabad (products, areas, routes, ~120 customers, "
         "subscriptions, pauses, overrides, one-time orders, four prepaid customers with "
-        "their wallets) and print a login per role. "
-        "Dates are relative to --today (default: today's local date). A seeded database "
-        "is left unchanged."
+        "their wallets) with its history: every day from the 1st of the month before last "
+        "to yesterday delivered and confirmed, the full months billed, issued and mostly "
+        "paid. Prints a login per role. Dates are relative to --today (default: today's "
+        "local date). A seeded database is left unchanged."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +42,10 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like production, and the demo logins have public "
                 "passwords. Pass --force if this really is a demo server."
             )
+        if today is not None and today > timezone.localdate():
+            raise CommandError(
+                f"--today {today} is still to come: the demo's history happens before today."
+            )
         started = time.monotonic()
         try:
             report = seed_demo(today=today or timezone.localdate(), seed=seed, dry_run=dry_run)
@@ -60,6 +65,11 @@ class Command(BaseCommand):
             )
             for label, count in report.counts.items():
                 self.stdout.write(f"  {label:<28} {count:>5}")
+            if report.substitute_link and not dry_run:
+                self.stdout.write(
+                    f"\nA substitute's shared link (one route's mornings, valid today; shown "
+                    f"once): {report.substitute_link}"
+                )
         if not dry_run:
             self.stdout.write("\nDemo logins (delivery boys and customers use their phone):")
             for login in report.logins:

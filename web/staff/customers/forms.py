@@ -8,13 +8,14 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from customers.models import Area, Customer
 from customers.services import CustomerDetails
 from deliveries.models import DeliveryBoy
+from earlybird.access import allows
 from earlybird.bounds import AmountField
 from earlybird.forms import day_field, quantity_field, weekdays_field
 from earlybird.roles import ACCOUNTS, ADMIN, MARKETING, SUPPORT, role_names
@@ -184,8 +185,18 @@ class CustomerForm(forms.Form):
         )
 
 
+class RouteChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, boy) -> str:
+        stops = boy.stop_count
+        return f"{boy.name} · {stops} stop{'' if stops == 1 else 's'}"
+
+
+MAX_STOP = 9999
+
+
 class CustomerCreateForm(CustomerForm):
-    """A new customer: its login, and if a product is chosen, its first subscription."""
+    """A new customer: its login; if a product is chosen, its first subscription; and, for
+    the staff who arrange routes, its place on a delivery boy's route."""
 
     password = forms.CharField(
         required=False,
@@ -217,6 +228,26 @@ class CustomerCreateForm(CustomerForm):
     sub_start_date = day_field(
         required=False, label="First day", error_messages={"invalid": "Enter a date."}
     )
+    route = RouteChoiceField(
+        queryset=DeliveryBoy.objects.none(),
+        required=False,
+        label="Delivery boy's route",
+        empty_label="Not on a route yet",
+        error_messages={"invalid_choice": "That route is not running any more: choose another."},
+    )
+    route_position = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_STOP,
+        required=False,
+        label="Stop number",
+        help_text="1 is his first stop; the stops from there on move down one. "
+        "Empty, or past his last stop: at the end of his round.",
+        error_messages={
+            "min_value": "Stop numbers start at 1.",
+            "max_value": f"A stop number is at most {MAX_STOP}.",
+            "invalid": "Enter a stop number, like 5.",
+        },
+    )
 
     # Where a service's message about the subscription belongs on this form.
     SERVICE_FIELDS = {
@@ -238,6 +269,14 @@ class CustomerCreateForm(CustomerForm):
             (Customer.Status.ACTIVE, "Active"),
         ]
         self.generated_password = ""
+        if allows(self.user, "deliveries:route_assign", "POST"):
+            self.fields["route"].queryset = (
+                DeliveryBoy.objects.filter(is_active=True)
+                .annotate(stop_count=Count("stops"))
+                .order_by("name", "pk")
+            )
+        else:
+            del self.fields["route"], self.fields["route_position"]
 
     def clean(self):
         data = super().clean()
@@ -251,6 +290,8 @@ class CustomerCreateForm(CustomerForm):
                 self.add_error("password", exc)
         elif data.get("generate_password"):
             self.generated_password = get_random_string(10, GENERATED_ALPHABET)
+        if data.get("route_position") and not data.get("route") and not self.has_error("route"):
+            self.add_error("route", "Choose whose route this stop number is on.")
         product, quantity = data.get("sub_product"), data.get("sub_quantity")
         if product is None:
             if quantity:
@@ -266,6 +307,13 @@ class CustomerCreateForm(CustomerForm):
         if data.get("sub_pattern") == Order.Pattern.WEEKDAYS and not data.get("sub_weekdays"):
             self.add_error("sub_weekdays", "Tick at least one weekday.")
         return data
+
+    def route_place(self) -> dict:
+        """Arguments for deliveries.services.routes.create_customer_on_route."""
+        return {
+            "delivery_boy": self.cleaned_data.get("route"),
+            "position": self.cleaned_data.get("route_position"),
+        }
 
     def chosen_password(self) -> str | None:
         return self.cleaned_data.get("password") or self.generated_password or None

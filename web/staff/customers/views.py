@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from customers.selectors import visible_customer
 from customers.services import activate_customer, update_customer
+from deliveries.services.routes import create_customer_on_route
 from earlybird.access import staff_can, staff_required
 from earlybird.forms import add_service_errors
-from orders.services import create_customer_with_subscription
 from web.portal.access import link_lifetime, set_password_link
 from web.staff.customers import selectors
 from web.staff.customers.forms import CustomerCreateForm, CustomerFilterForm, CustomerForm
@@ -50,11 +50,12 @@ def customer_create(request):
     form = CustomerCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            customer, subscription = create_customer_with_subscription(
+            customer, subscription, stop = create_customer_on_route(
                 details=form.details(),
                 password=form.chosen_password(),
                 created_by=request.user,
                 **form.subscription(),
+                **form.route_place(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc, form.SERVICE_FIELDS)
@@ -62,6 +63,8 @@ def customer_create(request):
             done = f"Customer {customer.name} ({customer.code}) created"
             if subscription is not None:
                 done += f" with subscription {subscription.code}"
+            if stop is not None:
+                done += f", stop {stop.position} on {stop.delivery_boy.name}'s route"
             messages.success(request, f"{done}.")
             if form.generated_password:
                 # Kept server-side (session message storage) and shown on the next page only.

@@ -233,7 +233,8 @@ def test_a_calendar_day_link_fills_in_the_day_form(client, support, subscription
 
 def test_support_stops_a_subscription_after_a_last_day(client, support, subscription):
     response = client.post(
-        reverse("orders:stop", args=[subscription.pk]), {"stop-last_day": days(6).isoformat()}
+        reverse("orders:stop", args=[subscription.pk]),
+        {"stop-last_day": days(6).isoformat(), "stop-confirm": "on"},
     )
     assert response.status_code == 302
     subscription.refresh_from_db()
@@ -241,7 +242,9 @@ def test_support_stops_a_subscription_after_a_last_day(client, support, subscrip
 
 
 def test_stopping_without_a_day_says_so_and_changes_nothing(client, support, subscription):
-    response = client.post(reverse("orders:stop", args=[subscription.pk]), {"stop-last_day": "x"})
+    response = client.post(
+        reverse("orders:stop", args=[subscription.pk]), {"stop-last_day": "x", "stop-confirm": "on"}
+    )
     assert "Enter a date." in response.content.decode()
     subscription.refresh_from_db()
     assert subscription.end_date is None
@@ -249,7 +252,7 @@ def test_stopping_without_a_day_says_so_and_changes_nothing(client, support, sub
 
 def test_stopping_is_a_404_for_marketing_and_accounts(client, marketer, subscription):
     url = reverse("orders:stop", args=[subscription.pk])
-    data = {"stop-last_day": days(1).isoformat()}
+    data = {"stop-last_day": days(1).isoformat(), "stop-confirm": "on"}
     assert_404_for(client, [marketer, staff(roles.ACCOUNTS), *outsider_users()], "post", url, data)
     subscription.refresh_from_db()
     assert subscription.end_date is None

@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import CustomerFactory
+from deliveries.models import Delivery
+from deliveries.services import generate_deliveries
 from orders.models import DayOverride, Order, OrderPause
 from orders.services import LineSpec, create_one_time_order, pause_order
 from orders.tests.factories import ProductFactory, SubscriptionFactory
@@ -16,7 +18,16 @@ from web.tests.portal import IST, TOMORROW, d, iso, issued_bill, page_of
 pytestmark = pytest.mark.django_db
 
 AFTER_CUTOFF = dt.datetime(2026, 3, 10, 21, 30, tzinfo=IST)
-CLOSED = "Changes for 11 Mar closed at 21:00 on 10 Mar. Please call us instead."
+PHONE = "98480 22338"
+CLOSED = (
+    f"Changes for Wed 11 Mar closed at 9:00 PM on Tue 10 Mar. Please call us instead on {PHONE}."
+)
+CALL_LINK = f'href="tel:9848022338">Call us: {PHONE}</a>'
+
+
+@pytest.fixture(autouse=True)
+def business_phone(settings):
+    settings.BUSINESS_PHONE = PHONE
 
 
 # --- pause, resume, skip, extra, one-time order: until the cut-off ---------------------
@@ -29,7 +40,7 @@ def test_pausing_before_the_cutoff(client, subscription):
         follow=True,
     )
     assert list(OrderPause.objects.values_list("start_date", "end_date")) == [(TOMORROW, d(14))]
-    assert "Paused from Wed 11 Mar to Sat 14 Mar." in page_of(response)
+    assert "Paused from Wed 11 Mar to Sat 14 Mar: no deliveries on those days." in page_of(response)
 
 
 def test_an_open_ended_pause_and_resuming_it(client, subscription):
@@ -43,12 +54,15 @@ def test_an_open_ended_pause_and_resuming_it(client, subscription):
     )
     pause.refresh_from_db()
     assert pause.end_date == d(14)
-    assert "Deliveries start again on Sun 15 Mar." in page_of(response)
+    assert "Resumed: deliveries start again on Sun 15 Mar." in page_of(response)
 
 
-def test_skipping_a_day_before_the_cutoff(client, subscription):
-    client.post(reverse("me:skip", args=[subscription.pk]), {"day": iso(TOMORROW)})
+def test_skipping_a_day_before_the_cutoff_is_confirmed_in_words(client, subscription):
+    response = client.post(
+        reverse("me:skip", args=[subscription.pk]), {"day": iso(TOMORROW)}, follow=True
+    )
     assert list(DayOverride.objects.values_list("date", "quantity")) == [(TOMORROW, Decimal(0))]
+    assert "Skipped Wed 11 Mar: no Cow milk that day." in page_of(response)
 
 
 def test_skipping_a_day_with_nothing_due_is_refused(client, owner, milk):
@@ -60,26 +74,77 @@ def test_skipping_a_day_with_nothing_due_is_refused(client, owner, milk):
     assert not DayOverride.objects.exists()
 
 
-def test_asking_for_extra_before_the_cutoff(client, subscription):
-    line = subscription.lines.get()
+def test_an_extra_is_added_to_the_usual_and_confirmed_with_its_price(client, subscription):
+    line = subscription.lines.get()  # 1 litre of Cow milk every day, ₹60.00 a litre
     response = client.post(
         reverse("me:extra", args=[subscription.pk]),
         {"line": line.pk, "day": iso(TOMORROW), "quantity": "2.5"},
         follow=True,
     )
     assert list(DayOverride.objects.values_list("line", "date", "quantity")) == [
-        (line.pk, TOMORROW, Decimal("2.5"))
+        (line.pk, TOMORROW, Decimal("3.5"))
     ]
-    assert "2.5 Cow milk on Wed 11 Mar." in page_of(response)
+    assert (
+        "Extra 2.5 litres Cow milk on Wed 11 Mar: 3.5 litres in all that day, ₹210.00."
+        in page_of(response)
+    )
 
 
-def test_extra_must_be_more_than_what_is_coming(client, subscription):
+def test_generation_delivers_the_usual_plus_the_extra(client, subscription, clock):
+    client.post(
+        reverse("me:extra", args=[subscription.pk]),
+        {"line": subscription.lines.get().pk, "day": iso(TOMORROW), "quantity": "2"},
+    )
+    clock(dt.datetime(2026, 3, 10, 21, 15, tzinfo=IST))
+    generate_deliveries(day=TOMORROW)
+    assert list(
+        Delivery.objects.filter(date=TOMORROW).values_list("ordered_qty", "unit_price")
+    ) == [(Decimal("3"), Decimal("60.00"))]
+
+
+def test_a_second_extra_on_the_same_day_replaces_the_first(client, subscription):
+    url = reverse("me:extra", args=[subscription.pk])
     line = subscription.lines.get()
+    client.post(url, {"line": line.pk, "day": iso(TOMORROW), "quantity": "2"})
+    client.post(url, {"line": line.pk, "day": iso(TOMORROW), "quantity": "1"})
+    assert list(DayOverride.objects.values_list("quantity", flat=True)) == [Decimal("2")]
+
+
+def test_an_extra_on_a_day_off_brings_just_the_extra(client, owner, milk):
+    order = SubscriptionFactory(
+        customer=owner, product=milk, start_date=d(1), pattern=Order.Pattern.ALTERNATE_DAYS
+    )
+    response = client.post(
+        reverse("me:extra", args=[order.pk]),
+        {"line": order.lines.get().pk, "day": iso(d(12)), "quantity": "1"},
+        follow=True,
+    )
+    assert list(DayOverride.objects.values_list("date", "quantity")) == [(d(12), Decimal(1))]
+    assert "Extra 1 litre Cow milk on Thu 12 Mar: 1 litre in all that day" in page_of(response)
+
+
+def test_an_extra_of_nothing_is_refused(client, subscription):
     response = client.post(
         reverse("me:extra", args=[subscription.pk]),
-        {"line": line.pk, "day": iso(TOMORROW), "quantity": "1"},
+        {"line": subscription.lines.get().pk, "day": iso(TOMORROW), "quantity": "0"},
     )
-    assert "1 Cow milk is already coming on Wed 11 Mar" in page_of(response)
+    assert response.context["extra_form"].errors["quantity"]
+    assert not DayOverride.objects.exists()
+
+
+def test_an_extra_that_makes_more_than_a_delivery_holds_is_refused_with_the_phone(
+    client, owner, milk
+):
+    order = SubscriptionFactory(customer=owner, product=milk, quantity="45", start_date=d(1))
+    response = client.post(
+        reverse("me:extra", args=[order.pk]),
+        {"line": order.lines.get().pk, "day": iso(TOMORROW), "quantity": "10"},
+    )
+    assert response.context["extra_form"].errors["quantity"] == [
+        "That makes 55 litres on Wed 11 Mar; at most 50 litres come in one delivery. "
+        f"For more, please call us on {PHONE}."
+    ]
+    assert CALL_LINK in page_of(response)
     assert not DayOverride.objects.exists()
 
 
@@ -122,7 +187,11 @@ def test_placing_a_one_time_order_with_several_products(client, owner, milk):
         ("Cow milk", Decimal("2")),
         ("Curd 500g", Decimal("1")),
     ]
-    assert f"Order {order.code} placed for Wed 11 Mar (Evening)." in page_of(response)
+    # Cow milk ₹60.00 a litre, Curd ₹60.00 a litre (the factories' price)
+    assert (
+        "Ordered for Wed 11 Mar (evening): 1 litre Curd 500g and 2 litres Cow milk, ₹180.00."
+        in page_of(response)
+    )
 
 
 def test_a_one_time_order_needs_a_product(client, owner, milk):
@@ -176,6 +245,7 @@ def test_after_the_cutoff_each_change_is_refused_with_the_reason_and_nothing_wri
     response = client.post(url, data)
     assert response.status_code == 200
     assert CLOSED in page_of(response)
+    assert CALL_LINK in page_of(response)
     assert _writes() == before
 
 
@@ -210,6 +280,7 @@ def test_cancelling_after_the_cutoff_is_refused(client, owner, milk, clock):
     clock(AFTER_CUTOFF)
     response = client.post(reverse("me:cancel", args=[order.pk]), follow=True)
     assert CLOSED in page_of(response)
+    assert CALL_LINK in page_of(response)
     order.refresh_from_db()
     assert order.status == Order.Status.PLACED
 

@@ -69,9 +69,9 @@ def test_the_calendar_shows_the_pattern_ahead_and_the_statuses_behind(client, ow
     assert calendar.end == d(9, 4)  # 30 days ahead, over the month end
 
     page = page_of(response)
-    march_3 = re.search(r'data-date="2026-03-03"[^>]*>(.*?)</td>', page, re.S).group(1)
+    march_3 = re.search(r'<td data-date="2026-03-03"[^>]*>(.*?)</td>', page, re.S).group(1)
     assert "Cow milk" in march_3 and "Delivered" in march_3
-    march_12 = re.search(r'data-date="2026-03-12"[^>]*>(.*?)</td>', page, re.S).group(1)
+    march_12 = re.search(r'<td data-date="2026-03-12"[^>]*>(.*?)</td>', page, re.S).group(1)
     assert "Cow milk" not in march_12
     assert "April 2026" in page
 
@@ -95,13 +95,20 @@ def test_a_customer_sees_only_their_own_deliveries(client, owner, milk, clock):
     assert "Paneer" not in page_of(response)
 
 
-def test_pauses_and_skips_show_as_empty_days_ahead(client, owner, subscription):
+def test_pauses_and_skips_bring_nothing_and_say_why(client, owner, subscription):
     pause_order(order=subscription, start_date=d(15), end_date=d(17))
     client.post(reverse("me:skip", args=[subscription.pk]), {"day": iso(d(12))})
-    calendar = client.get(reverse("me:home")).context["calendar"]
+    response = client.get(reverse("me:home"))
+    calendar = response.context["calendar"]
     assert calendar.items_on(d(12)) == []
     assert [calendar.items_on(d(n)) for n in (15, 16, 17)] == [[], [], []]
     assert calendar.items_on(d(14)) and calendar.items_on(d(18))
+    assert calendar.days[d(12)].notes == ["Skipped: no Cow milk"]
+    assert [calendar.days[d(n)].notes for n in (15, 16, 17)] == [["Paused: no Cow milk"]] * 3
+    # The month grid says it too, not a blank day.
+    page = page_of(response)
+    march_16 = re.search(r'<td data-date="2026-03-16"[^>]*>(.*?)</td>', page, re.S).group(1)
+    assert "Paused" in march_16
 
 
 def test_the_balance_and_the_upi_link(client, owner, subscription, settings):
