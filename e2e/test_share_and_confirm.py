@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from customers.tests.factories import UserFactory
 from deliveries.models import DeliveryLink
@@ -47,7 +47,9 @@ def test_support_shares_a_new_link_and_revokes_it_in_two_steps(browser, live_ser
     assert unquote(whatsapp.get_attribute("href")).endswith(url)
     copy.click()
     status = browser.find_element(By.CSS_SELECTOR, "[data-copy-status]")
-    assert status.text  # "Copied. …" or, where the clipboard is refused, how to copy by hand
+    # The clipboard answers asynchronously: wait for "Copied. …" or, where the clipboard
+    # is refused, how to copy by hand.
+    WebDriverWait(browser, 10).until(lambda _: status.text)
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", copy)
     screenshot(browser, "link-created-share")
 
