@@ -197,11 +197,19 @@ def _check_not_billed(deliveries) -> None:
 # --- money in and out -----------------------------------------------------------------
 
 
+def _write_entry(**fields) -> WalletEntry:
+    """One ledger entry, checked by its model (the database checks it again at commit)."""
+    entry = WalletEntry(**fields)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
 def credit_recharge(*, payment: Payment, by=None) -> WalletEntry:
     """The recharge entry of a wallet payment just recorded (billing.services.payments,
     in its transaction, the customer locked)."""
     lock_wallets([payment.customer_id])
-    entry = WalletEntry(
+    return _write_entry(
         customer_id=payment.customer_id,
         kind=Kind.RECHARGE,
         amount=payment.amount,
@@ -210,9 +218,6 @@ def credit_recharge(*, payment: Payment, by=None) -> WalletEntry:
         note=f"{payment.code} ({payment.get_method_display()})",
         created_by=by,
     )
-    entry.full_clean()
-    entry.save()
-    return entry
 
 
 def recharge_wallet(
@@ -270,7 +275,7 @@ def adjust_wallet(
     amount, note = _amount(amount, allow_negative=True), _note(note)
     with transaction.atomic():
         lock_wallets([customer.pk])
-        entry = WalletEntry(
+        return _write_entry(
             customer=customer,
             kind=Kind.ADJUSTMENT,
             amount=amount,
@@ -278,9 +283,6 @@ def adjust_wallet(
             note=note,
             created_by=by,
         )
-        entry.full_clean()
-        entry.save()
-    return entry
 
 
 def refund_wallet(
@@ -294,7 +296,7 @@ def refund_wallet(
         balance = wallet_balance(customer.pk)
         if amount > balance:
             raise ValidationError({"amount": f"The wallet holds ₹{balance}; refund at most that."})
-        entry = WalletEntry(
+        return _write_entry(
             customer=customer,
             kind=Kind.REFUND,
             amount=-amount,
@@ -302,9 +304,6 @@ def refund_wallet(
             note=note,
             created_by=by,
         )
-        entry.full_clean()
-        entry.save()
-    return entry
 
 
 def open_wallet(
@@ -319,7 +318,7 @@ def open_wallet(
         existing = WalletEntry.objects.filter(customer=customer, kind=Kind.OPENING).first()
         if existing is not None or amount == 0:
             return existing
-        entry = WalletEntry(
+        return _write_entry(
             customer=customer,
             kind=Kind.OPENING,
             amount=amount,
@@ -327,9 +326,6 @@ def open_wallet(
             note=(note or "Opening balance")[:200],
             created_by=by,
         )
-        entry.full_clean()
-        entry.save()
-    return entry
 
 
 def update_wallet_settings(
