@@ -96,7 +96,9 @@ security: setup-dev
 	$(BIN)/bandit -q -c pyproject.toml -r earlybird customers messaging orders deliveries billing legacy_import web -x '*/tests/*,*/migrations/*' -ll
 	$(BIN)/pip-audit -r requirements.txt -r requirements-dev.txt --progress-spinner off
 
-## Every benchmark in bench/ at a few minutes' size; writes docs/benchmarks.md.
+## Every benchmark in bench/ at a few minutes' size, each against its honest floor; writes
+## docs/benchmarks.md. The design-scale runs are one-off (they take longer):
+## `$(BIN)/python bench/run_all.py --only billing-50k` (or import-10k) adds their rows.
 bench: setup
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python bench/run_all.py

@@ -4,6 +4,7 @@ Settings come from `earlybird.test_settings` (pyproject.toml), never from the
 environment, so plain `pytest` and `make test` run the same suite."""
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -92,6 +93,76 @@ def _groups_survive_flushes():
     post_migrate.connect(_restore_migrated_rows, weak=False, dispatch_uid="test-role-groups")
     yield
     post_migrate.disconnect(dispatch_uid="test-role-groups")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is kept between runs (--reuse-db; its name says which migrations
+    built it, earlybird/test_settings.py). A run holds a lock on that name for its whole
+    length; a second run at the same time gets a database of its own, named after its
+    process and dropped when it ends, so two runs never share tables."""
+    from django.db import connections
+
+    global _lock_holder, _own_database
+    settings_dict = connections["default"].settings_dict
+    name = settings_dict["TEST"]["NAME"]
+    _lock_holder = _maintenance_connection(settings_dict)
+    with _lock_holder.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [name])
+        if not cursor.fetchone()[0]:
+            _own_database = f"{name}_p{os.getpid()}"
+            settings_dict["TEST"]["NAME"] = _own_database
+
+
+_lock_holder = None
+_own_database = None
+
+
+def _maintenance_connection(settings_dict):
+    """A connection to the server's `postgres` database, outside Django's, held open."""
+    import psycopg
+    from django.db import connections
+
+    params = connections["default"].get_connection_params()
+    params["dbname"] = "postgres"
+    return psycopg.connect(**params, autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Start from empty tables if an interrupted run left rows behind; drop a database
+    made only for this run (see django_db_modify_db_settings) when it ends."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM auth_user) OR EXISTS (SELECT 1 FROM "
+            "customers_customer) OR EXISTS (SELECT 1 FROM procrastinate_jobs)"
+        )
+        leftovers = cursor.fetchone()[0]
+    if leftovers:
+        with django_db_blocker.unblock():
+            _start_empty()
+    yield
+    if _own_database:
+        with django_db_blocker.unblock():
+            connection.close()
+            with _lock_holder.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{_own_database}" WITH (FORCE)')
+    if _lock_holder is not None:
+        _lock_holder.close()
+
+
+def _start_empty():
+    from django.core.management import call_command
+
+    from earlybird.roles import ensure_role_groups
+
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    call_command("migrate", verbosity=0)  # post_migrate: content types and permissions
+    _reseed_messaging()
+    _empty_job_queue()
+    ensure_role_groups()
 
 
 @pytest.fixture(autouse=True)

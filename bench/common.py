@@ -72,3 +72,83 @@ def started(server: subprocess.Popen, port: int, log: Path | None = None) -> sub
             time.sleep(0.2)
     server.kill()
     raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:] if log else ''}")
+
+
+# --- Result rows: what every benchmark returns and run_all.py writes to docs/benchmarks.md.
+#
+# A row is a dict: figure (what was measured), size (of the data), run (the code's median,
+# in `unit`), floor (the honest floor's median in the same unit, or None when there is no
+# floor), ratio (run / floor), rounds, note. A benchmark's main() returns its rows and calls
+# report(rows), which also hands them to run_all.py (through the file BENCH_RESULTS names).
+
+
+def row(
+    figure: str,
+    *,
+    size: str,
+    run: float,
+    floor: float | None = None,
+    unit: str = "s",
+    rounds: int = 1,
+    note: str = "",
+) -> dict:
+    return {
+        "figure": figure,
+        "size": size,
+        "run": run,
+        "floor": floor,
+        "ratio": run / floor if floor else None,
+        "unit": unit,
+        "rounds": rounds,
+        "note": note,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def report(rows: list[dict]) -> list[dict]:
+    """Print the rows as a table and, under run_all.py, hand them over as JSON lines."""
+    import json
+
+    print(f"{'figure':<44} {'floor':>9} {'run':>9} {'ratio':>6}  size")
+    for r in rows:
+        floor = f"{r['floor']:.2f}" if r["floor"] is not None else "-"
+        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else "-"
+        print(
+            f"{r['figure']:<44} {floor:>9} {r['run']:>9.2f} {ratio:>6}  {r['size']} ({r['unit']})"
+        )
+    target = os.environ.get("BENCH_RESULTS")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            for r in rows:
+                handle.write(json.dumps(r) + "\n")
+    return rows
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def interleaved(
+    contenders: dict[str, "callable"], *, rounds: int, before_each=None, after_each=None
+) -> dict[str, list[float]]:
+    """Seconds of each contender over `rounds` rounds, A/B interleaved: the order flips each
+    round so neither always runs first (on a warmer cache, a quieter machine).
+    `before_each()` (not timed) puts the database back in the same state for each;
+    `after_each(name)` (not timed) may check what it left."""
+    names = list(contenders)
+    seconds: dict[str, list[float]] = {name: [] for name in names}
+    for n in range(rounds):
+        for name in names if n % 2 == 0 else names[::-1]:
+            if before_each:
+                before_each()
+            start = time.perf_counter()
+            contenders[name]()
+            seconds[name].append(time.perf_counter() - start)
+            print(f"  round {n + 1} {name}: {seconds[name][-1]:.2f} s", flush=True)
+            if after_each:
+                after_each(name)
+    return seconds

@@ -1,10 +1,17 @@
-"""Benchmark: generate one day's deliveries for a dairy of N customers.
+"""Benchmark: the evening's generate_deliveries for a dairy of N customers, against its floor.
 
-    .venv/bin/python bench/generate_deliveries.py [--customers 50000]
+    .venv/bin/python bench/generate_deliveries.py [--customers 50000] [--rounds 3]
 
 Builds the dairy with bulk SQL in a database of its own (earlybird_bench), with a mix of
-every pattern, one-time orders, pauses and overrides, then times generate_deliveries for
-one day, and its idempotent rerun, and prints queries and peak memory.
+every pattern, one-time orders, pauses and overrides. Generates the day once to learn its
+rows, then A/B interleaved over --rounds rounds (the order flips each round), the day's
+rows deleted before each:
+
+* the floor: the same rows (ids, codes and all) written by one INSERT … SELECT into the
+  same schema (keys, indexes, triggers), committed;
+* generate_deliveries for the day (committed by the service itself).
+
+The medians are reported with their ratio; then, once, the idempotent rerun.
 """
 
 import argparse
@@ -13,7 +20,16 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import counted_queries, peak_rss_mb, setup_django, timed
+from bench.common import (
+    counted_queries,
+    interleaved,
+    median,
+    peak_rss_mb,
+    report,
+    row,
+    setup_django,
+    timed,
+)
 
 DAY = dt.date(2026, 3, 16)
 
@@ -35,8 +51,10 @@ def build_dairy(customers: int, boys: int) -> None:
         c.execute("""
             INSERT INTO customers_area (name, city, pincode, is_active, created_at, updated_at)
             SELECT 'Area ' || g, 'Hyderabad', '', true, now(), now() FROM generate_series(1, 20) g;
-            INSERT INTO orders_product (name, unit, is_active, sort_order, created_at, updated_at)
-            SELECT 'Product ' || g, 'litre', true, g, now(), now() FROM generate_series(1, 8) g;
+            INSERT INTO orders_product (name, unit, is_active, sort_order, returnable, container,
+                                        deposit, created_at, updated_at)
+            SELECT 'Product ' || g, 'litre', true, g, false, '', 0, now(), now()
+              FROM generate_series(1, 8) g;
             INSERT INTO orders_productprice (product_id, price, effective_from, created_at, updated_at)
             SELECT id, 30 + id * 5, DATE '2026-01-01', now(), now() FROM orders_product;
             INSERT INTO orders_productprice (product_id, price, effective_from, created_at, updated_at)
@@ -52,13 +70,13 @@ def build_dairy(customers: int, boys: int) -> None:
             SELECT id, 'Boy ' || id, '8' || lpad(id::text, 9, '0'), true, now(), now()
               FROM auth_user WHERE username LIKE 'b%%' ORDER BY id LIMIT %(boys)s;
             INSERT INTO customers_customer (user_id, code, name, phone, status, area_id, address,
-                landmark, map_link, marketing_staff_id, opening_balance, notes, created_at,
-                updated_at)
+                landmark, map_link, marketing_staff_id, opening_balance, notes,
+                delivery_instructions, created_at, updated_at)
             SELECT u.id, 'CU-20260101-' || lpad(u.id::text, 6, '0'), 'Customer ' || u.id,
                    '9' || lpad(u.id::text, 9, '0'),
                    (ARRAY['active','active','active','active','active','active','trial','paused',
                           'stopped','active'])[1 + u.id %% 10],
-                   1 + u.id %% 20, 'House ' || u.id, '', '', NULL, 0, '', now(), now()
+                   1 + u.id %% 20, 'House ' || u.id, '', '', NULL, 0, '', '', now(), now()
               FROM auth_user u WHERE u.username LIKE 'b%%' ORDER BY u.id OFFSET %(boys)s;
             INSERT INTO deliveries_routestop (delivery_boy_id, customer_id, position, created_at,
                                               updated_at)
@@ -109,13 +127,24 @@ def build_dairy(customers: int, boys: int) -> None:
         )
 
 
-def main() -> None:
+def forget_the_day(cursor) -> None:
+    """Back to before the day was generated: its rows and its code counter gone."""
+    cursor.execute("DELETE FROM deliveries_delivery WHERE date = %s", [DAY])
+    cursor.execute(
+        "DELETE FROM earlybird_codecounter WHERE prefix = 'DL' AND key = %s", [f"{DAY:%Y%m%d}"]
+    )
+    cursor.execute("VACUUM ANALYZE deliveries_delivery")
+    cursor.execute("CHECKPOINT")
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=50_000)
     parser.add_argument("--boys", type=int, default=150)
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
     setup_django("earlybird_bench")
-    from django.db import connection
+    from django.db import connection, transaction
 
     from deliveries.models import Delivery
     from deliveries.services import generate_deliveries
@@ -123,30 +152,68 @@ def main() -> None:
     results: dict[str, float] = {}
     with timed("build", results):
         build_dairy(args.customers, args.boys)
-    base_rss = peak_rss_mb()
-    with timed("first", results), counted_queries() as first_queries:
-        first = generate_deliveries(day=DAY)
-    first_rss = peak_rss_mb()
-    with timed("rerun", results), counted_queries() as rerun_queries:
-        rerun = generate_deliveries(day=DAY)
     with connection.cursor() as c:
         c.execute("SELECT count(*) FROM orders_order")
         orders = c.fetchone()[0]
     print(
         f"dairy: {args.customers} customers, {orders} orders, {args.boys} delivery boys "
-        f"(built in {results['build']:.1f} s)"
+        f"(built in {results['build']:.1f} s)",
+        flush=True,
     )
-    print(
-        f"first run: {results['first']:.2f} s, {first_queries['queries']} queries, "
-        f"{sum(first.created.values())} deliveries created"
+    # The day's rows as the code writes them: the floor writes exactly these.
+    first = generate_deliveries(day=DAY)
+    made = sum(first.created.values())
+    with connection.cursor() as c:
+        c.execute("DROP TABLE IF EXISTS bench_generated")
+        c.execute(
+            "CREATE TEMPORARY TABLE bench_generated AS"
+            " SELECT * FROM deliveries_delivery WHERE date = %s",
+            [DAY],
+        )
+
+    def floor():
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute("INSERT INTO deliveries_delivery SELECT * FROM bench_generated")
+
+    def before_each():
+        with connection.cursor() as c:
+            forget_the_day(c)
+
+    counts = {}
+    seconds = interleaved(
+        {"floor": floor, "run": lambda: generate_deliveries(day=DAY)},
+        rounds=args.rounds,
+        before_each=before_each,
+        after_each=lambda name: counts.__setitem__(name, Delivery.objects.filter(date=DAY).count()),
     )
-    print(
-        f"rerun:     {results['rerun']:.2f} s, {rerun_queries['queries']} queries, "
-        f"created {sum(rerun.created.values())}, updated {sum(rerun.updated.values())}, "
-        f"unchanged {sum(rerun.unchanged.values())}"
+    assert counts["floor"] == counts["run"] == made, (counts, made)
+    if args.rounds % 2 == 0:  # the floor ran last: generate for the rerun below
+        before_each()
+        generate_deliveries(day=DAY)
+    size = f"{args.customers:,} customers, {made:,} deliveries"
+    rows = [
+        row(
+            "Daily generation (generate_deliveries) vs floor",
+            size=size,
+            run=median(seconds["run"]),
+            floor=median(seconds["floor"]),
+            rounds=args.rounds,
+            note="floor: the same rows by INSERT … SELECT, committed",
+        )
+    ]
+    with timed("rerun", results), counted_queries() as rerun_queries:
+        rerun = generate_deliveries(day=DAY)
+    assert sum(rerun.created.values()) == 0
+    rows.append(
+        row(
+            "Daily generation rerun (nothing to do)",
+            size=size,
+            run=results["rerun"],
+            note=f"{rerun_queries['queries']} queries, unchanged {sum(rerun.unchanged.values()):,}",
+        )
     )
-    print(f"peak memory: {first_rss:.0f} MB (before generation {base_rss:.0f} MB)")
-    print(f"rows on the day: {Delivery.objects.filter(date=DAY).count()}")
+    print(f"python peak memory {peak_rss_mb():.0f} MB")
+    return report(rows)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from earlybird.bounds import AmountField, DayField
 from earlybird.confirm import confirm_field
 from earlybird.idempotency import OnceFormMixin
 from earlybird.phones import InvalidPhone, normalise_phone
+from earlybird.quick_select import QuickSelect
 from earlybird.roles import ADMIN, DELIVERY_BOY, MARKETING, STAFF_ROLES, has_role
 from orders.models import Product
 
@@ -179,14 +180,25 @@ class GridFilterForm(forms.Form):
         required=False,
         label="Product",
         empty_label="All products",
+        widget=QuickSelect,
     )
-    area = forms.ModelChoiceField(Area.objects.order_by("name"), required=False, label="Area")
+    area = forms.ModelChoiceField(
+        Area.objects.order_by("name"), required=False, label="Area", widget=QuickSelect
+    )
     delivery_boy = forms.ModelChoiceField(
-        DeliveryBoy.objects.order_by("name"), required=False, label="Delivery boy"
+        DeliveryBoy.objects.order_by("name"),
+        required=False,
+        label="Delivery boy",
+        widget=QuickSelect,
     )
-    marketing_staff = UserChoiceField(marketing_users(), required=False, label="Marketing staff")
+    marketing_staff = UserChoiceField(
+        marketing_users(), required=False, label="Marketing staff", widget=QuickSelect
+    )
     payment_status = forms.ChoiceField(
-        choices=[("", "All"), *STATUS_LABELS.items()], required=False, label="Payment"
+        choices=[("", "All"), *STATUS_LABELS.items()],
+        required=False,
+        label="Payment",
+        widget=QuickSelect,
     )
 
     def filters(self) -> GridFilters:

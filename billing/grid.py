@@ -6,16 +6,19 @@ whether the bill is paid.
 
 A fixed number of queries whatever the number of customers:
 
-1. `grid_customers` — the customers of the month (a delivered or partial delivery dated
-   in it, or a live bill for it) that pass the filters, in order, with their bill of the
-   month: one query; then `bill_coverage` for the issued bills: one more. The payment
-   status filter is applied to that list, so pages and exports see the same customers.
-2. `grid_rows` for one page of customers: the customers (with area, route and marketing
-   staff, and today's billing mode and wallet balance), the quantities aggregated in SQL
-   (GROUP BY customer, product, date), the bills, the month's payments and the balances —
-   five queries, pivoted here in Python.
-3. `grid_totals` for every customer of the filtered month (not just the page): the
-   totals row of the page and of the exports — four queries.
+1. `grid_window` — one page (a window of PER_PAGE customers, in route order: delivery
+   boy, stop, then name) of the month's customers (a delivered or partial delivery dated
+   in it, or a live bill for it) that pass the filters: a count and the page's ids with
+   their bill of the month, then `bill_coverage` for the page's issued bills. Only the
+   payment status filter needs every customer's status first (`grid_customers`, two
+   queries over the whole month), so only that filter reads the whole month's list.
+2. `grid_rows` for that window: the customers (with area, route and marketing staff, and
+   today's billing mode and wallet balance), the quantities aggregated in SQL (one
+   GROUP BY customer, product, date for the window), the bills, the month's payments and
+   the balances — five queries, pivoted here in Python.
+3. The foot: `page_totals`, the window's totals added up from its rows (no query), or on
+   demand (and in the exports) `grid_totals` over every customer of the filtered month —
+   four queries, but over the whole month's deliveries.
 
 Quantities count delivered and partial deliveries (what is billed), morning and evening
 together; amounts round each delivery to the paisa, as billing does. With a product
@@ -28,7 +31,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from billing.models import Bill, BillingMode
 from billing.selectors import (
@@ -46,7 +52,8 @@ from customers.models import Customer
 from deliveries.models import Delivery
 from earlybird.units import number_text
 
-PER_PAGE = 100
+PER_PAGE = 50  # customers per window: a page renders in a few milliseconds
+MAX_PAGE = 100_000  # a larger ?page= is past the end anyway
 EXPORT_CHUNK = 500  # customers per round of queries when exporting a whole month
 
 NO_BILL = "no_bill"
@@ -126,14 +133,28 @@ class ProductRow:
     quantity: Decimal
     amount: Decimal
     weeks: list[bool]  # aligned with the columns: True for a week total
+    sort: tuple = ()  # the product's place among the products
 
     @property
     def marked_cells(self) -> list[tuple[str, bool]]:
-        """(short text, is a week total) per column, for the page."""
+        """(short text, is a week total) per column."""
         return [
             (short_quantity(value), week)
             for value, week in zip(self.cells, self.weeks, strict=True)
         ]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's day and week cells as HTML: built here in one pass, because a
+        template loop over ~36 cells × 50 customers was most of the page's time."""
+        return mark_safe(  # noqa: S308 - every value is escaped
+            "".join(
+                f'<td class="num grid-week">{escape(text)}</td>'
+                if week
+                else f'<td class="num">{escape(text)}</td>'
+                for text, week in self.marked_cells
+            )
+        )
 
 
 @dataclass
@@ -171,9 +192,9 @@ class CustomerRow:
 # --- which customers -----------------------------------------------------------------
 
 
-def grid_customers(filters: GridFilters) -> list[tuple[int, str]]:
-    """[(customer id, payment status)] of the month's customers passing the filters, by
-    name. Two queries, whatever the number of customers."""
+def _month_customers(filters: GridFilters):
+    """(customer id, live bill id, its status) of the month's customers passing the filters
+    (all but the payment status), in route order; a queryset, so a page can cut it."""
     customers = Customer.objects.all()
     if filters.area_id:
         customers = customers.filter(area_id=filters.area_id)
@@ -188,28 +209,75 @@ def grid_customers(filters: GridFilters) -> list[tuple[int, str]]:
         .order_by("pk")
     )
     # With a product chosen, its buyers only (a bill without that product is not one).
+    # The bill first: once a month is billed, the month's deliveries (tens of thousands)
+    # need not be read to know who is on it.
     on_grid = Q(Exists(delivered))
     if not filters.product_id:
-        on_grid |= Q(Exists(live_bill))
-    rows = list(
+        on_grid = Q(Exists(live_bill)) | on_grid
+    return (
         customers.filter(on_grid)
         .annotate(
             bill_id=Subquery(live_bill.values("pk")[:1]),
             bill_status=Subquery(live_bill.values("status")[:1]),
         )
-        .order_by("name", "pk")
+        .order_by(
+            F("route_stop__delivery_boy__name").asc(nulls_last=True),
+            "route_stop__position",
+            "name",
+            "pk",
+        )
         .values_list("pk", "bill_id", "bill_status")
     )
+
+
+def _with_statuses(rows) -> list[tuple[int, str]]:
+    """[(customer id, payment status)] for (id, bill id, bill status) rows: one query."""
+    rows = list(rows)
     coverage = bill_coverage(
         [bill_id for _, bill_id, status in rows if status == Bill.Status.ISSUED]
     )
-    statuses = [
+    return [
         (pk, coverage[bill_id].status if bill_id in coverage else NO_BILL)
         for pk, bill_id, _ in rows
     ]
+
+
+def grid_customers(filters: GridFilters) -> list[tuple[int, str]]:
+    """[(customer id, payment status)] of every customer of the month passing the filters,
+    in route order (exports, the payment status filter, the month's totals). Two queries,
+    whatever the number of customers."""
+    statuses = _with_statuses(_month_customers(filters))
     if filters.payment_status:
         statuses = [row for row in statuses if row[1] == filters.payment_status]
     return statuses
+
+
+def grid_window(filters: GridFilters, number, per_page: int | None = None) -> Page:
+    """One page of the grid's customers; its object_list is [(customer id, payment
+    status)]. Two queries (the page with the count of all as a window, then its bills'
+    coverage) — but the payment status filter needs every customer's status first
+    (grid_customers), and a page past the end costs a count and the last page."""
+    per_page = per_page or PER_PAGE
+    if filters.payment_status:
+        return Paginator(grid_customers(filters), per_page).get_page(number)
+    try:
+        number = min(max(int(number), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    rows = _window(filters, number, per_page)
+    if not rows and number > 1:  # past the end: the last page, as Paginator.get_page does
+        number = max(-(-_month_customers(filters).count() // per_page), 1)
+        rows = _window(filters, number, per_page)
+    count = rows[0][3] if rows else 0
+    return Page(_with_statuses(row[:3] for row in rows), number, Paginator(range(count), per_page))
+
+
+def _window(filters: GridFilters, number: int, per_page: int) -> list[tuple]:
+    """(id, bill id, bill status, count of all) of the page's customers: one query."""
+    start = (number - 1) * per_page
+    return list(
+        _month_customers(filters).annotate(of=Window(Count("pk")))[start : start + per_page]
+    )
 
 
 def _billable(filters: GridFilters):
@@ -232,28 +300,32 @@ class _Pivot:
         self.week_index = {column.week: i for i, column in enumerate(columns) if column.is_week}
         self.weeks = [column.is_week for column in columns]
 
-    def new_row(self, row: dict) -> dict:
-        return {
-            "sort": (row["product__sort_order"], row["product__name"]),
-            "row": ProductRow(
-                row["product__name"],
-                row["product__unit"],
-                [None] * len(self.columns),
-                Decimal("0"),
-                ZERO,
-                self.weeks,
-            ),
-        }
+    def new_row(self, name: str, unit: str, sort_order: int) -> dict:
+        sort = (sort_order, name)
+        row = ProductRow(
+            name, unit, [None] * len(self.columns), Decimal("0"), ZERO, self.weeks, sort
+        )
+        return {"sort": sort, "row": row}
 
-    def add(self, target: ProductRow, row: dict) -> None:
-        day = self.day_index[row["date"]]
-        week = self.week_index[self.columns[day].week]
-        target.cells[day] = (target.cells[day] or Decimal("0")) + row["quantity"]
-        target.cells[week] = (target.cells[week] or Decimal("0")) + row["quantity"]
-        target.quantity += row["quantity"]
-        target.amount += row["amount"]
+    def add(self, target: ProductRow, day: date, quantity: Decimal, amount: Decimal) -> None:
+        at = self.day_index[day]
+        week = self.week_index[self.columns[at].week]
+        cells = target.cells
+        cells[at] = quantity if cells[at] is None else cells[at] + quantity
+        cells[week] = quantity if cells[week] is None else cells[week] + quantity
+        target.quantity += quantity
+        target.amount += amount
 
 
+# What a row (page and exports) shows of the customer: not every column of five tables.
+ROW_FIELDS = (
+    "name",
+    "code",
+    "phone",
+    "area__name",
+    "marketing_staff__username",
+    "route_stop__delivery_boy__name",
+)
 PRODUCT_VALUES = ("product_id", "product__name", "product__unit", "product__sort_order", "date")
 
 
@@ -278,24 +350,25 @@ def grid_rows(
 
     by_id = {
         customer.pk: customer
-        for customer in with_wallet_column(Customer.objects.filter(pk__in=ids)).select_related(
-            "area", "route_stop__delivery_boy", "marketing_staff"
-        )
+        for customer in with_wallet_column(Customer.objects.filter(pk__in=ids))
+        .select_related("area", "route_stop__delivery_boy", "marketing_staff")
+        .only(*ROW_FIELDS)
     }
     quantities = (
         _billable(GridFilters(period=period, product_id=product_id))
         .filter(customer_id__in=ids)
-        .values("customer_id", *PRODUCT_VALUES)
+        .values_list("customer_id", *PRODUCT_VALUES)
         .annotate(quantity=Sum("delivered_qty"), amount=Sum(billed_amount()))
         .order_by()
     )
+    # Tuples, not dicts: ~30 rows per customer and product (issue 18).
     per_customer: dict[int, dict[int, dict]] = {}
-    for row in quantities:
-        products = per_customer.setdefault(row["customer_id"], {})
-        product = products.get(row["product_id"])
+    for customer_id, product_id, name, unit, sort_order, day, quantity, amount in quantities:
+        products = per_customer.setdefault(customer_id, {})
+        product = products.get(product_id)
         if product is None:
-            product = products[row["product_id"]] = pivot.new_row(row)
-        pivot.add(product["row"], row)
+            product = products[product_id] = pivot.new_row(name, unit, sort_order)
+        pivot.add(product["row"], day, quantity, amount)
 
     bills = {
         bill.customer_id: bill
@@ -376,15 +449,15 @@ def grid_totals(
     quantities = (
         _billable(filters)
         .filter(customer_id__in=ids)
-        .values(*PRODUCT_VALUES)
+        .values_list(*PRODUCT_VALUES)
         .annotate(quantity=Sum("delivered_qty"), amount=Sum(billed_amount()))
         .order_by()
     )
-    for row in quantities:
-        product = products.get(row["product_id"])
+    for product_id, name, unit, sort_order, day, quantity, amount in quantities:
+        product = products.get(product_id)
         if product is None:
-            product = products[row["product_id"]] = pivot.new_row(row)
-        pivot.add(product["row"], row)
+            product = products[product_id] = pivot.new_row(name, unit, sort_order)
+        pivot.add(product["row"], day, quantity, amount)
     rows = [p["row"] for p in sorted(products.values(), key=lambda p: p["sort"])]
     billed = (
         Bill.objects.filter(customer_id__in=ids, period=filters.period)
@@ -407,4 +480,32 @@ def grid_totals(
         billed=billed,
         paid=paid,
         balance=owed,
+    )
+
+
+def page_totals(rows: list[CustomerRow]) -> GridTotals:
+    """The totals of one window's rows, added up from them: no query."""
+    products: dict[tuple, ProductRow] = {}
+    for row in rows:
+        for line in row.products:
+            total = products.get(line.sort)
+            if total is None:
+                empty = [None] * len(line.cells)
+                total = products[line.sort] = ProductRow(
+                    line.product, line.unit, empty, Decimal("0"), ZERO, line.weeks, line.sort
+                )
+            total.cells = [
+                a if b is None else (b if a is None else a + b)
+                for a, b in zip(total.cells, line.cells, strict=True)
+            ]
+            total.quantity += line.quantity
+            total.amount += line.amount
+    lines = [products[key] for key in sorted(products)]
+    return GridTotals(
+        customers=len(rows),
+        products=lines,
+        delivered_amount=sum((line.amount for line in lines), ZERO),
+        billed=sum((row.bill.total for row in rows if row.bill), ZERO),
+        paid=sum((row.paid for row in rows), ZERO),
+        balance=sum((row.balance for row in rows), ZERO),
     )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.models import Customer
@@ -12,10 +13,10 @@ from earlybird.models import TimeStampedModel
 
 class BillingRun(TimeStampedModel):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"  # started from the page: a worker will run it
-        RUNNING = "running", "Running"
-        FINISHED = "finished", "Finished"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")  # started from the page: a worker will run it
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
 
     period = models.DateField(help_text="First day of the billed month.")
     status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
@@ -43,9 +44,9 @@ class BillingRun(TimeStampedModel):
 
 class Bill(TimeStampedModel):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ISSUED = "issued", "Issued"
-        VOID = "void", "Void"
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued")
+        VOID = "void", _("Void")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="bills")
     period = models.DateField(help_text="First day of the billed month.")
@@ -127,18 +128,18 @@ class BillingLine(TimeStampedModel):
 
 class Payment(TimeStampedModel):
     class Method(models.TextChoices):
-        CASH = "cash", "Cash"
-        UPI = "upi", "UPI"
-        BANK = "bank", "Bank transfer"
-        CHEQUE = "cheque", "Cheque"
+        CASH = "cash", _("Cash")
+        UPI = "upi", _("UPI")
+        BANK = "bank", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
         # Online, through the payment gateway (billing/gateway/): its webhook says which.
-        CARD = "card", "Card"
-        NETBANKING = "netbanking", "Net banking"
-        ONLINE = "online", "Online (wallet, EMI, pay later)"
+        CARD = "card", _("Card")
+        NETBANKING = "netbanking", _("Net banking")
+        ONLINE = "online", _("Online (wallet, EMI, pay later)")
 
     class Purpose(models.TextChoices):
-        BILL = "bill", "Bills"  # counts toward the postpaid balance
-        WALLET = "wallet", "Wallet recharge"  # a recharge entry of the wallet instead
+        BILL = "bill", _("Bills")  # counts toward the postpaid balance
+        WALLET = "wallet", _("Wallet recharge")  # a recharge entry of the wallet instead
 
     code = models.CharField(max_length=20, unique=True, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="payments")

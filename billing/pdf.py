@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import logging
 import mimetypes
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -33,7 +34,9 @@ from django.templatetags.static import static
 
 from billing import selectors
 from billing.models import Bill
+from deliveries.selectors_bottles import bottle_balances
 from earlybird.context_processors import business
+from earlybird.months import month_after
 
 PDF = "application/pdf"
 # The print page's own rules (app.css, @media print), then the PDF's page and fonts.
@@ -58,7 +61,14 @@ def bill_context(detail: selectors.BillDetail) -> dict:
         "share": selectors.bill_share(statement=detail.statement),
         "labels": selectors.PaymentStatus.LABELS,
         "weekdays": WEEKDAYS,
+        "bottles": _bottles_at_month_end(detail.bill),
     }
+
+
+def _bottles_at_month_end(bill: Bill) -> int:
+    """Returnable bottles or crates the customer had at the end of the bill's month."""
+    last_day = month_after(bill.period) - timedelta(days=1)
+    return bottle_balances(customer_ids=[bill.customer_id], on=last_day)[bill.customer_id]
 
 
 def bill_pdf(bill: Bill | int) -> bytes:

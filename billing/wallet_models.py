@@ -14,6 +14,7 @@ Rules the database keeps (migration 0011_wallet_integrity):
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.models import Customer
@@ -27,8 +28,8 @@ class BillingMode(models.Model):
     No row on or before a day: postpaid (the monthly bill)."""
 
     class Mode(models.TextChoices):
-        POSTPAID = "postpaid", "Postpaid (monthly bill)"
-        PREPAID = "prepaid", "Prepaid (wallet)"
+        POSTPAID = "postpaid", _("Postpaid (monthly bill)")
+        PREPAID = "prepaid", _("Prepaid (wallet)")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="billing_modes")
     mode = models.CharField(max_length=8, choices=Mode)
@@ -84,12 +85,12 @@ class WalletEntry(models.Model):
     is the sum of the entries (billing.selectors.wallet). Insert-only."""
 
     class Kind(models.TextChoices):
-        OPENING = "opening", "Opening balance"
-        RECHARGE = "recharge", "Recharge"
-        DEBIT = "debit", "Delivery"
-        REVERSAL = "reversal", "Delivery reversed"
-        ADJUSTMENT = "adjustment", "Adjustment"
-        REFUND = "refund", "Refund"
+        OPENING = "opening", _("Opening balance")
+        RECHARGE = "recharge", _("Recharge")
+        DEBIT = "debit", _("Delivery")
+        REVERSAL = "reversal", _("Delivery reversed")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        REFUND = "refund", _("Refund")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="wallet_entries")
     kind = models.CharField(max_length=10, choices=Kind)

@@ -58,6 +58,14 @@ class Customer(TimeStampedModel):
     )
     trial_started_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # For the delivery boy, on his route and the daily sheet; the customer edits it too.
+    delivery_instructions = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="For the delivery boy, e.g. “leave the packets in the bag on the gate”.",
+    )
     history = HistoricalRecords()
 
     class Meta:

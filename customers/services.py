@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.models import Area, Customer
 from customers.signals import customer_status_changed
@@ -36,6 +37,7 @@ class CustomerDetails:
     opening_balance: Decimal = Decimal("0")
     notes: str = ""
     email: str = ""
+    delivery_instructions: str = ""
 
 
 def clean_phone(raw: str) -> str:
@@ -148,7 +150,37 @@ def _customer_fields(details: CustomerDetails) -> dict:
         "marketing_staff": details.marketing_staff,
         "opening_balance": details.opening_balance,
         "notes": details.notes,
+        "delivery_instructions": clean_delivery_instructions(details.delivery_instructions),
     }
+
+
+def clean_delivery_instructions(text: str) -> str:
+    """Instructions as the delivery boy reads them: one trimmed text of at most 300
+    characters (the staff form and the customer's own page both pass through here)."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if "\x00" in text:
+        raise ValidationError({"delivery_instructions": _("Write the instructions as plain text.")})
+    limit = Customer._meta.get_field("delivery_instructions").max_length
+    if len(text) > limit:
+        message = _("Keep the instructions to %(limit)d characters; these are %(count)d.")
+        raise ValidationError(
+            {"delivery_instructions": message % {"limit": limit, "count": len(text)}}
+        )
+    return text
+
+
+def set_delivery_instructions(*, customer: Customer, text: str, by=None) -> Customer:
+    """The customer (on /me/) or staff change only the delivery instructions. `by`: the
+    user acting — a customer may change only their own (None: a command)."""
+    if by is not None and roles.has_role(by, roles.CUSTOMER) and by.pk != customer.user_id:
+        raise ValidationError(_("You can change only your own delivery instructions."))
+    text = clean_delivery_instructions(text)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update(no_key=True, of=("self",)).get(pk=customer.pk)
+        if customer.delivery_instructions != text:
+            customer.delivery_instructions = text
+            customer.save(update_fields=["delivery_instructions", "updated_at"])
+    return customer
 
 
 def activate_customer(*, customer: Customer) -> Customer:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Ceil
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.models import Customer
@@ -95,18 +97,18 @@ class Delivery(TimeStampedModel):
     """One line of one order due on one date and shift: what to hand over, and what was."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        PARTIAL = "partial", "Partly delivered"
-        NOT_DELIVERED = "not_delivered", "Not delivered"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        PARTIAL = "partial", _("Partly delivered")
+        NOT_DELIVERED = "not_delivered", _("Not delivered")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Reason(models.TextChoices):
-        CUSTOMER_AWAY = "customer_away", "Customer away"
-        REFUSED = "refused", "Refused"
-        OUT_OF_STOCK = "out_of_stock", "Out of stock"
-        ADDRESS_LOCKED = "address_locked", "Address locked"
-        OTHER = "other", "Other"
+        CUSTOMER_AWAY = "customer_away", _("Customer away")
+        REFUSED = "refused", _("Refused")
+        OUT_OF_STOCK = "out_of_stock", _("Out of stock")
+        ADDRESS_LOCKED = "address_locked", _("Address locked")
+        OTHER = "other", _("Other")
 
     class Via(models.TextChoices):
         DELIVERY_BOY = "delivery_boy", "Delivery boy"
@@ -119,10 +121,23 @@ class Delivery(TimeStampedModel):
 
     code = models.CharField(max_length=20, unique=True, editable=False)
     # Invariant 2: every delivery belongs to one order, one line, one product.
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="deliveries")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="deliveries")
+    # The composite keys of migration 0002 — (order_line, order, product) → the line and
+    # (order, customer) → the order — hold the line and the order: no key of their own,
+    # and no index that the unique (order_line, date, shift) or (customer, date) covers.
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="deliveries", db_constraint=False
+    )
+    order_line = models.ForeignKey(
+        OrderLine,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        db_constraint=False,
+        db_index=False,
+    )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="deliveries")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="deliveries")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="deliveries", db_index=False
+    )
     delivery_boy = models.ForeignKey(
         DeliveryBoy, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
     )
@@ -147,6 +162,11 @@ class Delivery(TimeStampedModel):
     delivery_link = models.ForeignKey(
         DeliveryLink, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
     )
+    # Returnable products' containers (orders.Product.returnable): handed over with the
+    # delivery (set by the confirmation service) and empties taken back at the stop
+    # (deliveries.services.bottles). A customer's balance is the sum over their rows.
+    bottles_given = models.PositiveIntegerField(default=0, db_default=0)
+    bottles_collected = models.PositiveIntegerField(default=0, db_default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -155,10 +175,18 @@ class Delivery(TimeStampedModel):
         indexes = [
             models.Index(fields=["date", "shift", "delivery_boy"]),
             models.Index(fields=["customer", "date"]),
+            # With the customer: who had a delivery in a month, read from the index alone.
             models.Index(
                 fields=["date"],
+                include=["customer"],
                 condition=Q(status__in=["delivered", "partial"]),
                 name="deliveries_billable_date",
+            ),
+            # The few rows that moved a container: bottle balances sum only these.
+            models.Index(
+                fields=["customer", "date"],
+                condition=Q(bottles_given__gt=0) | Q(bottles_collected__gt=0),
+                name="deliveries_bottles_moved",
             ),
         ]
         constraints = [
@@ -191,6 +219,15 @@ class Delivery(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(unit_price__gte=0), name="deliveries_delivery_price_not_negative"
             ),
+            # Containers go out only with what was handed over, one per unit begun.
+            models.CheckConstraint(
+                condition=Q(bottles_given=0) | Q(bottles_given__lte=Ceil("delivered_qty")),
+                name="deliveries_delivery_bottles_given_within_delivered",
+            ),
+            models.CheckConstraint(
+                condition=Q(bottles_collected__gte=0),
+                name="deliveries_delivery_bottles_collected_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -209,7 +246,7 @@ class Hold(TimeStampedModel):
     """
 
     class Reason(models.TextChoices):
-        LOW_BALANCE = "low_balance", "Paused: low balance"
+        LOW_BALANCE = "low_balance", _("Paused: low balance")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="holds")
     date = models.DateField()

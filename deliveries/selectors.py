@@ -1,9 +1,12 @@
 """Reads on routes and deliveries shared by pages, the API and commands."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Q, Sum
 
 from customers.models import Customer
@@ -68,6 +71,196 @@ def route_with_holds(*, delivery_boy: DeliveryBoy, day: date, shift: str) -> lis
         stop.hold = hold
     # Python sorts are stable: route_for's order within a position stays.
     stops.sort(key=lambda stop: (stop.position is None, stop.position or 0))
+    return stops
+
+
+class RouteCustomer(NamedTuple):
+    """The columns of a customer the delivery boy's route page shows (no model instance),
+    in the route query's order."""
+
+    pk: int
+    name: str
+    address: str
+    landmark: str
+    phone: str
+    map_link: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    delivery_instructions: str
+
+
+class RouteProduct(NamedTuple):
+    pk: int
+    name: str
+    returnable: bool
+
+
+class RouteDelivery:
+    """A delivery's columns the route page and its state token (selectors_boy.stop_token)
+    read, under the model's names, in the route query's order; `badge` is the page's."""
+
+    __slots__ = (
+        "badge",
+        "bottles_collected",
+        "bottles_given",
+        "confirmed_at",
+        "confirmed_by_id",
+        "confirmed_by_name",
+        "confirmed_via",
+        "delivered_qty",
+        "delivery_link_id",
+        "ordered_qty",
+        "pk",
+        "product",
+        "reason",
+        "status",
+    )
+
+    def __init__(
+        self,
+        pk,
+        status,
+        ordered_qty,
+        delivered_qty,
+        reason,
+        bottles_given,
+        bottles_collected,
+        confirmed_by_id,
+        confirmed_via,
+        confirmed_by_name,
+        delivery_link_id,
+        confirmed_at,
+        product,
+    ):
+        self.pk = pk
+        self.status = status
+        self.ordered_qty = ordered_qty
+        self.delivered_qty = delivered_qty
+        self.reason = reason
+        self.bottles_given = bottles_given
+        self.bottles_collected = bottles_collected
+        self.confirmed_by_id = confirmed_by_id
+        self.confirmed_via = confirmed_via
+        self.confirmed_by_name = confirmed_by_name
+        self.delivery_link_id = delivery_link_id
+        self.confirmed_at = confirmed_at
+        self.product = product
+        self.badge = ""
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status in Delivery.CONFIRMED_STATUSES
+
+
+class RouteHold:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def get_reason_display(self) -> str:
+        return str(dict(Hold.Reason.choices).get(self.reason, self.reason))
+
+
+# route_with_holds in one statement, only the columns the route page shows, with each
+# customer's bottle balance (selectors_bottles.BALANCES_SQL) and what upper layers add
+# (stop_extras' SQL providers, {extras}). Order: route_with_holds' (a stop with
+# deliveries before a held-only one at the same position).
+_LEAN_ROUTE_SQL = """
+WITH d AS (
+    SELECT id, customer_id, product_id, status, ordered_qty, delivered_qty, reason,
+           bottles_given, bottles_collected, confirmed_by_id, confirmed_via,
+           confirmed_by_name, delivery_link_id, confirmed_at
+    FROM deliveries_delivery
+    WHERE delivery_boy_id = %(boy)s AND date = %(day)s AND shift = %(shift)s
+      AND status <> %(cancelled)s {only_d}
+), h AS (
+    SELECT h.customer_id, h.reason FROM deliveries_hold h
+    JOIN deliveries_routestop r ON r.customer_id = h.customer_id
+         AND r.delivery_boy_id = %(boy)s
+    WHERE h.date = %(day)s AND h.shifts @> ARRAY[%(shift)s]::varchar[] {only_h}
+), s AS (SELECT customer_id FROM d UNION SELECT customer_id FROM h)
+SELECT c.id, c.name, c.address, c.landmark, c.phone, c.map_link, c.latitude, c.longitude,
+       c.delivery_instructions, rs.position, h.reason, bb.balance{extra_columns},
+       d.id, d.status, d.ordered_qty, d.delivered_qty, d.reason, d.bottles_given,
+       d.bottles_collected, d.confirmed_by_id, d.confirmed_via, d.confirmed_by_name,
+       d.delivery_link_id, d.confirmed_at, p.id, p.name, p.returnable
+FROM s JOIN customers_customer c ON c.id = s.customer_id
+LEFT JOIN deliveries_routestop rs ON rs.customer_id = c.id
+LEFT JOIN h ON h.customer_id = c.id
+LEFT JOIN ({bottles}) bb ON bb.customer_id = c.id{extra_joins}
+LEFT JOIN d ON d.customer_id = c.id
+LEFT JOIN orders_product p ON p.id = d.product_id
+ORDER BY rs.position, d.id IS NULL, c.id, p.sort_order, d.id
+"""
+CUSTOMER_COLUMNS = len(RouteCustomer._fields)
+
+
+def lean_route(
+    *,
+    delivery_boy_id: int,
+    day: date,
+    shift: str,
+    customer_ids: Iterable[int] | None = None,
+    extras: Mapping[str, tuple[str, dict]] | None = None,
+) -> list[Stop]:
+    """route_with_holds for the delivery boy's own pages, lean: ONE query, plain objects
+    (RouteCustomer, RouteDelivery, RouteHold) with only what the page shows, each stop
+    with `bottle_balance` and, for each `extras` name, its value (or None). `extras`:
+    {name: (SQL selecting (customer_id, value) for the customers whose ids the SQL
+    `SELECT customer_id FROM s` gives, its named parameters)} (deliveries.stop_extras).
+    `customer_ids`: those stops only."""
+    from deliveries.selectors_bottles import BALANCES_SQL
+
+    extras = dict(extras or {})
+    params = {
+        "boy": delivery_boy_id,
+        "day": day,
+        "shift": shift,
+        "cancelled": Delivery.Status.CANCELLED,
+    }
+    for _sql, extra_params in extras.values():
+        params.update(extra_params)
+    only = ""
+    if customer_ids is not None:
+        params["ids"] = list(customer_ids)
+        only = "AND customer_id = ANY(%(ids)s)"
+    names = list(extras)
+    # The SQL is ours (and the extras' providers'); every value is a parameter.
+    sql = _LEAN_ROUTE_SQL.format(
+        only_d=only,
+        only_h=only.replace("customer_id", "h.customer_id"),
+        bottles=BALANCES_SQL.format(customers_sql="SELECT customer_id FROM s"),
+        extra_columns="".join(f", x{n}.value" for n in range(len(names))),
+        extra_joins="".join(
+            f"\nLEFT JOIN ({extras[name][0]}) x{n} (customer_id, value) ON x{n}.customer_id = c.id"
+            for n, name in enumerate(names)
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    stops: list[Stop] = []
+    products: dict[int, RouteProduct] = {}
+    first_delivery = CUSTOMER_COLUMNS + 3 + len(names)
+    customer_id = None
+    for row in rows:
+        if row[0] != customer_id:
+            customer_id = row[0]
+            stop = Stop(row[CUSTOMER_COLUMNS], RouteCustomer._make(row[:CUSTOMER_COLUMNS]))
+            hold = row[CUSTOMER_COLUMNS + 1]
+            stop.hold = RouteHold(hold) if hold is not None else None
+            stop.bottle_balance = row[CUSTOMER_COLUMNS + 2] or 0
+            for n, name in enumerate(names):
+                setattr(stop, name, row[CUSTOMER_COLUMNS + 3 + n])
+            stops.append(stop)
+        if row[first_delivery] is None:
+            continue  # a held stop with nothing to deliver
+        product_id, product_name, returnable = row[-3:]
+        product = products.get(product_id)
+        if product is None:
+            product = products[product_id] = RouteProduct(product_id, product_name, returnable)
+        stop.deliveries.append(RouteDelivery(*row[first_delivery:-3], product))
     return stops
 
 

@@ -91,6 +91,7 @@ ACCESS: dict[str, Access] = {
     "healthz": rule([PUBLIC], Scope.NONE),
     "login": rule([PUBLIC], Scope.NONE),
     "logout": rule([PUBLIC], Scope.NONE),
+    "language": rule([PUBLIC], Scope.NONE),  # the language buttons of every page
     # The admin checks is_staff and model permissions itself; its querysets are scoped
     # by the same selectors (see the ModelAdmins).
     "admin:*": rule([PUBLIC], Scope.VISIBLE),
@@ -177,12 +178,22 @@ ACCESS: dict[str, Access] = {
     "reports:cash": rule(EVERY_CUSTOMER, Scope.ALL, write=MONEY),
     "reports:cash_csv": rule(EVERY_CUSTOMER, Scope.ALL),
     "reports:cash_xlsx": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:bottles": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:bottles_csv": rule(EVERY_CUSTOMER, Scope.ALL),
+    "reports:bottles_xlsx": rule(EVERY_CUSTOMER, Scope.ALL),
     # --- delivery boys, substitutes ------------------------------------------------------
     "boy:login": rule([PUBLIC], Scope.NONE),
+    # The app's service worker and manifest: code and icons, no one's data (browsers fetch
+    # a manifest without cookies).
+    "boy:sw": rule([PUBLIC], Scope.NONE),
+    "boy:manifest": rule([PUBLIC], Scope.NONE),
     "boy:route": rule([DELIVERY_BOY], Scope.ROUTE),
     "boy:tomorrow": rule([DELIVERY_BOY], Scope.ROUTE),
-    "boy:confirm": rule([DELIVERY_BOY], Scope.ROUTE),
-    "boy:undo": rule([DELIVERY_BOY], Scope.ROUTE),
+    # The route page's one form (JavaScript off), and the phone's queue of taps (JSON).
+    "boy:act": rule([DELIVERY_BOY], Scope.ROUTE),
+    "boy:sync": rule([DELIVERY_BOY], Scope.ROUTE),
+    "boy:load": rule([DELIVERY_BOY], Scope.ROUTE),
+    "boy:cash_summary": rule([DELIVERY_BOY], Scope.ROUTE),
     "boy:cash": rule([DELIVERY_BOY], Scope.ROUTE),
     # A shared link is its own credential: the views open only the link's route.
     "shared:none": rule([PUBLIC], Scope.NONE),
@@ -207,6 +218,7 @@ ACCESS: dict[str, Access] = {
     "me:bill": rule([CUSTOMER], Scope.OWN),
     "me:bill_pdf": rule([CUSTOMER], Scope.OWN),
     "me:messages": rule([CUSTOMER], Scope.OWN),
+    "me:instructions": rule([CUSTOMER], Scope.OWN),
     "me:bill_pay_online": rule([CUSTOMER], Scope.OWN),
     "me:recharge_online": rule([CUSTOMER], Scope.OWN),
     "me:wallet": rule([CUSTOMER], Scope.OWN),

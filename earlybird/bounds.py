@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from earlybird.templatetags.money import format_inr
@@ -28,6 +29,8 @@ LAST_DAY = date(2099, 12, 31)
 MAX_QUANTITY = Decimal("50")
 QUANTITY_PLACES = 3
 AMOUNT_PLACES = 2
+# Empty bottles or crates taken back with one delivery: more than this is a typo.
+MAX_BOTTLES = 60
 
 
 # All the payments of one customer together: a tenth of what a money column holds
@@ -105,6 +108,22 @@ def check_quantity(quantity: Decimal, *, field: str | None = None, allow_zero=Tr
     if quantity != quantity.quantize(Decimal(1).scaleb(-QUANTITY_PLACES)):
         raise _error(f"Use at most {QUANTITY_PLACES} decimal places.", field)
     return quantity
+
+
+def check_bottles(count, *, field: str | None = None) -> int:
+    """A count of containers (bottles, crates): a whole number from 0 to MAX_BOTTLES."""
+    if isinstance(count, bool) or not isinstance(count, int):
+        text = str(count).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 6:
+            raise _error(
+                gettext("“%(value)s” is not a number of bottles.") % {"value": text[:20]}, field
+            )
+        count = int(text)
+    if not 0 <= count <= MAX_BOTTLES:
+        raise _error(
+            gettext("Enter a number of bottles from 0 to %(max)d.") % {"max": MAX_BOTTLES}, field
+        )
+    return count
 
 
 def check_amount(

@@ -111,3 +111,25 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.slot} ({self.status})"
+
+
+class UserProfile(models.Model):
+    """What a person chose for themself, whatever their role: for now the language of
+    their pages. Written only by earlybird.i18n.save_language; no row = no choice yet
+    (the browser's language cookie or Accept-Language decides)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The language of this person's pages; empty: the browser's.",
+    )
+
+    class Meta:
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language or 'browser language'}"

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "earlybird.i18n.UserLanguageMiddleware",  # the signed-in person's saved language
     "earlybird.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -157,9 +158,18 @@ LOGIN_REDIRECT_URL = "/"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
 LANGUAGE_CODE = "en-in"
-# Only English (India): whatever language a browser asks for (LocaleMiddleware), pages and
-# the admin keep the Indian formats of earlybird/formats ("29 Nov 2026, 4:22 AM", 29/11/2026).
-LANGUAGES = [("en-in", "English (India)")]
+# English (India), Telugu and Hindi on the phone pages (/d/, /s/, /me/): a signed-in
+# person's saved choice (earlybird.i18n.UserLanguageMiddleware), else the language cookie
+# or Accept-Language (LocaleMiddleware); staff pages and the admin stay in English.
+# Every language keeps the Indian formats of earlybird/formats
+# ("29 Nov 2026, 4:22 AM", 29/11/2026, lakh grouping). Catalogs: locale/ (base, /me/,
+# /s/) and each app's own locale/ folder.
+LANGUAGES = [("en-in", "English"), ("te", "తెలుగు"), ("hi", "हिन्दी")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language button's choice lasts a year on this browser (HTTPS-only like the session).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
 FORMAT_MODULE_PATH = ["earlybird.formats"]
 # Off: grouping every number would put commas into codes, years and page numbers;
 # money and quantities have their own filters (earlybird/templatetags/money.py).
@@ -198,7 +208,8 @@ SESSION_COOKIE_HTTPONLY = True
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'self'; object-src 'none'"
+    # The delivery boy's app: its service worker and manifest under /d/ (deliveries/views/pwa.py).
+    "base-uri 'self'; object-src 'none'; worker-src 'self'; manifest-src 'self'"
 )
 CONTENT_SECURITY_POLICY_PATHS = {
     # Swagger UI: our static files (drf-spectacular-sidecar) and its init script from

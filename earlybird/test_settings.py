@@ -3,9 +3,10 @@ fixed here, so plain `pytest` behaves the same whatever the environment or `.env
 Only the database may come from the environment (DATABASE_URL), as everywhere."""
 
 import datetime
+import hashlib
 
 from earlybird.settings import *  # noqa: F403
-from earlybird.settings import LOGGING, PASSWORD_HASHERS
+from earlybird.settings import BASE_DIR, LOGGING, PASSWORD_HASHERS
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105
@@ -26,6 +27,17 @@ STORAGES = {
 # The production list stays behind it, so imported and upgraded hashes still verify;
 # tests about hashing set PASSWORD_HASHERS themselves.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+# The test database is kept between runs (--reuse-db) under a name that says which
+# migrations built it: add, edit or remove one and the next run builds a new database,
+# never a stale schema. Each xdist worker, and each TOX_PARALLEL_ENV, adds its suffix;
+# conftest.py refuses a second run on the same database at once.
+_migrations = hashlib.sha256()
+for _path in sorted(BASE_DIR.glob("*/migrations/*.py")):
+    _migrations.update(_path.relative_to(BASE_DIR).as_posix().encode() + _path.read_bytes())
+DATABASES["default"]["TEST"]["NAME"] = (  # noqa: F405
+    f"test_{DATABASES['default']['NAME']}_{_migrations.hexdigest()[:10]}"  # noqa: F405
+)
 
 CACHE_URL = ""
 # Test databases are thrown away: commits need not wait for the disk.

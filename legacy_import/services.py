@@ -57,12 +57,17 @@ from legacy_import.importer import (
     wallets,
 )
 from legacy_import.importer import orders as one_time
-from legacy_import.importer.base import RECORD_STAGE, Context
+from legacy_import.importer.base import RECORD_STAGE, STATISTICS, Context
 from legacy_import.importer.confirmations import staging, write
 from legacy_import.importer.customers.phones import check_merge_groups, report_duplicate_phones
 from legacy_import.importer.report import ImportReport
 from legacy_import.models import ImportIssue, ImportRun
-from legacy_import.reconcile import entries_of, not_imported_totals, reconciliation
+from legacy_import.reconcile import (
+    entries_of,
+    not_imported_only,
+    not_imported_totals,
+    reconciliation,
+)
 from legacy_import.sources import Source
 
 ORDER = (
@@ -156,16 +161,16 @@ def import_legacy(
         merge_groups=merge_groups,
     )
     started = time.perf_counter()
+    STATISTICS.clear()
+    options = {
+        "billed_through": report.billed_through,
+        "batch_size": batch_size,
+        "merge_duplicate_phones": merge_groups,
+    }
+    ctx.previous_run = _previous_run(options)
     run = None
     if not dry_run:
-        run = ImportRun.objects.create(
-            source=report.source[:500],
-            options={
-                "billed_through": report.billed_through,
-                "batch_size": batch_size,
-                "merge_duplicate_phones": merge_groups,
-            },
-        )
+        run = ImportRun.objects.create(source=report.source[:500], options=options)
     try:
         if dry_run:
             with transaction.atomic():
@@ -218,16 +223,65 @@ def _import(ctx: Context, *, reconcile: bool) -> None:
             report.notes.append("not in the source")
     ctx.report.merged_customers = dict(ctx.customer_alias)
     rec = None
-    if reconcile or ctx.phone_groups:
+    if reconcile:
         rec = reconciliation(
             ctx.source,
             entries=entries_of(ctx.report),
             aliases=ctx.customer_alias,
             today=ctx.today,
         )
-    report_duplicate_phones(ctx, not_imported_totals(rec) if rec else {})
-    if reconcile:
         ctx.report.reconciliation = rec
+    elif ctx.phone_groups:  # only what the duplicates left out: their rows, kept by staging
+        source = ctx.source if ctx.side_rows is None else _SideRows(ctx.source, ctx.side_rows)
+        rec = not_imported_only(
+            source, entries=entries_of(ctx.report), aliases=ctx.customer_alias, today=ctx.today
+        )
+    report_duplicate_phones(ctx, not_imported_totals(rec) if rec else {})
+
+
+class _SideRows:
+    """`source` with, of the confirmation collections, only the rows staging kept."""
+
+    def __init__(self, source: Source, rows: dict[str, list[dict]]) -> None:
+        self.source, self.rows = source, rows
+
+    def collections(self) -> list[str]:
+        return self.source.collections()
+
+    def documents(self, collection: str):
+        if collection in staging.COLLECTIONS:
+            return iter(self.rows.get(collection, ()))
+        return self.source.documents(collection)
+
+    def describe(self) -> str:
+        return self.source.describe()
+
+
+def _previous_run(options: dict) -> tuple[int, int] | None:
+    """The latest run (pk, the first transaction id after it), if it finished with the same
+    options (the batch size aside)."""
+    latest = ImportRun.objects.order_by("-pk").first()
+    same = ("billed_through", "merge_duplicate_phones")
+    if (
+        latest is None
+        or latest.status != ImportRun.Status.FINISHED
+        or not isinstance(latest.report.get("next_xid"), int)
+        or any(latest.options.get(k) != options[k] for k in same)
+    ):
+        return None
+    return latest.pk, latest.report["next_xid"]
+
+
+def _next_xid() -> int:
+    """A transaction id taken now (by writing a row in a transaction, or savepoint, of its
+    own): whatever changes a row after this has a later one (a rerun's test for what
+    changed since, whatever the clocks say)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS legacy_import_xid (x int)")
+        cursor.execute("INSERT INTO legacy_import_xid VALUES (1) RETURNING xmin::text")
+        xid = int(cursor.fetchone()[0])
+        cursor.execute("TRUNCATE legacy_import_xid")
+        return xid
 
 
 def _drop_staging() -> None:
@@ -240,6 +294,7 @@ def _drop_staging() -> None:
 
 
 def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "") -> None:
+    next_xid = _next_xid()
     run.status = status
     run.error = error
     run.finished_at = timezone.now()
@@ -249,12 +304,13 @@ def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "
             k: v for k, v in summary["reconciliation"].items() if k != "table"
         }
     run.report = {k: v for k, v in summary.items() if k != "collections"} | {
+        "next_xid": next_xid,
         "collections": {
             name: {
                 k: v for k, v in c.as_dict().items() if k not in ("rejects", "warnings", "listed")
             }
             for name, c in report.collections.items()
-        }
+        },
     }
     run.save()
     issues = [

@@ -273,13 +273,47 @@ class ProductForm(forms.Form):
         error_messages={"invalid": "Enter a whole number.", "min_value": "Use 0 or more."},
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Still sold")
+    returnable = forms.BooleanField(
+        required=False,
+        label="Returnable bottle or crate",
+        help_text="Each unit comes in a container the customer gives back; the delivery "
+        "boy counts them.",
+    )
+    container = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="What it comes in, e.g. glass bottle, crate.",
+    )
+    deposit = money_field(
+        "Deposit per container (₹)",
+        required=False,
+        help_text="Only for returnable products; 0 for none.",
+    )
 
     def __init__(self, *args, product: Product | None = None, **kwargs):
         if product is not None:
             initial = kwargs.setdefault("initial", {})
-            for name in ("name", "unit", "sort_order", "is_active"):
+            for name in ("name", "unit", "sort_order", "is_active", *CONTAINER_FIELDS):
                 initial.setdefault(name, getattr(product, name))
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deposit") and not data.get("returnable"):
+            self.add_error("deposit", "A deposit is only for a returnable product: tick it.")
+        return data
+
+    def containers(self) -> dict:
+        """The returnable-container arguments of create_product / update_product."""
+        data = self.cleaned_data
+        return {
+            "returnable": bool(data.get("returnable")),
+            "container": (data.get("container") or "").strip(),
+            "deposit": data.get("deposit") or Decimal(0),
+        }
+
+
+CONTAINER_FIELDS = ("returnable", "container", "deposit")
 
 
 class NewProductForm(ProductForm):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.models import Customer
@@ -22,12 +23,41 @@ class Product(TimeStampedModel):
     unit = models.CharField(max_length=10, choices=Unit, default=Unit.LITRE)
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # Returnable: each unit handed over comes in a container (a glass bottle, a crate) the
+    # customer gives back; deliveries count them (deliveries.Delivery.bottles_given/collected).
+    returnable = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Comes in a bottle or crate the customer gives back.",
+    )
+    container = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="What it comes in, e.g. “glass bottle”, “crate”.",
+    )
+    deposit = MoneyField(default=0, db_default=0, help_text="Deposit per container, in rupees.")
 
     class Meta:
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deposit__gte=0), name="orders_product_deposit_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(returnable=True) | Q(deposit=0),
+                name="orders_product_deposit_only_if_returnable",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def container_name(self) -> str:
+        """What its containers are called ("glass bottle"; "bottle" when not said)."""
+        return self.container or "bottle"
 
 
 class ProductPrice(TimeStampedModel):
@@ -82,29 +112,29 @@ class Order(TimeStampedModel):
     """A subscription (a schedule) or a one-time order (one delivery date)."""
 
     class Kind(models.TextChoices):
-        SUBSCRIPTION = "subscription", "Subscription"
-        ONE_TIME = "one_time", "One-time order"
+        SUBSCRIPTION = "subscription", _("Subscription")
+        ONE_TIME = "one_time", _("One-time order")
 
     class Pattern(models.TextChoices):
-        DAILY = "daily", "Every day"
-        ALTERNATE_DAYS = "alternate_days", "Alternate days"
-        WEEKDAYS = "weekdays", "Chosen weekdays"
-        LISTED_DATES = "listed_dates", "Listed dates only"
+        DAILY = "daily", _("Every day")
+        ALTERNATE_DAYS = "alternate_days", _("Alternate days")
+        WEEKDAYS = "weekdays", _("Chosen weekdays")
+        LISTED_DATES = "listed_dates", _("Listed dates only")
 
     class Shift(models.TextChoices):
-        MORNING = "morning", "Morning"
-        EVENING = "evening", "Evening"
+        MORNING = "morning", _("Morning")
+        EVENING = "evening", _("Evening")
 
     class Status(models.TextChoices):
         # subscriptions
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        STOPPED = "stopped", "Stopped"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        STOPPED = "stopped", _("Stopped")
         # one-time orders
-        PLACED = "placed", "Placed"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
+        PLACED = "placed", _("Placed")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
 
     SUBSCRIPTION_STATUSES = (Status.DRAFT, Status.ACTIVE, Status.PAUSED, Status.STOPPED)
     ONE_TIME_STATUSES = (Status.PLACED, Status.DELIVERED, Status.CANCELLED)

@@ -224,6 +224,7 @@ def product_create(request):
                 price=data["price"],
                 effective_from=data["effective_from"],
                 by=request.user,
+                **form.containers(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -277,6 +278,7 @@ def product_edit(request, product_id: int):
                 unit=data["unit"],
                 is_active=data["is_active"],
                 sort_order=data["sort_order"] or 0,
+                **form.containers(),
             )
         except ValidationError as exc:
             product.refresh_from_db()

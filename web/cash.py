@@ -8,7 +8,10 @@ covers a held day resumes it at the next generation.
 
 The form is sent once (earlybird.idempotency): a second tap, or the same form sent again,
 records nothing more and says what was recorded. record_payment holds him to the cash
-limit of a delivery boy (CASH_COLLECTION_MAX_AMOUNT), whatever the cash is for."""
+limit of a delivery boy (CASH_COLLECTION_MAX_AMOUNT), whatever the cash is for.
+
+"boy:cash_summary" is his day's cash: per customer, the total to hand over, and whether
+the office confirmed the hand-over (billing.offline_cash.cash_summary)."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +22,7 @@ from django.utils import timezone
 
 from billing.forms import CashForm
 from billing.models import Payment
+from billing.offline_cash import cash_summary as cash_summary_of
 from billing.selectors.wallet import PREPAID, billing_mode_on, wallet_balance
 from billing.services import record_payment
 from billing.services.wallet import recharge_wallet
@@ -90,3 +94,11 @@ def collect_cash(request, boy: DeliveryBoy, customer_id: int):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
     return render(request, "deliveries/boy/cash.html", {**context, "form": form})
+
+
+@delivery_boy_required
+def cash_summary(request, boy: DeliveryBoy):
+    """His cash of today: per customer, the total to hand over, and whether the office
+    has confirmed the hand-over (read only)."""
+    summary = cash_summary_of(delivery_boy=boy, day=timezone.localdate())
+    return render(request, "deliveries/boy/cash_summary.html", {"boy": boy, "summary": summary})

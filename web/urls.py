@@ -13,7 +13,7 @@ from django.urls import include, path
 
 from billing.gateway import webhooks as gateway_hooks
 from deliveries import urls_boy
-from earlybird import views
+from earlybird import i18n, views
 from earlybird.auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 from messaging import urls_hooks as message_hooks
 from orders import urls as order_urls
@@ -27,7 +27,11 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 
 orders = ([*order_pages.urlpatterns, *order_urls.urlpatterns], order_urls.app_name)
 boy = (
-    [*urls_boy.urlpatterns, path("stops/<int:customer_id>/cash/", cash.collect_cash, name="cash")],
+    [
+        *urls_boy.urlpatterns,
+        path("stops/<int:customer_id>/cash/", cash.collect_cash, name="cash"),
+        path("cash/", cash.cash_summary, name="cash_summary"),
+    ],
     urls_boy.app_name,
 )
 # Webhooks: the message providers' statuses and the payment gateway's payments.
@@ -49,6 +53,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", i18n.switch_language, name="language"),
     # Staff pages
     path("staff/", dashboard.dashboard, name="dashboard"),
     path("staff/", include("deliveries.urls")),

@@ -7,17 +7,20 @@ from django.shortcuts import render
 from billing.exports import grid_csv, grid_xlsx
 from billing.forms import GridFilterForm, this_month
 from billing.grid import (
-    PER_PAGE,
     STATUS_LABELS,
     GridFilters,
     grid_customers,
     grid_rows,
     grid_totals,
+    grid_window,
     month_columns,
+    page_totals,
 )
 from billing.pages import _query_without
+from billing.pages.grid_html import body_html, head_html
 from earlybird.access import staff_required
 
+EMPTY = Paginator([], 1)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,13 +35,14 @@ def _grid_filters(request) -> tuple[GridFilterForm, GridFilters | None]:
 
 @staff_required
 def grid(request):
-    """Customers × days of a month per product, with the totals of every page; filters;
-    paginated; constant queries."""
+    """Customers × days of a month per product, one window of customers at a time, with
+    the window's totals (or, asked with ?totals=month, every page's); filters; constant
+    queries."""
     form, filters = _grid_filters(request)
     columns = month_columns(filters.period) if filters else []
-    customers = grid_customers(filters) if filters else []
-    page = Paginator(customers, PER_PAGE).get_page(request.GET.get("page"))
+    page = grid_window(filters, request.GET.get("page")) if filters else EMPTY.get_page(1)
     rows, totals = [], None
+    month_totals = request.GET.get("totals") == "month"
     if filters:
         rows = grid_rows(
             period=filters.period,
@@ -46,7 +50,11 @@ def grid(request):
             columns=columns,
             product_id=filters.product_id,
         )
-        totals = grid_totals(filters, customers, columns) if customers else None
+        if month_totals:
+            customers = grid_customers(filters)
+            totals = grid_totals(filters, customers, columns) if customers else None
+        elif rows:
+            totals = page_totals(rows)
     return render(
         request,
         "billing/grid.html",
@@ -56,10 +64,14 @@ def grid(request):
             "columns": columns,
             "page": page,
             "rows": rows,
+            "head_html": head_html(columns),
+            "body_html": body_html(rows, columns, filters.period) if filters else "",
             "totals": totals,
+            "month_totals": month_totals,
             # The header names the wallet only when the page has a customer prepaid today.
             "has_wallets": any(row.wallet is not None for row in rows),
             "query": _query_without(request, "page"),
+            "query_without_totals": _query_without(request, "page", "totals"),
             "labels": STATUS_LABELS,
         },
     )

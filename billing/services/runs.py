@@ -4,16 +4,18 @@
 draft bill for January (or extends the draft it has), with one line per delivered or
 partial delivery dated up to 31 January that no bill holds yet — late confirmations of
 earlier months included, so nothing is lost — plus the customer's open adjustments
-dated up to that day, and recomputes the draft's totals. A handful of set-based
-statements (INSERT … SELECT, UPDATE … FROM), whatever the number of customers.
+dated up to that day, and adds what it put on each draft to the draft's totals (nothing
+billed before is summed again). A handful of set-based statements (INSERT … SELECT,
+UPDATE … FROM), whatever the number of customers.
 
 Rules
 -----
 * A line bills `delivered_qty` at the delivery's `unit_price` (copied at generation, so a
   mid-month price change bills each day at its own price); amount = round(qty × price, 2),
   half away from zero (PostgreSQL's round() on numeric; ROUND_HALF_UP for these positive
-  amounts). The triggers of migration 0002 check every line against its delivery.
-* Draft bills are provisional: a rerun extends and recomputes them. Issued bills are never
+  amounts). The line triggers (migration 0014: one set-based check per statement) check
+  every line against its delivery and its bill.
+* Draft bills are provisional: a rerun extends them. Issued bills are never
   touched. A customer whose bill for the period is already issued gets nothing from a
   rerun of that period: deliveries confirmed after the issue, and adjustments made after
   it, wait for the next period's run, which bills everything dated up to its own end (they
@@ -135,7 +137,12 @@ _CREATE_BILLS = f"""
     SELECT count(*) FROM made
 """  # noqa: S608 - constant SQL fragments only
 
-_CREATE_LINES = f"""
+# The lines and the adjustments a run adds, and the draft totals they change, in one
+# statement: each draft's totals grow by what was just put on it (the lines inserted, the
+# adjustments attached), so nothing already billed is summed again. A draft's totals are
+# always its rows' sums: only runs add rows to a draft, and issuing settles them again
+# (RECOMPUTE_DRAFTS). Bills whose totals do not change are not written (no history row).
+_BILL_AND_TOTAL = f"""
     WITH billed AS (
         INSERT INTO billing_billingline (created_at, updated_at, quantity, unit_price, amount,
                                          bill_id, delivery_id)
@@ -147,26 +154,42 @@ _CREATE_LINES = f"""
          WHERE {_UNBILLED}
          ORDER BY d.id
            FOR SHARE OF d
-        RETURNING amount
-    )
-    SELECT count(*), coalesce(sum(amount), 0) FROM billed
-"""  # noqa: S608 - constant SQL fragments only
-
-_ATTACH_ADJUSTMENTS = f"""
-    WITH attached AS (
+        RETURNING bill_id, amount
+    ), attached AS (
         UPDATE billing_adjustment a SET bill_id = b.id, updated_at = now()
           FROM billing_bill b
          WHERE a.bill_id IS NULL AND a.date <= %(end)s
            AND b.customer_id = a.customer_id AND b.period = %(period)s AND b.status = 'draft'
         RETURNING a.*
-    ), history AS ({adjustment_history_sql("attached", "~")})
-    SELECT count(*), coalesce(sum(amount), 0) FROM attached
+    ), adjustment_history AS ({adjustment_history_sql("attached", "~")}
+    ), added AS (
+        SELECT bill_id, count(*) FILTER (WHERE is_line) AS lines,
+               coalesce(sum(amount) FILTER (WHERE is_line), 0) AS charges,
+               coalesce(sum(amount) FILTER (WHERE NOT is_line), 0) AS adjustments
+          FROM (SELECT bill_id, amount, true AS is_line FROM billed
+                UNION ALL
+                SELECT bill_id, amount, false FROM attached) AS rows_added
+         GROUP BY bill_id
+    ), changed AS (
+        UPDATE billing_bill b
+           SET charges = b.charges + added.charges,
+               adjustments_total = b.adjustments_total + added.adjustments,
+               total = b.charges + added.charges + b.adjustments_total + added.adjustments,
+               run_id = %(run)s, updated_at = now()
+          FROM added
+         WHERE b.id = added.bill_id AND b.status = 'draft'
+           AND (added.charges, added.adjustments) <> (0, 0)
+        RETURNING b.*
+    ), history AS ({bill_history_sql("changed", "~")})
+    SELECT coalesce(sum(lines), 0), coalesce(sum(charges), 0), coalesce(sum(adjustments), 0)
+      FROM added
 """  # noqa: S608 - constant SQL fragments only
 
-# Totals of the period's drafts from their lines and adjustments; only bills whose totals
-# change are written (and get a history row). The period lock keeps issuing and voiding
-# away; "draft" is still tested in the UPDATE's own WHERE, the only condition PostgreSQL
-# re-checks on a row it had to wait for (a CTE's is not).
+# Totals of the period's drafts summed again from all their lines and adjustments (issuing
+# settles them with it); only bills whose totals change are written (and get a history
+# row). The period lock keeps issuing and voiding away; "draft" is still tested in the
+# UPDATE's own WHERE, the only condition PostgreSQL re-checks on a row it had to wait for
+# (a CTE's is not).
 RECOMPUTE_DRAFTS = f"""
     WITH sums AS (
         SELECT b.id,
@@ -287,11 +310,8 @@ def _bill_period(run: BillingRun) -> None:
         if cursor.fetchone()[0] > ANALYZE_AFTER:
             # Fresh statistics, or the planner takes the new bills for none and joins badly.
             cursor.execute("ANALYZE billing_bill")
-        execute(cursor, _CREATE_LINES, params)
-        lines, lines_amount = cursor.fetchone()
-        execute(cursor, _ATTACH_ADJUSTMENTS, params)
-        _, adjustments_amount = cursor.fetchone()
-        execute(cursor, RECOMPUTE_DRAFTS, params)
+        execute(cursor, _BILL_AND_TOTAL, params)
+        lines, lines_amount, adjustments_amount = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM billing_bill WHERE run_id = %s", [run.pk])
         run.bills_touched = cursor.fetchone()[0]
     run.lines_created = lines

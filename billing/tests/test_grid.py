@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from billing.grid import (
     NO_BILL,
+    PER_PAGE,
     GridFilters,
     grid_customers,
     grid_rows,
     grid_totals,
+    grid_window,
     month_columns,
     short_quantity,
 )
@@ -325,7 +327,7 @@ def test_the_grid_takes_as_many_queries_for_1000_customers_as_for_10(
     _, many = render_grid()
 
     assert big.context["page"].paginator.count == 1000
-    assert len(big.context["rows"]) == 100  # one page
+    assert len(big.context["rows"]) == PER_PAGE  # one window of customers
     row = big.context["rows"][0]
     assert [p.quantity for p in row.products] == [Decimal("42"), Decimal("42")]  # 28 × 1.5
     assert many == few
@@ -421,26 +423,61 @@ def test_one_product_narrows_the_customers_rows_and_totals(milk, curd, two_produ
     assert [pk for pk, _ in grid_customers(milk_only)] == [asha.pk, bala.pk]
 
 
-def test_the_page_totals_cover_every_page_and_a_product_filter_narrows_them(
+def test_the_foot_adds_up_the_page_and_on_demand_every_page(
     client, monkeypatch, milk, curd, two_products
 ):
-    monkeypatch.setattr("billing.pages.grid.PER_PAGE", 1)
+    monkeypatch.setattr("billing.grid.PER_PAGE", 2)
     client.force_login(accounts_user())
+    url = reverse("billing:grid")
 
-    response = client.get(reverse("billing:grid"), {"month": "2026-01"})
+    response = client.get(url, {"month": "2026-01"})
 
     page = response.content.decode()
-    assert len(response.context["rows"]) == 1  # one customer on this page …
-    assert response.context["totals"].customers == 3  # … the totals of all three
-    assert "3 customers, every page" in page
-    assert '<td class="num" id="grid-total-amount">₹117.50</td>' in page
-    assert "₹157.50" in page and "₹107.50" in page
+    rows = response.context["rows"]
+    assert [row.customer.name for row in rows] == ["Asha", "Bala"]  # two on this page …
+    assert response.context["totals"].customers == 2  # … and the foot adds up those two
+    assert "2 customers, this page" in page
+    assert '<td class="num" id="grid-total-amount">₹117.50</td>' in page  # 72.50 + 45
+    assert 'href="?month=2026-01&amp;totals=month">Totals of every page</a>' in page
 
-    curd_only = client.get(reverse("billing:grid"), {"month": "2026-01", "product": curd.pk})
+    every = client.get(url, {"month": "2026-01", "totals": "month", "page": 2})
+
+    every_page = every.content.decode()
+    assert [row.customer.name for row in every.context["rows"]] == ["Chitra"]
+    assert every.context["totals"].customers == 3
+    assert "3 customers, every page" in every_page
+    assert "₹157.50" in every_page and "₹107.50" in every_page  # bills and balances of all 3
+    assert 'href="?month=2026-01&amp;page=2">Totals of this page</a>' in every_page
+
+    curd_only = client.get(url, {"month": "2026-01", "product": curd.pk, "totals": "month"})
 
     assert curd_only.context["totals"].delivered_amount == Decimal("12.50")
     assert "Curd 200 g only" in curd_only.content.decode()
     assert "Cow milk 500 ml" not in curd_only.content.decode().split("<table")[1]
+
+
+def test_a_window_is_in_route_order_and_a_page_past_the_end_is_the_last(milk, two_products):
+    asha, bala, chitra = two_products
+    boy = DeliveryBoyFactory(name="Anil")
+    assign_to_route(customer=chitra, delivery_boy=boy)
+    assign_to_route(customer=bala, delivery_boy=boy)
+    filters = GridFilters(period=JAN)
+
+    first = grid_window(filters, "1", per_page=2)
+    last = grid_window(filters, "9", per_page=2)
+    beyond = grid_window(filters, "9" * 30, per_page=2)
+    unpaid = grid_window(
+        GridFilters(period=JAN, payment_status=PaymentStatus.UNPAID), None, per_page=2
+    )
+
+    # On a route in walking order first (Chitra then Bala), then the rest by name.
+    assert [pk for pk, _ in first] == [chitra.pk, bala.pk]
+    assert (first.paginator.count, first.paginator.num_pages) == (3, 2)
+    assert last.number == 2 and [pk for pk, _ in last] == [asha.pk]
+    assert beyond.number == 2 and list(beyond) == list(last)
+    assert dict(first)[chitra.pk] == PaymentStatus.UNPAID
+    assert [pk for pk, _ in grid_customers(filters)] == [chitra.pk, bala.pk, asha.pk]
+    assert [pk for pk, _ in unpaid] == [chitra.pk, bala.pk]
 
 
 def test_a_product_that_is_not_sold_is_a_filter_error(client):

@@ -1,6 +1,7 @@
 """Confirming deliveries: one service for the delivery view, shared links, staff pages,
 the admin, the API and the import. Every confirmation is validated and attributable."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -137,7 +138,7 @@ def _confirm_delivery(
     with transaction.atomic():
         # Lock order (earlybird/locks.py): the order, then the delivery.
         order = lock_one(Order.objects, pk=delivery.order_id)
-        current = lock_one(Delivery.objects, pk=delivery.pk)
+        current = lock_one(Delivery.objects.select_related("product"), pk=delivery.pk)
         _check_may_change(current, by, today)
         if not _record(current, quantity=quantity, by=by, reason=reason, reason_note=reason_note):
             return current, False  # the same tap twice: harmless
@@ -172,14 +173,17 @@ def _record(
             raise ValidationError({"reason": "Say why it was not delivered."})
     else:
         reason, reason_note = "", ""
-    if (current.status, current.delivered_qty, current.reason, current.reason_note) == (
-        status,
-        quantity,
-        reason,
-        reason_note,
-    ):
+    given = bottles_handed_over(current, quantity)
+    if (
+        current.status,
+        current.delivered_qty,
+        current.reason,
+        current.reason_note,
+        current.bottles_given,
+    ) == (status, quantity, reason, reason_note, given):
         return False
     current.delivered_qty = quantity
+    current.bottles_given = given
     current.status = status
     current.reason = reason
     current.reason_note = reason_note[:200]
@@ -191,6 +195,15 @@ def _record(
     current.confirmed_user_agent = by.user_agent[:300]
     current.delivery_link = by.link
     return True
+
+
+def bottles_handed_over(delivery: Delivery, quantity: Decimal) -> int:
+    """The containers a returnable product goes out in: one per unit begun (1.5 litres of
+    litre bottles fill two bottles); none for any other product. `delivery.product` is
+    read, so load it with the row (select_related) where many are confirmed."""
+    if not delivery.product.returnable:
+        return 0
+    return math.ceil(quantity)
 
 
 def undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date | None = None) -> Delivery:
@@ -211,6 +224,7 @@ def _undo_confirmation(*, delivery: Delivery, by: Confirmer, today: date) -> tup
             return current, False
         current.status = Delivery.Status.PENDING
         current.delivered_qty = Decimal(0)
+        current.bottles_given = 0  # nothing handed over; empties taken back stay counted
         current.reason = current.reason_note = ""
         current.confirmed_by, current.confirmed_by_name = None, ""
         current.confirmed_via, current.confirmed_at = "", None

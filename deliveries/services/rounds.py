@@ -44,13 +44,15 @@ _WRITE_ROUND = f"""
     WITH changed AS (
         UPDATE deliveries_delivery d
            SET delivered_qty = v.qty, status = v.status, reason = v.reason,
-               reason_note = v.note, confirmed_at = v.at, confirmed_by_id = %(user)s,
+               reason_note = v.note, bottles_given = v.given,
+               confirmed_at = v.at, confirmed_by_id = %(user)s,
                confirmed_by_name = %(name)s, confirmed_via = %(via)s, confirmed_ip = %(ip)s,
                confirmed_user_agent = %(agent)s, delivery_link_id = %(link)s,
                updated_at = %(now)s
           FROM unnest(%(ids)s::bigint[], %(qty)s::numeric[], %(status)s::varchar[],
-                      %(reason)s::varchar[], %(note)s::varchar[], %(at)s::timestamptz[])
-               AS v(id, qty, status, reason, note, at)
+                      %(reason)s::varchar[], %(note)s::varchar[], %(at)s::timestamptz[],
+                      %(given)s::integer[])
+               AS v(id, qty, status, reason, note, at, given)
          WHERE d.id = v.id
         RETURNING d.*
     )
@@ -85,7 +87,9 @@ def confirm_round(
         on_bill = Delivery.objects.filter(pk=OuterRef("pk"), billing_line__isnull=False)
         rows = {
             row.pk: row
-            for row in _locked(Delivery.objects.filter(pk__in=ids)).annotate(billed=Exists(on_bill))
+            for row in _locked(
+                Delivery.objects.filter(pk__in=ids).select_related("product")
+            ).annotate(billed=Exists(on_bill))
         }
         changed = []
         for handover in handovers:
@@ -135,6 +139,7 @@ def _write_round(changed: list[Delivery], *, by: Confirmer, now: datetime) -> No
                 "reason": [d.reason for d in changed],
                 "note": [d.reason_note for d in changed],
                 "at": [d.confirmed_at for d in changed],
+                "given": [d.bottles_given for d in changed],
                 "user": first.confirmed_by_id,
                 "name": first.confirmed_by_name,
                 "via": first.confirmed_via,

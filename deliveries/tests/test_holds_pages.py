@@ -18,6 +18,7 @@ from deliveries.services import assign_to_route, generate_deliveries
 from deliveries.tests.factories import DeliveryBoyFactory
 from deliveries.tests.shared_links import make_link, route_url, type_name
 from earlybird import roles
+from earlybird.idempotency import issue_form_key
 from orders.models import Order
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 
@@ -78,12 +79,14 @@ def test_a_held_stop_says_paused_low_balance_and_cannot_be_confirmed(client, boy
 
     stop = stop_html(page, held)
     assert held.name in stop and PAUSED in stop and "don't ring" in stop
-    assert reverse("boy:confirm", args=[held.pk]) not in page
-    assert "Cash</a>" in stop  # he may still take a cash recharge at the door
+    assert f'value="delivered:{held.pk}"' not in page
+    assert f'value="cash:{held.pk}"' in stop  # he may still take a cash recharge at the door
     assert PAUSED not in stop_html(page, served)
-    assert reverse("boy:confirm", args=[served.pk]) in page
+    assert f'value="delivered:{served.pk}"' in page
     assert "0 of 1</strong> done" in page
-    response = client.post(reverse("boy:confirm", args=[held.pk]), {"shift": "morning"})
+    once = issue_form_key(user=boy.user, operation="boy:act")
+    tap = {"act": f"delivered:{held.pk}", "shift": "morning", "once": once}
+    response = client.post(reverse("boy:act"), tap)
     assert response.status_code == 404
     assert not Delivery.objects.filter(customer=held).exists()
 
@@ -108,7 +111,7 @@ def test_tomorrows_route_shows_the_paused_stop_and_counts_it_apart(client, boy):
     (held,), _ = route_with_holds(boy, stops=2, day=tomorrow)
     page = client.get(reverse("boy:tomorrow"), {"shift": "morning"}).content.decode()
     assert PAUSED in stop_html(page, held)
-    assert "1 stops · 1 paused" in page
+    assert "1 stop · 1 paused" in page
 
 
 def test_a_day_on_which_everyone_is_held_is_still_a_generated_day(client, boy):

@@ -1,25 +1,38 @@
-"""The delivery boy's phone view at /d/: today's route, one tap per stop.
+"""The delivery boy's phone view at /d/: today's route, one tap per stop; tomorrow's
+list; the load sheet.
 
-Plain forms and redirects, so it works with JavaScript off on a cheap phone.
-A delivery boy only ever sees his own route; anything else is a 404.
+Today's route is ONE form (CSRF once) whose buttons name the action and the stop
+(`act="delivered:<customer id>"`); with JavaScript off it posts to `act`, which applies
+the tap through deliveries.services.offline (the same path as the phone's queue,
+boy:sync in views/boy_sync.py) and redirects back to the stop. Labels are translated
+once per page, not per stop, and no URL is reversed per stop: the page stays small and
+quick at 400 stops. A delivery boy only ever sees his own route; anything else is a 404.
 """
 
+import html
 from datetime import timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from deliveries import selectors, services
-from deliveries.forms import StopConfirmForm
-from deliveries.models import Delivery, DeliveryBoy
+from deliveries import selectors_boy
+from deliveries.models import Delivery, DeliveryBoy, Hold
+from deliveries.services import Confirmer, offline
+from deliveries.views.boy_stop import page_fragments, stop_html
+from earlybird.idempotency import is_issued_form_key, issue_form_key
 from orders.models import Order
+
+ACT = "boy:act"  # the operation the page's one-time key is issued for
 
 
 def delivery_boy_required(view):
@@ -39,89 +52,202 @@ def current_shift() -> str:
     return Order.Shift.MORNING if timezone.localtime().hour < 13 else Order.Shift.EVENING
 
 
-def route_context(*, boy: DeliveryBoy, day, shift: str) -> dict:
-    """Read-only: a day with nothing generated says so (the office or the evening job
-    generates it), it is never generated from here."""
-    stops = selectors.route_with_holds(delivery_boy=boy, day=day, shift=shift)
+def shift_labels(shift: str) -> dict[str, str]:
+    morning = shift == Order.Shift.MORNING
     return {
-        "boy": boy,
-        "day": day,
-        "shift": shift,
-        "generated": bool(stops) or selectors.day_is_generated(day=day),
-        "other_shift": Order.Shift.EVENING if shift == Order.Shift.MORNING else Order.Shift.MORNING,
-        "stops": stops,
-        "done": sum(stop.is_done for stop in stops),
-        "to_deliver": sum(bool(stop.deliveries) for stop in stops),
-        "paused": sum(not stop.deliveries for stop in stops),
-        "reasons": Delivery.Reason.choices,
+        "shift_label": _("Morning") if morning else _("Evening"),
+        "other_shift": Order.Shift.EVENING if morning else Order.Shift.MORNING,
+        "switch_label": _("Switch to evening") if morning else _("Switch to morning"),
     }
+
+
+def stop_labels() -> dict[str, str]:
+    """Every label of a stop, translated once per page."""
+    return {
+        "call": _("Call"),
+        "map": _("Map"),
+        "due": _("Due:"),
+        "bottle_balance": _("Bottles with the customer:"),
+        "undo": _("Undo"),
+        "delivered": _("Delivered"),
+        "partial": _("Partial"),
+        "of_ordered": _("%(product)s (of %(ordered)s)"),
+        "save_partial": _("Save partial"),
+        "not_delivered": _("Not delivered"),
+        "why": _("Why?"),
+        "bottles": _("Bottles"),
+        "bottles_collected": _("empties collected"),
+        "save_bottles": _("Save bottles"),
+        "cash": _("Cash"),
+        "cash_received": _("Cash received (₹)"),
+        "record_cash": _("Record cash"),
+        "cash_page": _("Wallet, bills or a note"),
+        "dont_ring": _("Nothing to deliver: don't ring."),
+    }
+
+
+def _status_labels() -> dict[str, str]:
+    return {
+        Delivery.Status.DELIVERED: _("Delivered"),
+        Delivery.Status.PARTIAL: _("Partly delivered"),
+        Delivery.Status.NOT_DELIVERED: _("Not delivered"),
+    }
+
+
+def reason_labels() -> dict[str, str]:
+    return {
+        Delivery.Reason.CUSTOMER_AWAY: _("Customer away"),
+        Delivery.Reason.REFUSED: _("Refused"),
+        Delivery.Reason.OUT_OF_STOCK: _("Out of stock"),
+        Delivery.Reason.ADDRESS_LOCKED: _("Address locked"),
+        Delivery.Reason.OTHER: _("Other"),
+    }
+
+
+def _hold_labels() -> dict[str, str]:
+    return {Hold.Reason.LOW_BALANCE: _("Paused: low balance")}
+
+
+def label_stops(stops) -> None:
+    """Each stop's held label and each delivery's status badge, in his language."""
+    statuses, reasons, held = _status_labels(), reason_labels(), _hold_labels()
+    for stop in stops:
+        if stop.hold:
+            label = held.get(stop.hold.reason, stop.hold.get_reason_display())
+            stop.t_hold = html.escape(label, quote=False)
+        for d in stop.deliveries:
+            badge = statuses.get(d.status, "")
+            if d.status == Delivery.Status.PARTIAL:
+                badge = f"{badge} {d.delivered_qty.normalize():f}"
+            if d.reason:
+                badge = f"{badge} · {reasons.get(d.reason, d.reason)}"
+            d.badge = badge
+
+
+def stop_context(request) -> dict:
+    """What boy_stop.stop_html needs besides the stop: built once per language (and URL
+    prefix) and process, the same for every page and sync."""
+    return dict(_stop_context(get_language(), get_script_prefix()))
+
+
+@lru_cache(maxsize=16)
+def _stop_context(language: str, prefix: str) -> dict:
+    reasons = format_html_join("", '<option value="{}">{}</option>', reason_labels().items())
+    # Text between tags only: quotes may stay as they are ("don't ring").
+    labels = {name: html.escape(text, quote=False) for name, text in stop_labels().items()}
+    reason_options = format_html('<option value="">{}</option>{}', _("Choose…"), reasons)
+    # /d/stops/<id>/cash/ without a reversal per stop.
+    cash_page = reverse("boy:cash", args=[0]).removesuffix("0/cash/")
+    return {
+        "labels": labels,
+        "reason_options": reason_options,
+        "cash_page": cash_page,
+        "fragments": page_fragments(labels, reason_options, cash_page),
+    }
+
+
+def stops_html(request, stops, *, confirmable: bool) -> str:
+    """Every stop's <li>, labelled in his language (see boy_stop)."""
+    label_stops(stops)
+    context = stop_context(request)
+    return mark_safe(  # noqa: S308 - stop_html escapes every value it writes
+        "".join(stop_html(stop, confirmable=confirmable, **context) for stop in stops)
+    )
+
+
+def _shift_asked(request, default: str) -> str:
+    shift = request.GET.get("shift")
+    return shift if shift in Order.Shift.values else default
 
 
 @delivery_boy_required
 def route_today(request, boy: DeliveryBoy):
-    shift = request.GET.get("shift")
-    shift = shift if shift in Order.Shift.values else current_shift()
-    context = route_context(boy=boy, day=timezone.localdate(), shift=shift)
+    shift = _shift_asked(request, current_shift())
+    day = timezone.localdate()
+    page = selectors_boy.route_page(delivery_boy=boy, day=day, shift=shift)
+    context = {
+        "boy": boy,
+        "day": day,
+        "shift": shift,
+        "page": page,
+        "stops_html": stops_html(request, page.stops, confirmable=True),
+        "once": issue_form_key(user=request.user, operation=ACT),
+        **shift_labels(shift),
+    }
     return render(request, "deliveries/boy/route.html", context)
 
 
 @delivery_boy_required
 def route_tomorrow(request, boy: DeliveryBoy):
-    shift = request.GET.get("shift")
-    shift = shift if shift in Order.Shift.values else Order.Shift.MORNING
-    context = route_context(boy=boy, day=timezone.localdate() + timedelta(days=1), shift=shift)
+    shift = _shift_asked(request, Order.Shift.MORNING)
+    day = timezone.localdate() + timedelta(days=1)
+    page = selectors_boy.route_page(delivery_boy=boy, day=day, shift=shift)
+    context = {"boy": boy, "day": day, "shift": shift, "page": page, **shift_labels(shift)}
+    context["stops_html"] = stops_html(request, page.stops, confirmable=False)
     return render(request, "deliveries/boy/tomorrow.html", context)
 
 
-def _stop_deliveries(boy: DeliveryBoy, customer_id: int, shift: str) -> list[Delivery]:
-    if shift not in Order.Shift.values:
-        raise Http404("No such shift.")
-    deliveries = selectors.stop_deliveries(
-        delivery_boy_id=boy.pk, customer_id=customer_id, day=timezone.localdate(), shift=shift
+@delivery_boy_required
+def load(request, boy: DeliveryBoy):
+    """What to pick up at the dairy today and tomorrow, per shift (read only)."""
+    today = timezone.localdate()
+    days = [today, today + timedelta(days=1)]
+    sheet = selectors_boy.load_sheet(delivery_boy=boy, days=days)
+    for shift in sheet:
+        shift.label = shift_labels(shift.shift)["shift_label"]
+        shift.is_today = shift.day == today
+    return render(request, "deliveries/boy/load.html", {"boy": boy, "sheet": sheet, "days": days})
+
+
+def _by_delivery(post, prefix: str) -> dict[int, str]:
+    """{delivery id: value} of the inputs `<prefix><id>` (the page's one form sends every
+    stop's; the action's kind keeps its own stop's)."""
+    values = {}
+    for name, value in post.items():
+        if name.startswith(prefix) and name[len(prefix) :].isdigit() and len(name) < 40:
+            values[int(name[len(prefix) :])] = value
+    return values
+
+
+@require_POST
+@delivery_boy_required
+def act(request, boy: DeliveryBoy):
+    """A tap on the route page with JavaScript off: `act="<kind>:<customer id>"`."""
+    shift = request.POST.get("shift", "")
+    shift = shift if shift in Order.Shift.values else current_shift()
+    route = f"{reverse('boy:route')}?shift={shift}"
+    kind, _sep, customer = request.POST.get("act", "").partition(":")
+    if kind not in offline.kinds() or not customer.isdigit() or len(customer) > 18:
+        messages.error(request, _("Tap one of the buttons of a stop."))
+        return redirect(route)
+    once = request.POST.get("once", "")
+    if not is_issued_form_key(once, user=request.user, operation=ACT):
+        messages.error(request, _("This page was out of date. Check the stop and tap again."))
+        return redirect(f"{route}#stop-{customer}")
+    quantities = _by_delivery(request.POST, "qty_")
+    bottles = _by_delivery(request.POST, "bottles_")
+    action = offline.Action(
+        key=f"{once}:{kind}:{customer}"[:100],
+        kind=kind,
+        day=timezone.localdate(),
+        shift=shift,
+        customer_id=int(customer),
+        seen=request.POST.get(f"seen_{customer}") or None,
+        quantities=quantities,
+        reason=request.POST.get(f"reason_{customer}", ""),
+        bottles=bottles,
+        amount=request.POST.get(f"cash_{customer}", "").strip(),
+        content={"act": request.POST.get("act"), "quantities": quantities, "bottles": bottles},
     )
-    if not deliveries:
+    result = offline.apply_action(
+        action=action, boy=boy, by=Confirmer.from_request(request, via=Delivery.Via.DELIVERY_BOY)
+    )
+    if result.code == offline.NOT_HIS:
         raise Http404("No such stop on your route today.")
-    return deliveries
-
-
-def _back_to_route(shift: str, customer_id: int):
-    return redirect(f"{reverse('boy:route')}?shift={shift}#stop-{customer_id}")
-
-
-@require_POST
-@delivery_boy_required
-def confirm_stop(request, boy: DeliveryBoy, customer_id: int):
-    shift = request.POST.get("shift", "")
-    deliveries = _stop_deliveries(boy, customer_id, shift)
-    form = StopConfirmForm(request.POST, deliveries=deliveries)
-    if form.is_valid():
-        try:
-            services.confirm_stop(
-                quantities=form.quantities(),
-                reason=form.cleaned_data.get("reason", ""),
-                by=services.Confirmer.from_request(request, via=Delivery.Via.DELIVERY_BOY),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"{deliveries[0].customer.name}: {form.summary()}.")
-    else:
-        messages.error(request, form.error_text())
-    return _back_to_route(shift, customer_id)
-
-
-@require_POST
-@delivery_boy_required
-def undo_stop(request, boy: DeliveryBoy, customer_id: int):
-    shift = request.POST.get("shift", "")
-    deliveries = _stop_deliveries(boy, customer_id, shift)
-    try:
-        services.undo_stop(
-            deliveries=deliveries,
-            by=services.Confirmer.from_request(request, via=Delivery.Via.DELIVERY_BOY),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{deliveries[0].customer.name}: back to not done.")
-    return _back_to_route(shift, customer_id)
+    show = {
+        "done": messages.success,
+        "replayed": messages.info,
+        "conflict": messages.warning,
+    }.get(result.result, messages.error)
+    show(request, result.message)
+    return redirect(f"{route}#stop-{customer}")

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -176,7 +177,7 @@ def confirm_stop(request, link: DeliveryLink, token: str, customer_id: int):
     deliveries = _stop_deliveries(link, customer_id)
     name = typed_name(request, link)
     if not name:
-        messages.error(request, "Type your name before confirming.")
+        messages.error(request, _("Type your name before confirming."))
         return redirect("shared:route", token=token)
     customer = deliveries[0].customer
     form = StopConfirmForm(request.POST, deliveries=deliveries)
@@ -203,7 +204,7 @@ def undo_stop(request, link: DeliveryLink, token: str, customer_id: int):
     deliveries = _stop_deliveries(link, customer_id)
     name = typed_name(request, link)
     if not name:
-        messages.error(request, "Type your name first.")
+        messages.error(request, _("Type your name first."))
         return redirect("shared:route", token=token)
     customer = deliveries[0].customer
     try:
@@ -211,5 +212,7 @@ def undo_stop(request, link: DeliveryLink, token: str, customer_id: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{customer.name}: back to not done.")
+        messages.success(
+            request, _("%(customer)s: back to not done.") % {"customer": customer.name}
+        )
     return _back_to_route(token, customer_id)

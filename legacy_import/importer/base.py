@@ -92,6 +92,25 @@ def checksum_of(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+_ENCODE = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), default=_json_default, ensure_ascii=False
+).encode
+
+
+def checksum_and_substance(doc: dict[str, Any], left_out: frozenset[str]) -> tuple[str, str]:
+    """`checksum_of(doc)` and `checksum_of(doc without the keys left_out)` from one
+    serialization of each value (the same text as `plain_json`, key by key)."""
+    if not all(isinstance(key, str) for key in doc):
+        return checksum_of(doc), checksum_of({k: v for k, v in doc.items() if k not in left_out})
+    parts = sorted((key, f"{_ENCODE(key)}:{_ENCODE(value)}") for key, value in doc.items())
+    whole = ",".join(part for _key, part in parts)
+    said = ",".join(part for key, part in parts if key not in left_out)
+    return (
+        hashlib.sha256(f"{{{whole}}}\x00".encode()).hexdigest(),
+        hashlib.sha256(f"{{{said}}}\x00".encode()).hexdigest(),
+    )
+
+
 def text(value: Any, limit: int | None = None) -> str:
     if value is None:
         return ""
@@ -313,6 +332,45 @@ def copy_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
 
 
 RECORD_STAGE = "legacy_import_stage_record"
+MAP = "legacy_import_legacyrecord"
+
+
+class Statistics:
+    """ANALYZE a table the import fills each time it has grown by half since its last
+    statistics (at least ANALYZE_MIN rows): the joins against the map and the new rows
+    keep the plan their real sizes call for, whenever autovacuum gets to them (its analyse
+    of a table still nearly empty is what made the plans flip). Doubling keeps it to a few
+    ANALYZEs per run."""
+
+    ANALYZE_MIN = 5000
+
+    def __init__(self) -> None:
+        self.base: dict[str, float] = {}
+        self.added: dict[str, int] = {}
+
+    def clear(self) -> None:
+        self.base.clear()
+        self.added.clear()
+
+    def grew(self, table: str, rows: int) -> None:
+        if rows <= 0:
+            return
+        with connection.cursor() as cursor:
+            if table not in self.base:
+                cursor.execute(
+                    "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [table]
+                )
+                self.base[table] = cursor.fetchone()[0]
+            added = self.added.get(table, 0) + rows
+            if added < max(self.ANALYZE_MIN, self.base[table] / 2):
+                self.added[table] = added
+                return
+            cursor.execute(f"ANALYZE {table}")
+            self.base[table] += added
+            self.added[table] = 0
+
+
+STATISTICS = Statistics()
 
 
 def save_records(
@@ -349,3 +407,4 @@ def save_records(
                    updated_at = now()
             """  # noqa: S608 - constant table name
         )
+    STATISTICS.grew(MAP, len(by_id))

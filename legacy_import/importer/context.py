@@ -102,6 +102,12 @@ class Context:
     paid_up_to: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     previous_balance: dict[str, Decimal] = field(default_factory=dict)
     staging: Any = None  # confirmations.Staging, filled by the orders and confirmations
+    # The confirmation rows the duplicate-phone report recounts (customers not imported,
+    # rows naming an order), so it need not read the dump again; None when too many.
+    side_rows: dict[str, list[dict[str, Any]]] | None = field(default_factory=dict)
+    # The last run (pk, the first transaction id after it), when it finished with the same
+    # options: a rerun skips the customer-days unchanged since (confirmations/unchanged.py).
+    previous_run: tuple[int, int] | None = None
 
     def collection(self, name: str) -> CollectionReport:
         return self.report.collection(name)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from legacy_import.importer.base import checksum_and_substance as base_checksums
 from legacy_import.importer.base import checksum_of, legacy_id_of, text
 from legacy_import.importer.report import CollectionReport
 from legacy_import.sources import BadDocument
@@ -30,6 +31,11 @@ NOT_SUBSTANCE = frozenset({"_id", "created_at", "updated_at"})
 def substance(doc: dict[str, Any]) -> str:
     """The checksum of what a document says (not when or under which _id it was written)."""
     return checksum_of({k: v for k, v in doc.items() if k not in NOT_SUBSTANCE})
+
+
+def checksum_and_substance(doc: dict[str, Any]) -> tuple[str, str]:
+    """`checksum_of(doc)` and `substance(doc)`, the document serialized once."""
+    return base_checksums(doc, NOT_SUBSTANCE)
 
 
 Reopen = Callable[[], Iterable[Any]]  # a fresh pass over one collection's documents

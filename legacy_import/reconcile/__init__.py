@@ -100,6 +100,22 @@ def reconciliation(
     }
 
 
+def not_imported_only(
+    source: Source, *, entries: Iterable[Entry], aliases: dict[str, str], today: date
+) -> dict[str, Any]:
+    """Only the reconciliation's `not_imported` part (what the customers not imported had
+    confirmed and paid), without the old engine and the comparison with the database: what
+    the import's duplicate-phone report needs. `source` may hold, of the confirmation
+    collections, only the rows of those customers and the rows naming an order (the rest
+    cannot change their totals)."""
+    data = load(source, today=today)
+    b = confirmed(data, aliases)
+    paid: dict[tuple[Any, date], Decimal] = defaultdict(Decimal)
+    for person, _customer, paid_on, amount in data.payments:
+        paid[(person, paid_on.replace(day=1))] += amount
+    return {"not_imported": _not_imported(data, b, paid, list(entries))}
+
+
 def not_imported_totals(rec: dict[str, Any]) -> dict[str, tuple[Decimal, Decimal]]:
     """customer → (quantity, amount) confirmed for the customers not imported."""
     return {

@@ -81,6 +81,22 @@ def remove_price(*, price: ProductPrice | CustomerPrice) -> None:
         )
 
 
+def _set_containers(product: Product, *, returnable, container, deposit) -> None:
+    """A returnable product's container and deposit per container (₹, 0 or more; none on
+    a product that is not returnable). None leaves a value as it is."""
+    if returnable is not None:
+        product.returnable = bool(returnable)
+    if container is not None:
+        product.container = container.strip()
+    if deposit is not None:
+        deposit = Decimal(deposit)
+        if deposit:
+            bounds.check_amount(deposit, field="deposit")
+        product.deposit = deposit
+    if product.deposit and not product.returnable:
+        raise ValidationError({"deposit": "A deposit is only for a returnable product."})
+
+
 def create_product(
     *,
     name: str,
@@ -88,11 +104,15 @@ def create_product(
     price: Decimal,
     effective_from: date,
     sort_order: int = 0,
+    returnable: bool = False,
+    container: str = "",
+    deposit: Decimal = Decimal(0),
     by=None,
 ) -> Product:
     """A new product with its first price, in one transaction."""
     with transaction.atomic():
         product = Product(name=name.strip(), unit=unit, sort_order=sort_order)
+        _set_containers(product, returnable=returnable, container=container, deposit=deposit)
         product.full_clean()
         product.save()
         set_price(product=product, price=price, effective_from=effective_from, by=by)
@@ -100,14 +120,25 @@ def create_product(
 
 
 def update_product(
-    *, product: Product, name: str, unit: str, is_active: bool, sort_order: int = 0
+    *,
+    product: Product,
+    name: str,
+    unit: str,
+    is_active: bool,
+    sort_order: int = 0,
+    returnable: bool | None = None,
+    container: str | None = None,
+    deposit: Decimal | None = None,
 ) -> Product:
-    """Rename, change the unit or the order on lists, or stop selling a product.
+    """Rename, change the unit or the order on lists, stop selling a product, or say
+    whether it comes in a returnable container (None: unchanged).
 
     A product no longer sold keeps its existing order lines; it cannot be ordered anew.
+    Containers already handed over stay counted as they were (deliveries keep theirs).
     """
     product.name, product.unit = name.strip(), unit
     product.is_active, product.sort_order = is_active, sort_order
+    _set_containers(product, returnable=returnable, container=container, deposit=deposit)
     product.full_clean()
     with transaction.atomic():
         product.save()

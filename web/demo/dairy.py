@@ -55,6 +55,8 @@ PRODUCTS = [
     ("Ghee 500 ml", Product.Unit.PIECE, "340.00"),
 ]
 PRICE_CHANGE = ("Toned milk 500 ml", "30.00")  # from the 15th of today's month
+# Returnable products: name -> (container, deposit per container in ₹)
+RETURNABLE = {"Full cream milk 1 L": ("glass bottle", "25.00")}
 MILKS = (
     ["Toned milk 500 ml"] * 5
     + ["Full cream milk 500 ml"] * 3
@@ -209,7 +211,7 @@ def _customer_plan(
         latitude=latitude,
         longitude=longitude,
         opening_balance=balance,
-        notes=rng.choice(NOTES),
+        delivery_instructions=rng.choice(NOTES),  # for the boy, on his route
     )
     plan = CustomerPlan(
         details=details,
@@ -317,7 +319,8 @@ def _demo_customer_plan(*, today: date) -> CustomerPlan:
             latitude=Decimal("17.491200"),
             longitude=Decimal("78.397400"),
             opening_balance=Decimal("250.00"),
-            notes="Demo customer: leave the packets in the bag on the gate.",
+            notes="Demo customer.",
+            delivery_instructions="Leave the packets in the bag on the gate.",
             email="lakshmi.prasanna@example.com",
         ),
         street="Phase 3",

@@ -29,6 +29,7 @@ from django.db.models import F
 from deliveries.models import Delivery, DeliveryBoy, DeliveryLink
 from deliveries.services import Confirmer, Handover, confirm_round, create_link
 from deliveries.services import generate_deliveries as generate
+from deliveries.services.bottles import record_bottles_collected
 from orders.models import Order
 from web.demo.clock import moment, story_time
 from web.demo.dairy import DELIVERY_BOYS
@@ -126,8 +127,20 @@ def confirm_history(
         )
     for key in sorted(rounds):
         confirm_round(handovers=rounds[key], by=confirmers[key], today=key[0])
+    _collect_empties(today=today, by=cast.office)
     result.rounds = len(rounds)
     return result
+
+
+def _collect_empties(*, today: date, by: Confirmer) -> None:
+    """The empty glass bottles came back the day after, every day: what customers hold
+    today is what yesterday's round left (entered by the office, in one go)."""
+    given = Delivery.objects.filter(
+        product__returnable=True, bottles_given__gt=0, date__lt=today - timedelta(days=1)
+    )
+    counts = dict(given.values_list("pk", "bottles_given"))
+    if counts:
+        record_bottles_collected(deliveries=list(given), collected=counts, by=by, today=today)
 
 
 @dataclass

@@ -36,6 +36,7 @@ from web.demo.dairy import (
     DELIVERY_BOYS,
     PRICE_CHANGE,
     PRODUCTS,
+    RETURNABLE,
     STAFF_LOGINS,
     CustomerPlan,
     DemoLogin,
@@ -252,6 +253,10 @@ def _create_products(*, today: date) -> dict[str, Product]:
     products = {}
     for position, (name, unit, price) in enumerate(PRODUCTS, start=1):
         product = Product(name=name, unit=unit, sort_order=position * 10)
+        if name in RETURNABLE:
+            product.returnable = True
+            product.container, deposit = RETURNABLE[name]
+            product.deposit = Decimal(deposit)
         product.full_clean()
         product.save()
         set_price(product=product, price=Decimal(price), effective_from=since)

@@ -16,6 +16,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from earlybird.auth import ThrottledAuthenticationForm
@@ -70,7 +71,7 @@ class CustomerSetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is set. Welcome!")
+        messages.success(self.request, _("Your password is set. Welcome!"))
         return response
 
 

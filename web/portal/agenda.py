@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from customers.models import Customer
 from deliveries import holds
 from deliveries.models import Delivery
@@ -33,10 +36,10 @@ from web.portal.words import amount_of
 _PAUSED = Order.Status.PAUSED.value
 _ACTIVE = Order.Status.ACTIVE.value
 _SHOWN_STATUS = {
-    Delivery.Status.DELIVERED: "Delivered",
-    Delivery.Status.PARTIAL: "Partly delivered",
-    Delivery.Status.NOT_DELIVERED: "Not delivered",
-    Delivery.Status.PENDING: "On its way",
+    Delivery.Status.DELIVERED: gettext_lazy("Delivered"),
+    Delivery.Status.PARTIAL: gettext_lazy("Partly delivered"),
+    Delivery.Status.NOT_DELIVERED: gettext_lazy("Not delivered"),
+    Delivery.Status.PENDING: gettext_lazy("On its way"),
 }
 
 
@@ -103,9 +106,9 @@ class CalendarDay:
         if self.hold:
             notes.append(self.hold)
         if self.paused:
-            notes.append(f"Paused: no {', '.join(self.paused)}")
+            notes.append(_("Paused: no %(products)s") % {"products": ", ".join(self.paused)})
         if self.skipped:
-            notes.append(f"Skipped: no {', '.join(self.skipped)}")
+            notes.append(_("Skipped: no %(products)s") % {"products": ", ".join(self.skipped)})
         return notes
 
 

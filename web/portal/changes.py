@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customers.models import Customer
@@ -31,14 +32,18 @@ from web.portal.words import amount_of, call_us, day_text, products_text
 
 def _check_serves(customer: Customer, order: Order) -> None:
     if customer.status not in SERVED_CUSTOMER_STATUSES:
+        status = customer.get_status_display().lower()
         raise CallUs(
-            f"Your deliveries are {customer.get_status_display().lower()}. "
-            f"{call_us(lead='Please call us')}"
+            _("Your deliveries are %(status)s.") % {"status": status}
+            + " "
+            + call_us(lead=_("Please call us"))
         )
     if order.status != Order.Status.ACTIVE:
+        status = order.get_status_display().lower()
         raise CallUs(
-            f"This subscription is {order.get_status_display().lower()}. "
-            f"{call_us(lead='Please call us')}"
+            _("This subscription is %(status)s.") % {"status": status}
+            + " "
+            + call_us(lead=_("Please call us"))
         )
 
 
@@ -76,14 +81,19 @@ def skip(request, customer: Customer, order_id: int):
             check_cutoff(day)
             due, _usual, _paused = _day_plan(order, customer, day)
             if not due:
-                raise ValidationError(f"Nothing is coming on {day_text(day)}; nothing to skip.")
+                raise ValidationError(
+                    _("Nothing is coming on %(day)s; nothing to skip.") % {"day": day_text(day)}
+                )
             order_services.skip_day(order=order, day=day)
         except ValidationError as exc:
             call = isinstance(exc, CallUs)
             add_service_errors(form, exc)
         else:
             return done(
-                request, order, f"Skipped {day_text(day)}: no {_names(order, due)} that day."
+                request,
+                order,
+                _("Skipped %(day)s: no %(products)s that day.")
+                % {"day": day_text(day), "products": _names(order, due)},
             )
     return order_page(request, customer, order, open_section="skip", skip_form=form, call_us=call)
 
@@ -96,9 +106,16 @@ def _extra_total(line: OrderLine, day: date, extra: Decimal, usual: Decimal) -> 
     if total > MAX_QUANTITY:
         raise CallUs(
             {
-                "quantity": f"That makes {quantity_text(total, line.product.unit)} on "
-                f"{day_text(day)}; at most {quantity_text(MAX_QUANTITY, line.product.unit)} "
-                f"come in one delivery. {call_us(lead='For more, please call us')}"
+                "quantity": _(
+                    "That makes %(total)s on %(day)s; at most %(most)s come in one delivery."
+                )
+                % {
+                    "total": quantity_text(total, line.product.unit),
+                    "day": day_text(day),
+                    "most": quantity_text(MAX_QUANTITY, line.product.unit),
+                }
+                + " "
+                + call_us(lead=_("For more, please call us"))
             }
         )
     return total
@@ -120,7 +137,8 @@ def extra(request, customer: Customer, order_id: int):
             _due, usual, paused = _day_plan(order, customer, day)
             if paused:
                 raise ValidationError(
-                    f"Deliveries are paused on {day_text(day)}; resume them first."
+                    _("Deliveries are paused on %(day)s; resume them first.")
+                    % {"day": day_text(day)}
                 )
             total = _extra_total(line, day, more, usual.get(line.pk, Decimal(0)))
             order_services.set_day_override(line=line, day=day, quantity=total)
@@ -138,10 +156,13 @@ def _extra_done(customer: Customer, line: OrderLine, day: date, more, total) -> 
     price = selectors.prices_on(customer=customer, product_ids={line.product_id}, on=day)
     amount = amount_of(total, price.get(line.product_id))
     cost = f", {format_inr(amount)}" if amount is not None else ""
-    return (
-        f"Extra {quantity_text(more, unit)} {line.product.name} on {day_text(day)}: "
-        f"{quantity_text(total, unit)} in all that day{cost}."
-    )
+    return _("Extra %(extra)s %(product)s on %(day)s: %(total)s in all that day%(cost)s.") % {
+        "extra": quantity_text(more, unit),
+        "product": line.product.name,
+        "day": day_text(day),
+        "total": quantity_text(total, unit),
+        "cost": cost,
+    }
 
 
 # --- pause, resume ------------------------------------------------------------------------
@@ -171,10 +192,15 @@ def pause(request, customer: Customer, order_id: int):
 
 def _paused_text(start: date, end: date | None) -> str:
     if end == start:
-        return f"Paused on {day_text(start)}: no deliveries that day."
+        return _("Paused on %(day)s: no deliveries that day.") % {"day": day_text(start)}
     if end is None:
-        return f"Paused from {day_text(start)} until you resume: no deliveries till then."
-    return f"Paused from {day_text(start)} to {day_text(end)}: no deliveries on those days."
+        return _("Paused from %(day)s until you resume: no deliveries till then.") % {
+            "day": day_text(start)
+        }
+    return _("Paused from %(start)s to %(end)s: no deliveries on those days.") % {
+        "start": day_text(start),
+        "end": day_text(end),
+    }
 
 
 @customer_required
@@ -196,7 +222,9 @@ def resume(request, customer: Customer, order_id: int, pause_id: int):
             add_service_errors(form, exc)
         else:
             return done(
-                request, order, f"Resumed: deliveries start again on {day_text(first_back)}."
+                request,
+                order,
+                _("Resumed: deliveries start again on %(day)s.") % {"day": day_text(first_back)},
             )
     return order_page(
         request,
@@ -219,7 +247,7 @@ def reset_day(request, customer: Customer, order_id: int):
     order = own_subscription(customer, order_id)
     form = SkipForm(request.POST)
     if not form.is_valid():
-        return refused(request, order, ValidationError("Choose a day."))
+        return refused(request, order, ValidationError(_("Choose a day.")))
     day = form.cleaned_data["day"]
     try:
         check_cutoff(day)
@@ -228,4 +256,4 @@ def reset_day(request, customer: Customer, order_id: int):
         )
     except ValidationError as exc:
         return refused(request, order, exc)
-    return done(request, order, f"Back to your usual on {day_text(day)}.")
+    return done(request, order, _("Back to your usual on %(day)s.") % {"day": day_text(day)})

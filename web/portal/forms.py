@@ -2,6 +2,8 @@
 (cut-off, overlaps, what is due) are checked by the views and the order services."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from earlybird.forms import day_field
 from earlybird.forms import quantity_field as shared_quantity_field
@@ -16,7 +18,10 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
         label=label,
         required=required,
         help_text=help_text,
-        error_messages={"required": "Choose a date.", "invalid": "Enter a date like 2026-03-15."},
+        error_messages={
+            "required": gettext_lazy("Choose a date."),
+            "invalid": gettext_lazy("Enter a date like 2026-03-15."),
+        },
     )
 
 
@@ -27,7 +32,7 @@ def quantity_field(label: str, *, required: bool = True, allow_zero: bool = Fals
         label=label,
         required=required,
         allow_zero=allow_zero,
-        error_messages={"invalid": "Enter a number, like 1 or 1.5."},
+        error_messages={"invalid": gettext_lazy("Enter a number, like 1 or 1.5.")},
     )
 
 
@@ -43,30 +48,32 @@ class _Form(forms.Form):
 
 class PauseForm(_Form):
     id_prefix = "pause"
-    start_date = date_field("First day without delivery")
+    start_date = date_field(gettext_lazy("First day without delivery"))
     end_date = date_field(
-        "Last day without delivery",
+        gettext_lazy("Last day without delivery"),
         required=False,
-        help_text="Leave it empty to pause until you resume.",
+        help_text=gettext_lazy("Leave it empty to pause until you resume."),
     )
-    reason = forms.CharField(label="Reason (optional)", max_length=200, required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"), max_length=200, required=False
+    )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The last day cannot be before the first day.")
+            self.add_error("end_date", _("The last day cannot be before the first day."))
         return cleaned
 
 
 class ResumeForm(_Form):
     id_prefix = "resume"
-    first_day_back = date_field("First day of delivery again")
+    first_day_back = date_field(gettext_lazy("First day of delivery again"))
 
 
 class SkipForm(_Form):
     id_prefix = "skip"
-    day = date_field("Day to skip")
+    day = date_field(gettext_lazy("Day to skip"))
 
 
 class ExtraForm(_Form):
@@ -79,12 +86,14 @@ class ExtraForm(_Form):
     line = forms.ModelChoiceField(
         queryset=OrderLine.objects.none(),
         empty_label=None,
-        label="Product",
+        label=gettext_lazy("Product"),
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of this subscription's products."},
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose one of this subscription's products.")
+        },
     )
-    day = date_field("Day")
-    quantity = quantity_field("How many extra")
+    day = date_field(gettext_lazy("Day"))
+    quantity = quantity_field(gettext_lazy("How many extra"))
 
     def __init__(self, *args, order: Order, prices: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,22 +105,32 @@ class ExtraForm(_Form):
         self.fields["line"].label_from_instance = lambda line: ", ".join(
             part
             for part in (
-                f"{line.product.name} (usually {quantity_text(line.quantity, line.product.unit)})",
+                _("%(product)s (usually %(quantity)s)")
+                % {
+                    "product": line.product.name,
+                    "quantity": quantity_text(line.quantity, line.product.unit),
+                },
                 price_text(prices.get(line.product_id), line.product.unit),
             )
             if part
         )
-        self.fields["quantity"].help_text = "Added to what usually comes that day."
+        self.fields["quantity"].help_text = _("Added to what usually comes that day.")
 
 
 class OneTimeOrderForm(forms.Form):
     """A one-time order: a date, a shift, and a quantity for each product wanted."""
 
-    delivery_date = date_field("Delivery date")
+    delivery_date = date_field(gettext_lazy("Delivery date"))
     shift = forms.ChoiceField(
-        choices=Order.Shift.choices, initial=Order.Shift.MORNING, widget=forms.RadioSelect
+        label=gettext_lazy("When"),
+        choices=[
+            (Order.Shift.MORNING, gettext_lazy("Morning")),
+            (Order.Shift.EVENING, gettext_lazy("Evening")),
+        ],
+        initial=Order.Shift.MORNING,
+        widget=forms.RadioSelect,
     )
-    notes = forms.CharField(label="Note (optional)", max_length=200, required=False)
+    notes = forms.CharField(label=gettext_lazy("Note (optional)"), max_length=200, required=False)
 
     def __init__(self, *args, products: list[Product], **kwargs):
         """`products` priced by web.portal.selectors.priced (each label shows its price)."""
@@ -140,7 +159,7 @@ class OneTimeOrderForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.errors and not self.lines():
-            raise forms.ValidationError("Enter a quantity for at least one product.")
+            raise forms.ValidationError(_("Enter a quantity for at least one product."))
         return cleaned
 
     def lines(self) -> list[LineSpec]:
@@ -160,4 +179,7 @@ def _coming_price(product: Product) -> str:
     next_price = getattr(product, "next_price", None)
     if next_price is None or _price(product) != getattr(product, "price", None):
         return ""
-    return f"{price_text(next_price, product.unit)} from {day_text(product.next_from)}."
+    return _("%(price)s from %(day)s.") % {
+        "price": price_text(next_price, product.unit),
+        "day": day_text(product.next_from),
+    }

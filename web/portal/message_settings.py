@@ -3,6 +3,7 @@ language). The kinds they refuse one by one stay as support set them in the admi
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from messaging.forms import PreferenceForm
@@ -29,14 +30,19 @@ def message_settings(request, customer: Customer):
             opted_out=preference.opted_out,
             by=request.user,
         )
-        messages.success(request, "Saved: " + _summary(form.cleaned_data))
+        messages.success(
+            request, _("Saved: %(summary)s") % {"summary": _summary(form.cleaned_data)}
+        )
         return redirect("me:messages")
     return render(request, "customers/me/messages.html", {"customer": customer, "form": form})
 
 
 def _summary(data: dict) -> str:
     if not data["opted_in"]:
-        return "no messages."
+        return _("no messages.")
     channel = dict(PreferenceForm.base_fields["channel"].choices)[data["channel"]]
     language = dict(PreferenceForm.base_fields["language"].choices)[data["language"]]
-    return f"messages by {channel} in {language}."
+    return _("messages by %(channel)s in %(language)s.") % {
+        "channel": channel,
+        "language": language,
+    }

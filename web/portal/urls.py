@@ -3,7 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.portal import access, changes, downloads, message_settings, online, views, wallet
+from web.portal import (
+    access,
+    changes,
+    downloads,
+    instructions,
+    message_settings,
+    online,
+    views,
+    wallet,
+)
 
 app_name = "me"
 
@@ -35,4 +44,5 @@ urlpatterns = [
     path("wallet/", wallet.wallet, name="wallet"),
     path("wallet/recharge-online/", online.recharge_online, name="recharge_online"),
     path("messages/", message_settings.message_settings, name="messages"),
+    path("instructions/", instructions.instructions, name="instructions"),
 ]

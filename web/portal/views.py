@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from billing import selectors as billing
@@ -47,7 +49,9 @@ from web.portal.words import (
 )
 
 RECENT_BILLS = 3
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = tuple(
+    pgettext_lazy("weekday", name) for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+)
 CALL_US_TAG = "call-us"  # a message that tells the customer to call: the page adds a tel: link
 VIEWS = ("agenda", "month")  # ?view= on the home page; none: the screen's width decides
 
@@ -78,8 +82,10 @@ def check_cutoff(day: date) -> None:
     if order_services.customer_cutoff_passed(day=day):
         closed = settings.CUSTOMER_CHANGE_CUTOFF.strftime("%I:%M %p").lstrip("0")
         raise CallUs(
-            f"Changes for {day_text(day)} closed at {closed} on "
-            f"{day_text(day - timedelta(days=1))}. {call_us()}"
+            _("Changes for %(day)s closed at %(time)s on %(eve)s.")
+            % {"day": day_text(day), "time": closed, "eve": day_text(day - timedelta(days=1))}
+            + " "
+            + call_us()
         )
 
 
@@ -92,11 +98,13 @@ def asked_to_call(request) -> bool:
 
 def describe_pattern(order: Order) -> str:
     if order.kind == Order.Kind.ONE_TIME:
-        return f"On {day_text(order.start_date)}"
+        return _("On %(day)s") % {"day": day_text(order.start_date)}
     if order.pattern == Order.Pattern.ALTERNATE_DAYS:
-        return f"Alternate days from {day_text(order.start_date)}"
+        return _("Alternate days from %(day)s") % {"day": day_text(order.start_date)}
     if order.pattern == Order.Pattern.WEEKDAYS:
-        return ", ".join(WEEKDAY_NAMES[d] for d in sorted(order.weekdays))
+        return ", ".join(str(WEEKDAY_NAMES[d]) for d in sorted(order.weekdays))
+    if order.pattern == Order.Pattern.DAILY:
+        return _("Every day")
     return order.get_pattern_display()
 
 
@@ -250,7 +258,9 @@ def cancel(request, customer: Customer, order_id: int):
     except ValidationError as exc:
         return refused(request, order, exc)
     messages.success(
-        request, f"Cancelled your order of {order_title(order)} for {day_text(order.start_date)}."
+        request,
+        _("Cancelled your order of %(products)s for %(day)s.")
+        % {"products": order_title(order), "day": day_text(order.start_date)},
     )
     return redirect("me:home")
 
@@ -302,7 +312,13 @@ def _ordered(customer: Customer, order: Order, lines) -> str:
     amounts = [amount_of(spec.quantity, prices.get(spec.product.pk)) for spec in lines]
     cost = f", {format_inr(sum(amounts))}" if None not in amounts else ""
     what = lines_text((spec.product, spec.quantity) for spec in lines)
-    return f"Ordered for {day_text(day)} ({order.get_shift_display().lower()}): {what}{cost}."
+    shift = _("evening") if order.shift == Order.Shift.EVENING else _("morning")
+    return _("Ordered for %(day)s (%(shift)s): %(what)s%(cost)s.") % {
+        "day": day_text(day),
+        "shift": shift,
+        "what": what,
+        "cost": cost,
+    }
 
 
 # --- bills ----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ for anyone else the page only says how to ask for one (the home page does not li
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from billing.gateway import online_payments_enabled
 from billing.gateway.forms import RechargeForm
@@ -48,10 +49,13 @@ def wallet(request, customer: Customer):
             upi = {
                 "amount": amount,
                 "link": link,
-                "qr": qr_svg(link, title=f"UPI: put {format_inr(amount)} in the wallet"),
+                "qr": qr_svg(
+                    link,
+                    title=_("UPI: put %(amount)s in the wallet") % {"amount": format_inr(amount)},
+                ),
             }
         else:
-            form.add_error(None, "UPI payments are not set up: please pay in cash or call us.")
+            form.add_error(None, _("UPI payments are not set up: please pay in cash or call us."))
     entries = Paginator(wallet_entries(customer_id=customer.pk), ENTRIES_PER_PAGE).get_page(
         request.GET.get("page")
     )

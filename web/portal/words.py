@@ -9,7 +9,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from earlybird.templatetags.money import format_inr
 from earlybird.units import quantity_text
@@ -17,11 +18,8 @@ from orders.models import Order, Product
 
 
 def day_text(day: date) -> str:
-    """Tue 1 Dec (with the year when it is not this year's)."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    if day.year != timezone.localdate().year:
-        text += f" {day.year}"
-    return text
+    """Tue 1 Dec (with the year when it is not this year's), in the page's language."""
+    return dateformat.format(day, "D j M" if day.year == timezone.localdate().year else "D j M Y")
 
 
 def amount_of(quantity: Decimal, price: Decimal | None) -> Decimal | None:
@@ -33,7 +31,9 @@ def amount_of(quantity: Decimal, price: Decimal | None) -> Decimal | None:
 
 def price_text(price: Decimal | None, unit: str) -> str:
     """₹28.00 a packet (empty without a price)."""
-    return f"{format_inr(price)} a {unit}" if price is not None else ""
+    if price is None:
+        return ""
+    return _("%(price)s a %(unit)s") % {"price": format_inr(price), "unit": unit}
 
 
 def products_text(names: Iterable[str]) -> str:
@@ -41,7 +41,7 @@ def products_text(names: Iterable[str]) -> str:
     names = list(dict.fromkeys(names))
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def order_title(order: Order) -> str:
@@ -57,7 +57,9 @@ def lines_text(pairs: Iterable[tuple[Product, Decimal]]) -> str:
     )
 
 
-def call_us(*, lead: str = "Please call us instead") -> str:
-    """Where to call, in the words of a message (the pages add a tel: link)."""
+def call_us(*, lead: str = "") -> str:
+    """Where to call, in the words of a message (the pages add a tel: link); `lead` is
+    already translated ("Please call us instead" when not given)."""
+    lead = lead or _("Please call us instead")
     phone = settings.BUSINESS_PHONE
-    return f"{lead} on {phone}." if phone else f"{lead}."
+    return _("%(lead)s on %(phone)s.") % {"lead": lead, "phone": phone} if phone else f"{lead}."

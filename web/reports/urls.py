@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.reports import views
+from web.reports import bottles, views
 
 app_name = "reports"
 
@@ -29,4 +29,6 @@ urlpatterns = [
     *exports("deliveries/", "performance"),
     path("cash/", views.cash, name="cash"),
     *exports("cash/", "cash"),
+    path("bottles/", bottles.bottles, name="bottles"),
+    *exports("bottles/", "bottles"),
 ]

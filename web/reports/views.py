@@ -15,6 +15,7 @@ from billing.services.handovers import confirm_handover
 from earlybird.access import allows, staff_required
 from earlybird.forms import add_service_errors
 from earlybird.idempotency import form_once, form_result
+from web.reports.bottles import BottlesFilterForm, bottles_report, bottles_table
 from web.reports.cash import OPERATION, HandoverForm, cash_report, cash_table, handover_form
 from web.reports.dues import BUCKETS, dues_report, dues_table
 from web.reports.exports import csv_response, xlsx_response
@@ -33,6 +34,7 @@ REPORTS = {
         performance_table,
     ),
     "cash": (DayRangeForm, lambda period: cash_report(period=period), cash_table),
+    "bottles": (BottlesFilterForm, bottles_report, bottles_table),  # a route, not a period
 }
 
 

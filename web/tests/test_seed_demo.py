@@ -5,6 +5,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from billing.selectors import PaymentStatus, bill_coverage, customer_ledger, due
 from billing.selectors.wallet import wallet_balances
 from customers.models import Area, Customer
 from deliveries.models import Delivery, DeliveryBoy, DeliveryLink, Hold, RouteStop
+from deliveries.selectors_bottles import bottle_balances
 from deliveries.services import generate_deliveries
 from earlybird import roles
 from earlybird.settings import DEMO_UPI_ID
@@ -86,6 +88,22 @@ class TestTheSeededDemo:
 
     def test_it_makes_prepaid_customers_and_one_pauses_for_low_balance(self):
         _prepaid_customers()
+
+    def test_glass_bottles_go_out_and_yesterdays_are_still_with_the_customers(self):
+        glass = Product.objects.get(returnable=True)
+        assert (glass.container, glass.deposit) == ("glass bottle", Decimal("25.00"))
+        given = Delivery.objects.filter(product=glass, bottles_given__gt=0)
+        yesterday = TODAY - timedelta(days=1)
+        assert given.filter(date__lt=yesterday).exists()
+        assert (
+            not given.filter(date__lt=yesterday)
+            .exclude(bottles_collected=F("bottles_given"))
+            .exists()
+        )
+        held = bottle_balances(customer_ids=given.values_list("customer_id", flat=True))
+        out_yesterday = sum(given.filter(date=yesterday).values_list("bottles_given", flat=True))
+        assert 0 < sum(held.values()) == out_yesterday
+        assert Customer.objects.exclude(delivery_instructions="").count() > 10
 
     def test_a_second_run_changes_nothing(self):
         before = row_counts()

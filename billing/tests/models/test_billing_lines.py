@@ -28,17 +28,32 @@ PENDING = Delivery.Status.PENDING
 CANCELLED = Delivery.Status.CANCELLED
 
 
+LINE_TRIGGERS = ("billing_billingline_check_ins", "billing_billingline_check_upd")
+
+
 def without_the_line_trigger(write):
-    """`write` with billing_billingline_check switched off (inside the test's transaction
-    only): the trigger runs before the CHECKs and refuses a bad line first, so this shows
-    the CHECK refuses it on its own."""
+    """`write` with the line checks (migration 0014) switched off, inside the test's
+    transaction only: shows a CHECK refuses a bad line on its own."""
 
     def run():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks before ALTER
-            cursor.execute(
-                "ALTER TABLE billing_billingline DISABLE TRIGGER billing_billingline_check"
-            )
+            for trigger in LINE_TRIGGERS:
+                cursor.execute(f"ALTER TABLE billing_billingline DISABLE TRIGGER {trigger}")
+        write()
+
+    return run
+
+
+def without_the_check(constraint: str, write):
+    """`write` with one CHECK of billing_billingline dropped, inside the test's transaction
+    only: the line trigger runs after the CHECKs (once per statement), so this shows the
+    trigger refuses the bad line on its own."""
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE billing_billingline DROP CONSTRAINT {constraint}")
         write()
 
     return run
@@ -130,9 +145,16 @@ def test_it_refuses_a_line_quantity_that_is_not_above_zero(order):
         BillingLine(**line_fields(bill, delivery, quantity=Decimal(0), amount=Decimal(0))),
         "billing_billingline_quantity_positive",
     )
-    # The trigger runs before the CHECK, and 0 is never a billable delivered quantity.
     refused_by_database(
         lambda: bill_it(bill, delivery, quantity=Decimal(0), amount=Decimal(0)),
+        "billing_billingline_quantity_positive",
+    )
+    # Each guard refuses it alone: 0 is never a billable delivered quantity either.
+    refused_by_database(
+        without_the_check(
+            "billing_billingline_quantity_positive",
+            lambda: bill_it(bill, delivery, quantity=Decimal(0), amount=Decimal(0)),
+        ),
         "must bill its delivered quantity at its unit price",
     )
     refused_by_database(
@@ -152,9 +174,15 @@ def test_it_refuses_a_negative_line_price(order):
         BillingLine(**line_fields(bill, delivery, **negative)),
         "billing_billingline_price_not_negative",
     )
-    # A delivery's price is never negative either, so the trigger refuses it first.
     refused_by_database(
-        lambda: bill_it(bill, delivery, **negative),
+        lambda: bill_it(bill, delivery, **negative), "billing_billingline_price_not_negative"
+    )
+    # Each guard refuses it alone: a delivery's price is never negative either.
+    refused_by_database(
+        without_the_check(
+            "billing_billingline_price_not_negative",
+            lambda: bill_it(bill, delivery, **negative),
+        ),
         "must bill its delivered quantity at its unit price",
     )
     refused_by_database(

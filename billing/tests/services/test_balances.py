@@ -16,7 +16,7 @@ from billing.selectors import (
     with_balances,
 )
 from billing.services import add_adjustment, issue_bill, run_billing
-from billing.tests.factories import deliver_days
+from billing.tests.factories import PaymentFactory, deliver_days
 from billing.tests.services import FEB, JAN, billed, paid
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
@@ -100,6 +100,30 @@ def test_balances_for_a_list_take_one_query(django_assert_num_queries):
         customers[1].pk: Decimal("110.00"),
         customers[2].pk: Decimal("20.00"),
     }
+
+
+def test_balances_for_a_page_or_everyone_agree_with_the_one_formula(
+    django_assert_num_queries,
+):
+    customers = [CustomerFactory(opening_balance=Decimal(n * 10)) for n in range(5)]
+    billed(customers[0], JAN, "100.00")
+    billed(customers[0], FEB, "60.00")
+    paid(customers[0], "30.00", JAN)
+    paid(customers[0], "20.00", FEB)  # two bills and two payments: no row counted twice
+    billed(customers[1], JAN, "80.00", issue=False)  # a draft counts for nothing yet
+    PaymentFactory(customer=customers[2], amount=Decimal("500.00"), purpose="wallet")
+    paid(customers[3], "45.50", JAN)
+
+    with django_assert_num_queries(1):
+        page = balances_for([c.pk for c in customers[:3]])
+    everyone = balances_for(Customer.objects.all())
+
+    formula = dict(with_balances(Customer.objects.all()).values_list("pk", "balance"))
+    assert everyone == formula
+    assert page == {pk: formula[pk] for pk in (c.pk for c in customers[:3])}
+    assert page[customers[0].pk] == Decimal("110.00")  # 0 + 160 − 50
+    assert page[customers[2].pk] == Decimal("20.00")  # a wallet recharge is not a bill's
+    assert balances_for([]) == {}
 
 
 # --- what a bill says -----------------------------------------------------------------

@@ -26,6 +26,7 @@ from legacy_import.importer.confirm_rule import (
 )
 from legacy_import.importer.confirmations.plans import lines_of_day, load_plans
 from legacy_import.importer.confirmations.staging import FIELDS, ORDER_CLAIMS, STAGE, _column
+from legacy_import.importer.confirmations.unchanged import fill_thin_rows, skip_unchanged_days
 from legacy_import.importer.confirmations.write import (
     COMPARED,
     Wanted,
@@ -44,6 +45,8 @@ _I = {name: index for index, name in enumerate(FIELDS)}
 
 
 def import_confirmations(ctx: Context) -> None:
+    skip_unchanged_days(ctx)  # a rerun: the days nothing can have changed, before merging
+    fill_thin_rows(ctx)  # the rows of the other days, read in full
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT DISTINCT customer_id FROM {STAGE} ORDER BY 1")  # noqa: S608
         customers = [row[0] for row in cursor.fetchall()]

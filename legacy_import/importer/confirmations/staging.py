@@ -26,7 +26,7 @@ from legacy_import.importer.base import (
     text,
     timestamp,
 )
-from legacy_import.importer.keys import substance
+from legacy_import.importer.keys import checksum_and_substance
 
 COLLECTIONS = ("delivery_statuses", "delivery_status")
 ORDER_CLAIMS = "orders"
@@ -48,6 +48,17 @@ FIELDS = (
     "evidence",
 )
 JSON_FIELDS = ("items", "partial")
+_NO_VALUES = (None,) * len(FIELDS)
+
+
+def staged_values(payload: dict[str, Any]) -> list[Any]:
+    """The staging table's field columns of a row (JSON_FIELDS as JSON text)."""
+    values = [payload.get(key) for key in FIELDS]
+    for name in JSON_FIELDS:
+        index = FIELDS.index(name)
+        if values[index] is not None:
+            values[index] = json.dumps(values[index])
+    return values
 
 
 def _column(name: str) -> str:
@@ -67,7 +78,8 @@ class Staging:
                 " NULL, legacy_id varchar(120) NOT NULL, checksum varchar(64) NOT NULL, oid"
                 " text, substance varchar(64), s text, items text, notes text, boy text, method"
                 " text, by_user text, by_name text, at timestamptz, ip text, ua text,"
-                ' "order" text, partial text, order_ref text, evidence text)'
+                ' "order" text, partial text, order_ref text, evidence text,'
+                " thin boolean NOT NULL DEFAULT false)"
             )
 
     def add(
@@ -79,17 +91,25 @@ class Staging:
         collection: str,
         legacy_id: str,
         checksum: str,
-        payload: dict[str, Any],
+        payload: dict[str, Any] | None,
         oid: str = "",
         what: str = "",
     ) -> None:
-        values = [payload.get(key) for key in FIELDS]
-        for name in JSON_FIELDS:
-            index = FIELDS.index(name)
-            if values[index] is not None:
-                values[index] = json.dumps(values[index])
+        """`payload` None: a thin row (unchanged.py), its fields read only if it is settled."""
+        values = staged_values(payload) if payload is not None else _NO_VALUES
         self.buffer.append(
-            (customer, owner, day, collection, legacy_id, checksum, oid, what, *values)
+            (
+                customer,
+                owner,
+                day,
+                collection,
+                legacy_id,
+                checksum,
+                oid,
+                what,
+                *values,
+                payload is None,
+            )
         )
         if len(self.buffer) >= 5000:
             self.flush()
@@ -121,6 +141,7 @@ class Staging:
                     "oid",
                     "substance",
                     *[_column(f) for f in FIELDS],
+                    "thin",
                 ),
                 self.buffer,
             )
@@ -130,11 +151,12 @@ class Staging:
 def stage_confirmations(ctx: Context) -> None:
     """Read both confirmation collections into the staging table; reject what has no
     customer or no readable date; key repeated ids; note the period the rows cover."""
-    from legacy_import.importer.base import checksum_of
+    from legacy_import.importer.confirmations.unchanged import unchanged_documents
 
     staging: Staging = ctx.staging
     for collection in COLLECTIONS:
         report = ctx.collection(collection)
+        unchanged = unchanged_documents(ctx, collection)
         for doc in documents(ctx, collection):
             legacy_id = legacy_id_of(doc)
             customer_legacy = doc.get("customer_id")
@@ -144,6 +166,7 @@ def stage_confirmations(ctx: Context) -> None:
                 report.reject("", "no_id", "a row without id or _id", customer=owner, day=day)
                 continue
             info = ctx.customer(customer_legacy)
+            _keep_side_row(ctx, collection, doc, info is None)
             if info is None:
                 reason, detail = ctx.customer_missing(customer_legacy)
                 report.reject(legacy_id, reason, detail, customer=owner, day=day)
@@ -168,16 +191,18 @@ def stage_confirmations(ctx: Context) -> None:
                     day=day,
                 )
                 continue
+            checksum, what = checksum_and_substance(doc)
+            thin = unchanged(legacy_id, checksum, owner, day) and not text(doc.get("order_id"))
             staging.add(
                 customer=info.pk,
                 owner=owner,
                 day=day,
                 collection=collection,
                 legacy_id=legacy_id,
-                checksum=checksum_of(doc),
-                payload=payload_of(doc),
+                checksum=checksum,
+                payload=None if thin else payload_of(doc),
                 oid=text(doc.get("_id")),
-                what=substance(doc),
+                what=what,
             )
     staging.flush()
     _key_repeated_ids(ctx)
@@ -188,6 +213,20 @@ def stage_confirmations(ctx: Context) -> None:
         first, last = cursor.fetchone()
     if first is not None:
         ctx.window = (first, last)
+
+
+SIDE_ROWS = 50_000
+
+
+def _keep_side_row(ctx: Context, collection: str, doc: dict[str, Any], orphan: bool) -> None:
+    """Keep a row the duplicate-phone report recounts (services.py): one of a customer not
+    imported, or one naming an order; past SIDE_ROWS the report reads the dump instead."""
+    if ctx.side_rows is None or not (orphan or text(doc.get("order_id"))):
+        return
+    rows = ctx.side_rows.setdefault(collection, [])
+    rows.append(doc)
+    if len(rows) > SIDE_ROWS:
+        ctx.side_rows = None
 
 
 def _key_repeated_ids(ctx: Context) -> None:

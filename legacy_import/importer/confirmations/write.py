@@ -21,12 +21,20 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from billing.models import BillingMode
 from billing.selectors.wallet import prepaid_deliveries
 from billing.services.wallet import settle_debits
 from deliveries.models import Delivery
 from deliveries.services.confirmation import status_for
 from earlybird.codes import reserve_codes
-from legacy_import.importer.base import IST, Context, content_type, copy_rows, save_records
+from legacy_import.importer.base import (
+    IST,
+    STATISTICS,
+    Context,
+    content_type,
+    copy_rows,
+    save_records,
+)
 from legacy_import.importer.confirm_rule import NOT_DELIVERED, Outcome
 from legacy_import.importer.confirmations.staging import FIELDS, ORDER_CLAIMS, STAGE
 
@@ -69,9 +77,12 @@ def records_of(customers: list[int]) -> dict[tuple[str, str], tuple[int, str]]:
             f"""
             SELECT s.collection, s.legacy_id, r.object_id, r.checksum
               FROM {STAGE} s
-              JOIN legacy_import_legacyrecord r
-                ON r.collection = s.collection AND r.legacy_id = s.legacy_id
-               AND r.content_type_id = %s
+             CROSS JOIN LATERAL (  -- one probe of the map's unique key per row: the plan
+                    SELECT r.object_id, r.checksum  -- cannot turn into a scan of the map
+                      FROM legacy_import_legacyrecord r
+                     WHERE r.collection = s.collection AND r.legacy_id = s.legacy_id
+                       AND r.content_type_id = %s
+                     LIMIT 1) r
              WHERE s.customer_id = ANY(%s)
             """,  # noqa: S608 - constant table name
             [content_type(Delivery).pk, customers],
@@ -222,17 +233,29 @@ def write(ctx: Context, wanted: list[Wanted], existing) -> tuple[dict, set]:
             day_key = (w.customer, w.day)
             targets[day_key] = min(targets.get(day_key, pk), pk)
             changed.add(day_key)
-    _settle_prepaid([d.pk for d in updates] + list(made.values()))
+    _settle_prepaid([d.pk for d in updates] + list(made.values()), {w.customer for w in wanted})
     return targets, changed
 
 
-def _settle_prepaid(pks: list[int]) -> None:
+def _settle_prepaid(pks: list[int], customers: set[int]) -> None:
     """Deliveries of customers prepaid on their day (a rerun over a newer dump, after the
     wallet import made them prepaid): debited from the wallet like any confirmation, in
-    this batch's transaction. None on a first import: one query finds that out."""
+    this batch's transaction. None on a first import: one query (of the billing modes of
+    the batch's customers, before any per-delivery lookup) finds that out."""
     if not pks:
         return
-    prepaid = list(prepaid_deliveries(Delivery.objects.filter(pk__in=pks)).only("pk"))
+    prepaid_ever = list(
+        BillingMode.objects.filter(customer_id__in=customers, mode=BillingMode.Mode.PREPAID)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+    if not prepaid_ever:
+        return
+    prepaid = list(
+        prepaid_deliveries(Delivery.objects.filter(pk__in=pks, customer_id__in=prepaid_ever)).only(
+            "pk"
+        )
+    )
     if prepaid:
         settle_debits(prepaid)
 
@@ -279,7 +302,9 @@ def _insert_deliveries(rows: list[tuple]) -> dict[tuple[int, date, str], int]:
             f" SELECT {columns}, now(), now() FROM {DELIVERY_STAGE}"
             " RETURNING id, order_line_id, date, shift"
         )
-        return {(line, day, shift): pk for pk, line, day, shift in cursor.fetchall()}
+        made = {(line, day, shift): pk for pk, line, day, shift in cursor.fetchall()}
+    STATISTICS.grew("deliveries_delivery", len(made))
+    return made
 
 
 def record_rows(ctx: Context, rows_of_group, targets, changed_groups, records) -> set:

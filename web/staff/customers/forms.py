@@ -18,6 +18,7 @@ from deliveries.models import DeliveryBoy
 from earlybird.access import allows
 from earlybird.bounds import AmountField
 from earlybird.forms import day_field, quantity_field, weekdays_field
+from earlybird.quick_select import QuickSelect
 from earlybird.roles import ACCOUNTS, ADMIN, MARKETING, SUPPORT, role_names
 from orders.models import Order, Product
 from orders.services import LineSpec
@@ -34,26 +35,38 @@ def marketing_staff_users():
 
 
 class CustomerFilterForm(forms.Form):
+    """The list's filters. The drop-downs are plain choices read as (id, name) rows and
+    drawn by QuickSelect: no model instances, no template per option (issue 18)."""
+
     q = forms.CharField(required=False, label="Name, phone or code", max_length=100)
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *Customer.Status.choices], required=False
+        choices=[("", "Any status"), *Customer.Status.choices],
+        required=False,
+        widget=QuickSelect,
     )
-    area = forms.ModelChoiceField(
-        queryset=Area.objects.order_by("name"), required=False, empty_label="Any area"
-    )
-    delivery_boy = forms.ChoiceField(required=False, label="Route")
-    marketing_staff = forms.ModelChoiceField(
-        queryset=marketing_staff_users(), required=False, empty_label="Anyone"
+    area = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=QuickSelect)
+    delivery_boy = forms.ChoiceField(required=False, label="Route", widget=QuickSelect)
+    marketing_staff = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, widget=QuickSelect
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [
+            ("", "Any area"),
+            *Area.objects.order_by("name", "pk").values_list("pk", "name"),
+        ]
         self.fields["delivery_boy"].choices = [
             ("", "Any route"),
             ("none", "On no route"),
             *DeliveryBoy.objects.order_by("name", "pk").values_list("pk", "name"),
         ]
-        if not role_names(user) & {ADMIN, SUPPORT, ACCOUNTS}:
+        if role_names(user) & {ADMIN, SUPPORT, ACCOUNTS}:
+            self.fields["marketing_staff"].choices = [
+                ("", "Anyone"),
+                *marketing_staff_users().values_list("pk", "username"),
+            ]
+        else:
             del self.fields["marketing_staff"]  # marketing staff see only their own anyway
 
     def filters(self) -> dict:
@@ -91,6 +104,14 @@ class CustomerForm(forms.Form):
     )
     address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     landmark = forms.CharField(max_length=200, required=False)
+    delivery_instructions = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+        help_text="Shown to the delivery boy at this stop, e.g. “leave the packets in the bag "
+        "on the gate”. The customer can change it too.",
+        error_messages={"max_length": "Keep the instructions to %(limit_value)d characters."},
+    )
     map_link = forms.URLField(
         max_length=500,
         required=False,
@@ -182,6 +203,7 @@ class CustomerForm(forms.Form):
             opening_balance=opening or Decimal("0"),
             notes=data.get("notes", ""),
             email=data.get("email", ""),
+            delivery_instructions=data.get("delivery_instructions", ""),
         )
 
 

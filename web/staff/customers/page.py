@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from billing.selectors.wallet_overview import wallet_entries, wallet_summary
 from customers.models import Customer
+from deliveries.selectors_bottles import bottle_balances_by_product
 from earlybird.access import allows, staff_can
 from earlybird.months import month_after, month_before, parse_month
 from web.staff.customers import selectors
@@ -34,6 +35,7 @@ def detail_page(request, customer_id: int, *, status: int = 200, **forms):
             "previous_month": month_before(month),
             "next_month": month_after(month),
             "can": staff_can(request.user),
+            "bottles": bottle_balances_by_product(customer_ids=[customer_id])[customer_id],
             **wallet_section(request, page.customer, **forms),
         },
         status=status,

@@ -8,12 +8,13 @@ orders, deliveries or bills.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from billing.models import Bill, Payment
-from billing.selectors import with_balances
+from billing.selectors import ZERO, balances_for, with_balances
 from billing.selectors.wallet_overview import with_wallet_column
 from customers import selectors as customer_selectors
 from customers.models import Customer
@@ -27,10 +28,62 @@ RECENT_PAYMENTS = 20
 RECENT_ONE_TIME_DAYS = 60
 
 
-def customer_list(**filters) -> QuerySet[Customer]:
-    """customers.selectors.customer_list (same arguments), each with its `balance`, and
-    its `billing_mode` today and `wallet_balance` (the wallet column), in the same query."""
-    return with_wallet_column(with_balances(customer_selectors.customer_list(**filters)))
+@dataclass(slots=True)
+class ListRow:
+    """A customer as the list shows it (web/staff/customers/list_rows.py): read as plain
+    values, not five model instances per row."""
+
+    pk: int
+    name: str
+    code: str
+    phone: str
+    status: str
+    area: str | None
+    marketer: str | None
+    position: int | None
+    route: str | None  # the delivery boy's name, None on no route
+    balance: Decimal = ZERO
+    billing_mode: str = ""
+    wallet_balance: Decimal = ZERO
+
+
+LIST_VALUES = (
+    "pk",
+    "name",
+    "code",
+    "phone",
+    "status",
+    "area__name",
+    "marketing_staff__username",
+    "route_stop__position",
+    "route_stop__delivery_boy__name",
+)
+
+
+def customer_list(**filters) -> QuerySet:
+    """customers.selectors.customer_list (same arguments) as the (values) a row shows;
+    page it, then add_money."""
+    return customer_selectors.customer_list(**filters).values_list(*LIST_VALUES)
+
+
+def add_money(customers: list[tuple]) -> list[ListRow]:
+    """One page of customer_list's rows as ListRows with `balance`, `billing_mode`
+    (today) and `wallet_balance`: two queries for the page's ids, whatever their number —
+    never a subquery per row of the whole list, which the database would run before
+    sorting and cutting the page."""
+    rows = [ListRow(*values) for values in customers]
+    ids = [row.pk for row in rows]
+    balances = balances_for(ids)
+    wallets = {
+        pk: (mode, wallet)
+        for pk, mode, wallet in with_wallet_column(Customer.objects.filter(pk__in=ids))
+        .order_by()
+        .values_list("pk", "billing_mode", "wallet_balance")
+    }
+    for row in rows:
+        row.balance = balances.get(row.pk, ZERO)
+        row.billing_mode, row.wallet_balance = wallets.get(row.pk, ("", ZERO))
+    return rows
 
 
 @dataclass

@@ -19,6 +19,7 @@ from earlybird.forms import add_service_errors
 from web.portal.access import link_lifetime, set_password_link
 from web.staff.customers import selectors
 from web.staff.customers.forms import CustomerCreateForm, CustomerFilterForm, CustomerForm
+from web.staff.customers.list_rows import rows_html
 from web.staff.customers.page import detail_page
 
 PER_PAGE = 50
@@ -29,12 +30,19 @@ def customer_list(request):
     form = CustomerFilterForm(request.GET or None, user=request.user)
     customers = selectors.customer_list(user=request.user, **form.filters())
     page = Paginator(customers, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.add_money(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "customers/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can": staff_can(request.user)},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows_html(page.object_list),
+            "query": query.urlencode(),
+            "can": staff_can(request.user),
+        },
     )
 
 

@@ -21,8 +21,9 @@ from web.tests.customer_pages import bulk_customers, issue_bill, login, queries_
 
 pytestmark = pytest.mark.django_db
 
-# The page's own, and the wallet section's (its figures, modes, usual amount, holds, entries).
-MAX_DETAIL_QUERIES = 17
+# The page's own, and the wallet section's (its figures, modes, usual amount, holds, entries),
+# and the bottles the customer has (one).
+MAX_DETAIL_QUERIES = 18
 
 
 def test_the_detail_page_shows_orders_calendar_bills_payments_and_balance(client, own):

@@ -12,7 +12,7 @@ from earlybird.access import ACCESS, Scope
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["index", "dues", "sales", "performance", "cash"]
+PAGES = ["index", "dues", "sales", "performance", "cash", "bottles"]
 EXPORTS = [f"{name}_{fmt}" for name in PAGES[1:] for fmt in ("csv", "xlsx")]
 
 

@@ -1,0 +1,138 @@
+"""A rerun skips the customer-days nothing changed (confirmations/unchanged.py) and still
+says and writes exactly what settling every day again says and writes: the same report
+(every count, reject, warning and entry), the same rows; a day edited in the new system,
+a newer document, or a run that did not finish make it settle again."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Max
+
+from deliveries.models import Delivery
+from legacy_import import services
+from legacy_import.importer.confirmations import settle, unchanged
+from legacy_import.models import ImportRun, LegacyRecord
+from legacy_import.services import import_legacy
+from legacy_import.sources import open_source
+from legacy_import.tests.legacy_dump import generate, write
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 18)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return write(generate(customers=40, months=2), tmp_path_factory.mktemp("skip") / "json")
+
+
+@pytest.fixture
+def skipped(monkeypatch):
+    """How many rows each run's skip took out of the settling."""
+    seen: list[int] = []
+
+    def spy(ctx):
+        seen.append(unchanged.skip_unchanged_days(ctx))
+        return seen[-1]
+
+    monkeypatch.setattr(settle, "skip_unchanged_days", spy)
+    return seen
+
+
+def run(folder, **options):
+    return import_legacy(open_source(folder), today=TODAY, reconcile=False, **options)
+
+
+def issues(report) -> list[tuple]:
+    return sorted(
+        (name, kind, i.legacy_id, i.customer, str(i.day), i.reason, i.detail)
+        for name, kind, i in report.issues()
+    )
+
+
+def deliveries() -> list[tuple]:
+    return list(
+        Delivery.objects.order_by("pk").values_list(
+            "pk", "order_line_id", "date", "delivered_qty", "status", "unit_price", "updated_at"
+        )
+    )
+
+
+def edit(pk: int) -> None:
+    """What staff might do in the new system: the delivery marked not delivered."""
+    Delivery.objects.filter(pk=pk).update(
+        delivered_qty=Decimal(0),
+        status="not_delivered",
+        reason="other",
+        updated_at=dt.datetime.now(dt.UTC),
+    )
+
+
+def test_a_rerun_skips_the_unchanged_days_and_reports_what_settling_them_reports(
+    folder, skipped, monkeypatch
+):
+    first = run(folder)
+    rows = deliveries()
+
+    again = run(folder)
+
+    assert skipped[0] == 0  # nothing to compare with on the first run
+    assert skipped[1] > 0.5 * first.collections["delivery_statuses"].created
+    assert again.totals["created"] == again.totals["updated"] == 0
+    assert again.totals["unchanged"] == first.totals["created"] + first.totals["unchanged"]
+    assert again.totals["rejected"] == first.totals["rejected"]
+    assert deliveries() == rows
+    monkeypatch.setattr(services, "_previous_run", lambda options: None)  # settle every day
+    settled = run(folder)
+    assert skipped[2] == 0
+    assert settled.totals == again.totals
+    assert issues(settled) == issues(again)
+    assert {n: c.as_dict() for n, c in settled.collections.items()} == {
+        n: c.as_dict() for n, c in again.collections.items()
+    }
+    assert deliveries() == rows
+
+
+def test_a_skipping_rerun_ends_as_one_that_settles_everything(folder, skipped, monkeypatch):
+    run(folder)
+    edited = Delivery.objects.filter(status="delivered", billing_line=None).order_by("pk")[3]
+    edit(edited.pk)
+    with_skip = run(folder)
+    after_skip = deliveries()
+    edit(edited.pk)
+    monkeypatch.setattr(services, "_previous_run", lambda options: None)  # settle every day
+
+    without_skip = run(folder)
+
+    assert skipped[1] > 0 and skipped[2] == 0
+    assert with_skip.totals == without_skip.totals
+    assert with_skip.totals["updated"] == 1  # the day edited since is settled again
+    assert issues(with_skip) == issues(without_skip)
+    restored = Delivery.objects.get(pk=edited.pk)
+    assert (restored.status, restored.delivered_qty) == (edited.status, edited.delivered_qty)
+    assert [r[:6] for r in after_skip] == [r[:6] for r in deliveries()]
+
+
+def test_a_changed_document_and_a_failed_run_are_settled_again(folder, skipped, tmp_path):
+    run(folder)
+    newer = tmp_path / "json"
+    newer.mkdir()
+    for path in folder.iterdir():
+        (newer / path.name).write_text(path.read_text())
+    lines = (newer / "delivery_statuses.json").read_text().splitlines()
+    record = LegacyRecord.objects.filter(collection="delivery_statuses").order_by("pk").first()
+    index = next(n for n, line in enumerate(lines) if f'"id":"{record.legacy_id}"' in line)
+    lines[index] = lines[index].replace('"id":', '"gate":"left at the gate","id":', 1)
+    (newer / "delivery_statuses.json").write_text("\n".join(lines) + "\n")
+
+    changed = run(newer)
+
+    assert skipped[1] > 0
+    assert changed.collections["delivery_statuses"].updated == 1
+    assert LegacyRecord.objects.get(pk=record.pk).checksum != record.checksum
+    ImportRun.objects.filter(pk=ImportRun.objects.aggregate(m=Max("pk"))["m"]).update(
+        status=ImportRun.Status.FAILED
+    )
+    after_failed = run(newer)
+    assert skipped[2] == 0
+    assert after_failed.totals["created"] == after_failed.totals["updated"] == 0
