@@ -26,3 +26,10 @@ def click_and_wait(browser, find) -> None:
     WebDriverWait(browser, 10, ignored_exceptions=[WebDriverException]).until(
         expected_conditions.staleness_of(page)
     )
+
+
+def submit_of(browser, field_id: str):
+    """The submit button of the form that holds field `field_id`: phone pages also carry
+    the language switch's buttons, so "the first submit button" is not the form's."""
+    field = browser.find_element("id", field_id)
+    return field.find_element("xpath", "ancestor::form//button[@type='submit']")

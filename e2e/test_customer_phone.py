@@ -11,7 +11,7 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 
 from customers.tests.factories import CustomerFactory
-from e2e.pages import click_and_wait
+from e2e.pages import click_and_wait, submit_of
 from orders.models import DayOverride, Order, Product
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 from web.portal.selectors import first_open_day
@@ -78,7 +78,7 @@ def test_a_customer_skips_a_day_adds_an_extra_and_orders_on_a_phone(
     browser.get(f"{live_server.url}/me/login/")
     fill(browser, "id_username", "98480 33333")
     fill(browser, "id_password", "Curd-Rice-21")
-    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: submit_of(browser, "id_password"))
     assert browser.find_element(By.CLASS_NAME, "agenda-view").is_displayed()
     assert not browser.find_element(By.CLASS_NAME, "month-view").is_displayed()
     assert agenda_row(browser, skip_day) == (

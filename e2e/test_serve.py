@@ -10,6 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from customers.tests.factories import UserFactory
 from deliveries.tests.factories import DeliveryBoyFactory
 from e2e import serving
+from e2e.pages import submit_of
 from earlybird import roles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +28,7 @@ def log_in(browser, url: str, username: str, password: str) -> None:
     browser.find_element(By.ID, "id_username").send_keys(username)
     browser.find_element(By.ID, "id_password").send_keys(password)
     page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    submit_of(browser, "id_password").click()
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 

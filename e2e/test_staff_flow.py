@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import Select
 
 from customers.models import Customer
 from customers.tests.factories import UserFactory
-from e2e.pages import click_and_wait
+from e2e.pages import click_and_wait, submit_of
 from earlybird import roles
 from orders.models import Order
 from orders.tests.factories import ProductFactory
@@ -34,7 +34,7 @@ def test_support_creates_a_customer_with_a_subscription(browser, live_server, sc
     browser.get(f"{live_server.url}/login/")
     fill(browser, "id_username", "sita")
     fill(browser, "id_password", "s3cret-pass")
-    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: submit_of(browser, "id_password"))
     assert "Dashboard" in browser.find_element(By.TAG_NAME, "h1").text
 
     browser.get(f"{live_server.url}/staff/customers/")
@@ -88,7 +88,7 @@ def test_support_creates_a_customer_with_a_subscription(browser, live_server, sc
     browser.get(f"{live_server.url}/me/login/")
     fill(browser, "id_username", "97000 12345")
     fill(browser, "id_password", "Morning-Milk-42")
-    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: submit_of(browser, "id_password"))
     assert "Farida Khan" in browser.find_element(By.TAG_NAME, "body").text
     day = tomorrow + timedelta(days=1)
     browser.get(f"{live_server.url}/me/orders/{order.pk}/")

@@ -16,7 +16,7 @@ from billing.tests.factories import deliver
 from customers.tests.factories import CustomerFactory, UserFactory
 from deliveries.models import Delivery, Hold
 from deliveries.services import generate_deliveries
-from e2e.pages import click_and_wait
+from e2e.pages import click_and_wait, submit_of
 from earlybird import roles
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 
@@ -36,7 +36,7 @@ def log_in(browser, url: str, username: str, password: str) -> None:
     browser.get(url)
     fill(browser, "id_username", username)
     fill(browser, "id_password", password)
-    click_and_wait(browser, lambda: browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    click_and_wait(browser, lambda: submit_of(browser, "id_password"))
 
 
 def test_a_paused_customer_is_recharged_by_staff_and_delivered_again(

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from billing.models import BillingMode, Payment, Wallet, WalletEntry
 from billing.selectors.wallet import (
@@ -209,13 +209,15 @@ def credit_recharge(*, payment: Payment, by=None) -> WalletEntry:
     """The recharge entry of a wallet payment just recorded (billing.services.payments,
     in its transaction, the customer locked)."""
     lock_wallets([payment.customer_id])
+    with translation.override(None):  # stored text: English, whoever's page recorded it
+        method = payment.get_method_display()
     return _write_entry(
         customer_id=payment.customer_id,
         kind=Kind.RECHARGE,
         amount=payment.amount,
         date=payment.paid_on,
         payment=payment,
-        note=f"{payment.code} ({payment.get_method_display()})",
+        note=f"{payment.code} ({method})",
         created_by=by,
     )
 

@@ -7,7 +7,7 @@ Django looks for `<path>.<locale>.formats`: `en_IN` is the project's language (e
 
 from datetime import date, datetime
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 
 # "Tue 1 Dec 2026": a day in a message (the template filter date:"D j M Y").
 DAY_FORMAT = "D j M Y"
@@ -23,4 +23,7 @@ def day_text(day: date | datetime | None, *, year: bool = True) -> str:
         return "" if day is None else str(day)
     if isinstance(day, datetime) and timezone.is_aware(day):
         day = timezone.localtime(day)
-    return dateformat.format(day, DAY_FORMAT if year else SHORT_DAY_FORMAT)
+    # Messages carry their own language (their template's): a date written while a
+    # Telugu or Hindi page is open must not come out in that page's language.
+    with translation.override(None):
+        return dateformat.format(day, DAY_FORMAT if year else SHORT_DAY_FORMAT)

@@ -194,3 +194,17 @@ def test_day_and_month_names_are_in_the_language():
         assert formats.time_format(dt.time(21, 0), "TIME_FORMAT") == "9:00 PM"
     with translation.override("te"):
         assert formats.date_format(day, "F") == "నవంబర్"
+
+
+@pytest.mark.parametrize("language", ["te", "hi"])
+def test_dates_written_into_messages_stay_english_on_a_telugu_or_hindi_page(language):
+    """A message (its template in the customer's language) is often written while a boy's
+    Telugu or Hindi page is open: its dates must not take that page's language."""
+    from datetime import date
+
+    from django.utils import translation
+
+    from earlybird.formats import day_text
+
+    with translation.override(language):
+        assert day_text(date(2026, 11, 3)) == "Tue 3 Nov 2026"

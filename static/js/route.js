@@ -133,6 +133,18 @@
       }
     });
     banner(records.length);
+    progress();
+  }
+  // "n of m done": a tap no longer reloads the page, so count the stops shown done
+  // (data-text: the line translated, with {done} {total} {left} to fill in).
+  function progress() {
+    const line = document.querySelector(".progress[data-text]");
+    if (!line) return;
+    const stops = Array.from(form.querySelectorAll(".stop")).filter((li) =>
+      li.querySelector(".if-open"));
+    const done = stops.filter((li) => li.classList.contains("done")).length;
+    line.innerHTML = line.dataset.text.replace("{done}", done)
+      .replace("{total}", stops.length).replace("{left}", stops.length - done);
   }
   function banner(count) {
     let bar = document.getElementById("sync-banner");
