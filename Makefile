@@ -100,7 +100,6 @@ security: setup-dev
 ## docs/benchmarks.md. The design-scale runs are one-off (they take longer):
 ## `$(BIN)/python bench/run_all.py --only billing-50k` (or import-10k) adds their rows.
 bench: setup
-	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python bench/run_all.py
 
 ## Stop the embedded PostgreSQL (it keeps running between commands).

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from deliveries.models import Delivery, DeliveryBoy
@@ -245,14 +246,14 @@ class RevokeLinkForm(forms.Form):
 
 class SubstituteNameForm(forms.Form):
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         min_length=2,
         max_length=100,
         strip=True,
         error_messages={
-            "required": "Type your name.",
-            "min_length": "Type your name (at least 2 letters).",
-            "max_length": "Keep your name under 100 letters.",
+            "required": _("Type your name."),
+            "min_length": _("Type your name (at least 2 letters)."),
+            "max_length": _("Keep your name under 100 letters."),
         },
     )
 

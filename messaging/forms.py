@@ -1,6 +1,7 @@
 """The outbox page's filters, and a customer's choice of messages (/me/)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from messaging.models import Message
 
@@ -29,7 +30,7 @@ class PreferenceForm(forms.Form):
     """What a customer chooses for themself: messages or none, how, in which language."""
 
     opted_in = forms.BooleanField(
-        required=False, label="Send me messages about my deliveries, bills and payments"
+        required=False, label=_("Send me messages about my deliveries, bills and payments")
     )
-    channel = forms.ChoiceField(choices=Message.Channel.choices, label="By")
-    language = forms.ChoiceField(choices=Message.Language.choices, label="In")
+    channel = forms.ChoiceField(choices=Message.Channel.choices, label=_("By"))
+    language = forms.ChoiceField(choices=Message.Language.choices, label=_("In"))

@@ -1,3 +1,4 @@
+# Over 400 lines: one page, tested from rows and money to filters, paging and query counts.
 """The monthly grid: customers × days per product, week totals, money columns, filters,
 pagination, and a number of queries that does not grow with the customers."""
 

@@ -1,3 +1,4 @@
+# Over 400 lines: the shared reading, checksum and map helpers every part of the import uses.
 """What every part of the import shares: reading legacy values, checksums, the legacy-id
 map, batches; and the run's context (context.py), re-exported here."""
 
