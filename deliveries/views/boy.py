@@ -150,7 +150,7 @@ def stops_html(request, stops, *, confirmable: bool) -> str:
     """Every stop's <li>, labelled in his language (see boy_stop)."""
     label_stops(stops)
     context = stop_context(request)
-    return mark_safe(  # noqa: S308 - stop_html escapes every value it writes
+    return mark_safe(  # noqa: S308 - stop_html escapes every value it writes  # nosec B308 B703
         "".join(stop_html(stop, confirmable=confirmable, **context) for stop in stops)
     )
 
