@@ -82,6 +82,7 @@ class CustomerChangeForm(forms.ModelForm):
             "map_link",
             "latitude",
             "longitude",
+            "delivery_instructions",
             "opening_balance",
             "notes",
         )
@@ -137,7 +138,17 @@ class CustomerAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
         (None, {"fields": ("name", "phone", "email", "status", "marketing_staff")}),
         (
             "Address",
-            {"fields": ("area", "address", "landmark", "map_link", "latitude", "longitude")},
+            {
+                "fields": (
+                    "area",
+                    "address",
+                    "landmark",
+                    "map_link",
+                    "latitude",
+                    "longitude",
+                    "delivery_instructions",
+                )
+            },
         ),
         ("Account", {"fields": ("opening_balance", "notes")}),
         ("Record", {"fields": ("code", "user", "trial_started_on", *AUDIT_FIELDS)}),
@@ -146,7 +157,17 @@ class CustomerAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
         (None, {"fields": ("name", "phone", "password", "email", "status", "marketing_staff")}),
         (
             "Address",
-            {"fields": ("area", "address", "landmark", "map_link", "latitude", "longitude")},
+            {
+                "fields": (
+                    "area",
+                    "address",
+                    "landmark",
+                    "map_link",
+                    "latitude",
+                    "longitude",
+                    "delivery_instructions",
+                )
+            },
         ),
         ("Account", {"fields": ("opening_balance", "notes")}),
     )

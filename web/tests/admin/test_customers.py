@@ -33,6 +33,7 @@ def customer_form(**overrides) -> dict:
         "map_link": "",
         "latitude": "",
         "longitude": "",
+        "delivery_instructions": "",
         "opening_balance": "0",
         "notes": "",
     }
@@ -125,6 +126,24 @@ def test_changing_the_phone_in_the_admin_changes_the_login_too(admin_client):
     customer.user.refresh_from_db()
     assert (customer.phone, customer.user.username) == ("9848099999", "9848099999")
     assert authenticate(username="9848099999", password=PASSWORD) == customer.user
+
+
+def test_the_delivery_instructions_are_changed_in_the_admin_too(admin_client):
+    customer = CustomerFactory(phone=PHONE)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+
+    response = admin_client.post(
+        url, change_form_of(customer, delivery_instructions="Leave the packets in the bag")
+    )
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.delivery_instructions == "Leave the packets in the bag"
+
+    response = admin_client.post(url, change_form_of(customer, delivery_instructions="x" * 301))
+    assert response.status_code == 200
+    assert "delivery_instructions" in response.context["adminform"].form.errors
+    customer.refresh_from_db()
+    assert customer.delivery_instructions == "Leave the packets in the bag"
 
 
 def test_the_history_page_shows_a_change_made_in_the_admin(admin_client, admin_user):
