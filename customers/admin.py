@@ -120,6 +120,14 @@ def customer_details(customer: Customer, *, email: str) -> CustomerDetails:
     return CustomerDetails(**{name: getattr(customer, name) for name in names}, email=email)
 
 
+# Where the customer lives and what is on the account: the same on the add and change forms.
+ADDRESS = ("area", "address", "landmark", "map_link", "latitude", "longitude")
+ADDRESS_AND_ACCOUNT = (
+    ("Address", {"fields": (*ADDRESS, "delivery_instructions")}),
+    ("Account", {"fields": ("opening_balance", "notes")}),
+)
+
+
 @admin.register(Customer)
 class CustomerAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
     """Saves through create_customer / update_customer. As on the staff pages, only an
@@ -136,40 +144,12 @@ class CustomerAdmin(VisibleCustomersMixin, ServiceAdminMixin, HistoryAdmin):
     date_hierarchy = "created_at"
     fieldsets = (
         (None, {"fields": ("name", "phone", "email", "status", "marketing_staff")}),
-        (
-            "Address",
-            {
-                "fields": (
-                    "area",
-                    "address",
-                    "landmark",
-                    "map_link",
-                    "latitude",
-                    "longitude",
-                    "delivery_instructions",
-                )
-            },
-        ),
-        ("Account", {"fields": ("opening_balance", "notes")}),
+        *ADDRESS_AND_ACCOUNT,
         ("Record", {"fields": ("code", "user", "trial_started_on", *AUDIT_FIELDS)}),
     )
     add_fieldsets = (
         (None, {"fields": ("name", "phone", "password", "email", "status", "marketing_staff")}),
-        (
-            "Address",
-            {
-                "fields": (
-                    "area",
-                    "address",
-                    "landmark",
-                    "map_link",
-                    "latitude",
-                    "longitude",
-                    "delivery_instructions",
-                )
-            },
-        ),
-        ("Account", {"fields": ("opening_balance", "notes")}),
+        *ADDRESS_AND_ACCOUNT,
     )
 
     def get_fieldsets(self, request: HttpRequest, obj: Customer | None = None):

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -95,68 +95,33 @@ class RouteProduct(NamedTuple):
     returnable: bool
 
 
+@dataclass(slots=True)
 class RouteDelivery:
     """A delivery's columns the route page and its state token (selectors_boy.stop_token)
     read, under the model's names, in the route query's order; `badge` is the page's."""
 
-    __slots__ = (
-        "badge",
-        "bottles_collected",
-        "bottles_given",
-        "confirmed_at",
-        "confirmed_by_id",
-        "confirmed_by_name",
-        "confirmed_via",
-        "delivered_qty",
-        "delivery_link_id",
-        "ordered_qty",
-        "pk",
-        "product",
-        "reason",
-        "status",
-    )
-
-    def __init__(
-        self,
-        pk,
-        status,
-        ordered_qty,
-        delivered_qty,
-        reason,
-        bottles_given,
-        bottles_collected,
-        confirmed_by_id,
-        confirmed_via,
-        confirmed_by_name,
-        delivery_link_id,
-        confirmed_at,
-        product,
-    ):
-        self.pk = pk
-        self.status = status
-        self.ordered_qty = ordered_qty
-        self.delivered_qty = delivered_qty
-        self.reason = reason
-        self.bottles_given = bottles_given
-        self.bottles_collected = bottles_collected
-        self.confirmed_by_id = confirmed_by_id
-        self.confirmed_via = confirmed_via
-        self.confirmed_by_name = confirmed_by_name
-        self.delivery_link_id = delivery_link_id
-        self.confirmed_at = confirmed_at
-        self.product = product
-        self.badge = ""
+    pk: int
+    status: str
+    ordered_qty: Decimal
+    delivered_qty: Decimal | None
+    reason: str
+    bottles_given: int
+    bottles_collected: int
+    confirmed_by_id: int | None
+    confirmed_via: str
+    confirmed_by_name: str
+    delivery_link_id: int | None
+    confirmed_at: datetime | None
+    product: RouteProduct
+    badge: str = ""
 
     @property
     def is_confirmed(self) -> bool:
         return self.status in Delivery.CONFIRMED_STATUSES
 
 
-class RouteHold:
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str):
-        self.reason = reason
+class RouteHold(NamedTuple):
+    reason: str
 
     def get_reason_display(self) -> str:
         return str(dict(Hold.Reason.choices).get(self.reason, self.reason))

@@ -57,7 +57,7 @@ from legacy_import.importer import (
     wallets,
 )
 from legacy_import.importer import orders as one_time
-from legacy_import.importer.base import RECORD_STAGE, STATISTICS, Context
+from legacy_import.importer.base import ORDER, RECORD_STAGE, STATISTICS, Context
 from legacy_import.importer.confirmations import staging, write
 from legacy_import.importer.customers.phones import check_merge_groups, report_duplicate_phones
 from legacy_import.importer.report import ImportReport
@@ -70,24 +70,6 @@ from legacy_import.reconcile import (
 )
 from legacy_import.sources import Source
 
-ORDER = (
-    "products",
-    "areas_v2",
-    "users",
-    "delivery_boys_v2",
-    "customers_v2",
-    "pause_requests",
-    "product_requests",
-    "subscriptions_v2",
-    "subscriptions",
-    "orders",
-    "delivery_statuses",
-    "delivery_status",
-    "payment_transactions",
-    "shared_delivery_links",
-    "subscription_audit",
-    "billed_through",
-)
 MAPPED = frozenset(ORDER) - {"billed_through"}
 
 RULES = [

@@ -55,7 +55,7 @@ def current_shift() -> str:
 def shift_labels(shift: str) -> dict[str, str]:
     morning = shift == Order.Shift.MORNING
     return {
-        "shift_label": _("Morning") if morning else _("Evening"),
+        "shift_label": Order.Shift(shift).label,
         "other_shift": Order.Shift.EVENING if morning else Order.Shift.MORNING,
         "switch_label": _("Switch to evening") if morning else _("Switch to morning"),
     }
@@ -86,37 +86,19 @@ def stop_labels() -> dict[str, str]:
     }
 
 
-def _status_labels() -> dict[str, str]:
-    return {
-        Delivery.Status.DELIVERED: _("Delivered"),
-        Delivery.Status.PARTIAL: _("Partly delivered"),
-        Delivery.Status.NOT_DELIVERED: _("Not delivered"),
-    }
-
-
-def reason_labels() -> dict[str, str]:
-    return {
-        Delivery.Reason.CUSTOMER_AWAY: _("Customer away"),
-        Delivery.Reason.REFUSED: _("Refused"),
-        Delivery.Reason.OUT_OF_STOCK: _("Out of stock"),
-        Delivery.Reason.ADDRESS_LOCKED: _("Address locked"),
-        Delivery.Reason.OTHER: _("Other"),
-    }
-
-
-def _hold_labels() -> dict[str, str]:
-    return {Hold.Reason.LOW_BALANCE: _("Paused: low balance")}
-
-
 def label_stops(stops) -> None:
-    """Each stop's held label and each delivery's status badge, in his language."""
-    statuses, reasons, held = _status_labels(), reason_labels(), _hold_labels()
+    """Each stop's held label and each delivery's status badge, in his language (the
+    models' choice labels, translated)."""
+    reasons = dict(Delivery.Reason.choices)
     for stop in stops:
         if stop.hold:
-            label = held.get(stop.hold.reason, stop.hold.get_reason_display())
-            stop.t_hold = html.escape(label, quote=False)
+            label = Hold.Reason(stop.hold.reason).label
+            stop.t_hold = html.escape(str(label), quote=False)
         for d in stop.deliveries:
-            badge = statuses.get(d.status, "")
+            if d.status not in Delivery.CONFIRMED_STATUSES:
+                d.badge = ""
+                continue
+            badge = str(Delivery.Status(d.status).label)
             if d.status == Delivery.Status.PARTIAL:
                 badge = f"{badge} {d.delivered_qty.normalize():f}"
             if d.reason:
@@ -132,7 +114,7 @@ def stop_context(request) -> dict:
 
 @lru_cache(maxsize=16)
 def _stop_context(language: str, prefix: str) -> dict:
-    reasons = format_html_join("", '<option value="{}">{}</option>', reason_labels().items())
+    reasons = format_html_join("", '<option value="{}">{}</option>', Delivery.Reason.choices)
     # Text between tags only: quotes may stay as they are ("don't ring").
     labels = {name: html.escape(text, quote=False) for name, text in stop_labels().items()}
     reason_options = format_html('<option value="">{}</option>{}', _("Choose…"), reasons)

@@ -30,6 +30,27 @@ from legacy_import.models import LegacyRecord
 from legacy_import.sources import BadDocument
 from legacy_import.translate import business_date_of_bson
 
+# The collections in the order the import reads them: each after what it refers to.
+ORDER = (
+    "products",
+    "areas_v2",
+    "users",
+    "delivery_boys_v2",
+    "customers_v2",
+    "pause_requests",
+    "product_requests",
+    "subscriptions_v2",
+    "subscriptions",
+    "orders",
+    "delivery_statuses",
+    "delivery_status",
+    "payment_transactions",
+    "shared_delivery_links",
+    "subscription_audit",
+    "billed_through",
+)
+
+
 IST = ZoneInfo("Asia/Kolkata")
 CENTS = Decimal("0.01")
 QUANTUM = Decimal("0.001")

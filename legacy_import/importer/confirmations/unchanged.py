@@ -27,6 +27,7 @@ from django.db import connection
 
 from deliveries.models import Delivery
 from legacy_import.importer.base import (
+    ORDER,
     Context,
     checksum_of,
     content_type,
@@ -44,18 +45,8 @@ from legacy_import.importer.confirmations.staging import (
 from legacy_import.models import ImportIssue, LegacyRecord
 from legacy_import.sources import BadDocument
 
-UPSTREAM = (
-    "products",
-    "areas_v2",
-    "users",
-    "delivery_boys_v2",
-    "customers_v2",
-    "pause_requests",
-    "product_requests",
-    "subscriptions_v2",
-    "subscriptions",
-    "orders",
-)
+# What the confirmations are merged with: every collection read before them.
+UPSTREAM = ORDER[: ORDER.index("delivery_statuses")]
 
 
 def changed(alias: str) -> str:
