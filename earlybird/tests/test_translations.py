@@ -9,6 +9,7 @@ are checked against their .po: a .po edited and not compiled fails here too.
 
 from __future__ import annotations
 
+import ast
 import gettext
 import re
 from dataclasses import dataclass
@@ -132,6 +133,55 @@ def test_the_walk_finds_the_strings_of_every_phone_folder_and_what_they_include(
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_string_of_the_phone_pages_is_translated(language):
     missing = missing_in(language, phone_messages())
+    assert not missing, f"{len(missing)} without a {language} translation:\n" + "\n".join(missing)
+
+
+# The Python behind the phone pages: their messages, form labels and the stops the route
+# page builds without a template.
+PHONE_CODE = (
+    "deliveries/views/boy*.py",
+    "deliveries/views/shared.py",
+    "deliveries/services/offline.py",
+    "deliveries/services/bottles.py",
+    "deliveries/selectors_boy.py",
+    "billing/offline_cash.py",
+    "web/cash.py",
+    "web/portal/*.py",
+    "earlybird/i18n.py",
+)
+GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+
+
+def code_messages() -> dict[Message, set[str]]:
+    """Every string literal passed to gettext in those modules (read, not imported)."""
+    found: dict[Message, set[str]] = {}
+    base = Path(settings.BASE_DIR)
+    for pattern in PHONE_CODE:
+        for path in sorted(base.glob(pattern)):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) in GETTEXT_CALLS
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    continue
+                plural = node.args[1].value if node.func.id.startswith("ngettext") else None
+                message = Message(node.args[0].value, plural=plural)
+                found.setdefault(message, set()).add(str(path.relative_to(base)))
+    return found
+
+
+def test_the_code_walk_finds_the_messages_of_the_route_and_the_sync():
+    messages = code_messages()
+    assert Message("Undo") in messages  # deliveries/views/boy.py, built without a template
+    assert Message("Choose why it was not delivered.") in messages  # the sync's answer
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_of_the_code_behind_the_phone_pages_is_translated(language):
+    missing = missing_in(language, code_messages())
     assert not missing, f"{len(missing)} without a {language} translation:\n" + "\n".join(missing)
 
 
