@@ -23,16 +23,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from billing.grid import (
-    Column,
-    CustomerRow,
-    GridFilters,
-    GridTotals,
-    all_grid_rows,
-    grid_customers,
-    grid_totals,
-    month_columns,
-)
+from billing.grid import Column, CustomerRow, GridFilters, grid_customers, month_columns
+from billing.grid_rows import all_grid_rows
+from billing.grid_totals import GridTotals, grid_totals
 from earlybird.spreadsheets import cell, safe_text
 
 MONEY_FORMAT = "#,##0.00"
@@ -68,14 +61,14 @@ def grid_records(rows: Iterable[CustomerRow], columns: list[Column]) -> Iterator
             safe_text(customer.code),
             safe_text(customer.name),
             customer.phone,
-            safe_text(customer.area.name if customer.area else ""),
+            safe_text(customer.area or ""),
             safe_text(row.delivery_boy),
-            safe_text(customer.marketing_staff.get_username() if customer.marketing_staff else ""),
+            safe_text(customer.marketer or ""),
         ]
         bill = row.bill
         money = [
             (bill.code or "draft") if bill else "",
-            bill.get_status_display() if bill else "",
+            bill.status_label if bill else "",
             bill.total if bill else None,
             row.paid,
             row.balance,

@@ -3,7 +3,9 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.forms import ModelChoiceField
 from django.utils import timezone
 
 from billing.grid import STATUS_LABELS, GridFilters
@@ -16,7 +18,7 @@ from earlybird.bounds import AmountField, DayField
 from earlybird.confirm import confirm_field
 from earlybird.idempotency import OnceFormMixin
 from earlybird.phones import InvalidPhone, normalise_phone
-from earlybird.quick_select import QuickSelect
+from earlybird.quick_select import ChoiceLists, QuickSelect
 from earlybird.roles import ADMIN, DELIVERY_BOY, MARKETING, STAFF_ROLES, has_role
 from orders.models import Product
 
@@ -170,30 +172,49 @@ class UserChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.get_username()
 
 
+def _full_name_or_username():
+    """UserChoiceField's label in SQL: the full name, else the username."""
+    full_name = Trim(Concat("first_name", Value(" "), "last_name"))
+    return Coalesce(NullIf(full_name, Value("")), "username")
+
+
+# The grid's drop-downs as (sort number, sort text, value, label), one query for all.
+GRID_CHOICES = ChoiceLists(
+    product=Product.objects.values_list("sort_order", "name", "pk", "name"),
+    area=Area.objects.values_list(Value(0), "name", "pk", "name"),
+    delivery_boy=DeliveryBoy.objects.values_list(Value(0), "name", "pk", "name"),
+    marketing_staff=marketing_users().values_list(
+        Value(0), "username", "pk", _full_name_or_username()
+    ),
+)
+EMPTY = "---------"
+
+
+def _id_choice(label: str, empty: str = EMPTY) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=[("", empty)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label=label,
+        widget=QuickSelect,
+        # A ModelChoiceField's words: the id typed is not repeated back.
+        error_messages={
+            "invalid_choice": ModelChoiceField.default_error_messages["invalid_choice"]
+        },
+    )
+
+
 class GridFilterForm(forms.Form):
     """The monthly grid's filters (a GET form): month (today's unless chosen), product,
-    area, route, marketer, paid or not."""
+    area, route, marketer, paid or not. The drop-downs' choices are read in one query
+    (ChoiceLists) as plain (id, label) rows: no model instances (issue 18)."""
 
     month = MonthField(required=False, label="Month")
-    product = forms.ModelChoiceField(
-        Product.objects.order_by("sort_order", "name"),
-        required=False,
-        label="Product",
-        empty_label="All products",
-        widget=QuickSelect,
-    )
-    area = forms.ModelChoiceField(
-        Area.objects.order_by("name"), required=False, label="Area", widget=QuickSelect
-    )
-    delivery_boy = forms.ModelChoiceField(
-        DeliveryBoy.objects.order_by("name"),
-        required=False,
-        label="Delivery boy",
-        widget=QuickSelect,
-    )
-    marketing_staff = UserChoiceField(
-        marketing_users(), required=False, label="Marketing staff", widget=QuickSelect
-    )
+    product = _id_choice("Product", "All products")
+    area = _id_choice("Area")
+    delivery_boy = _id_choice("Delivery boy")
+    marketing_staff = _id_choice("Marketing staff")
     payment_status = forms.ChoiceField(
         choices=[("", "All"), *STATUS_LABELS.items()],
         required=False,
@@ -201,14 +222,27 @@ class GridFilterForm(forms.Form):
         widget=QuickSelect,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lists = GRID_CHOICES.read("product", "area", "delivery_boy", "marketing_staff")
+        for name, choices in lists.items():
+            field = self.fields[name]
+            field.choices = [field.choices[0], *choices]
+        self.product_names = dict(lists["product"])
+
+    @property
+    def product_name(self) -> str:
+        """The chosen product's name ("" for all)."""
+        return self.product_names.get(getattr(self, "cleaned_data", {}).get("product"), "")
+
     def filters(self) -> GridFilters:
         data = self.cleaned_data
         return GridFilters(
             period=data.get("month") or this_month(),
-            product_id=data["product"].pk if data.get("product") else None,
-            area_id=data["area"].pk if data.get("area") else None,
-            delivery_boy_id=data["delivery_boy"].pk if data.get("delivery_boy") else None,
-            marketing_staff_id=data["marketing_staff"].pk if data.get("marketing_staff") else None,
+            product_id=data.get("product"),
+            area_id=data.get("area"),
+            delivery_boy_id=data.get("delivery_boy"),
+            marketing_staff_id=data.get("marketing_staff"),
             payment_status=data.get("payment_status") or "",
         )
 

@@ -161,19 +161,61 @@ ORDER BY rs.position, d.id IS NULL, c.id, p.sort_order, d.id
 CUSTOMER_COLUMNS = len(RouteCustomer._fields)
 
 
-def lean_route(
+@dataclass(frozen=True, slots=True)
+class StopRows:
+    """The route query's rows of one stop: everything its part of the page shows, so equal
+    StopRows make equal markup (the route page keeps the markup of each by it). `names`:
+    the extras' names, in the rows' column order."""
+
+    rows: tuple[tuple, ...]
+    names: tuple[str, ...]
+
+    @property
+    def has_deliveries(self) -> bool:
+        return self.rows[0][self._first_delivery] is not None
+
+    @property
+    def is_done(self) -> bool:
+        status = self._first_delivery + 1
+        return self.has_deliveries and all(
+            row[status] in Delivery.CONFIRMED_STATUSES for row in self.rows
+        )
+
+    @property
+    def _first_delivery(self) -> int:
+        return CUSTOMER_COLUMNS + 3 + len(self.names)
+
+    def stop(self) -> Stop:
+        """The Stop these rows describe (RouteCustomer, RouteDelivery, RouteHold; no query),
+        with `bottle_balance` and each extra's value under its name."""
+        first = self.rows[0]
+        stop = Stop(first[CUSTOMER_COLUMNS], RouteCustomer._make(first[:CUSTOMER_COLUMNS]))
+        hold = first[CUSTOMER_COLUMNS + 1]
+        stop.hold = RouteHold(hold) if hold is not None else None
+        stop.bottle_balance = first[CUSTOMER_COLUMNS + 2] or 0
+        for n, name in enumerate(self.names):
+            setattr(stop, name, first[CUSTOMER_COLUMNS + 3 + n])
+        if self.has_deliveries:  # else a held stop with nothing to deliver
+            begin = self._first_delivery
+            for row in self.rows:
+                product = RouteProduct(*row[-3:])
+                stop.deliveries.append(RouteDelivery(*row[begin:-3], product))
+        return stop
+
+
+def lean_route_rows(
     *,
     delivery_boy_id: int,
     day: date,
     shift: str,
     customer_ids: Iterable[int] | None = None,
     extras: Mapping[str, tuple[str, dict]] | None = None,
-) -> list[Stop]:
-    """route_with_holds for the delivery boy's own pages, lean: ONE query, plain objects
-    (RouteCustomer, RouteDelivery, RouteHold) with only what the page shows, each stop
-    with `bottle_balance` and, for each `extras` name, its value (or None). `extras`:
-    {name: (SQL selecting (customer_id, value) for the customers whose ids the SQL
-    `SELECT customer_id FROM s` gives, its named parameters)} (deliveries.stop_extras).
+) -> list[StopRows]:
+    """route_with_holds for the delivery boy's own pages, lean: ONE query, each stop's rows
+    with only what the page shows (StopRows.stop() makes the plain objects), each stop with
+    its bottle balance and, for each `extras` name, its value (or None). `extras`: {name:
+    (SQL selecting (customer_id, value) for the customers whose ids the SQL `SELECT
+    customer_id FROM s` gives, its named parameters)} (deliveries.stop_extras).
     `customer_ids`: those stops only."""
     from deliveries.selectors_bottles import BALANCES_SQL
 
@@ -190,7 +232,7 @@ def lean_route(
     if customer_ids is not None:
         params["ids"] = list(customer_ids)
         only = "AND customer_id = ANY(%(ids)s)"
-    names = list(extras)
+    names = tuple(extras)
     # The SQL is ours (and the extras' providers'); every value is a parameter.
     sql = _LEAN_ROUTE_SQL.format(
         only_d=only,
@@ -205,28 +247,18 @@ def lean_route(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    stops: list[Stop] = []
-    products: dict[int, RouteProduct] = {}
-    first_delivery = CUSTOMER_COLUMNS + 3 + len(names)
-    customer_id = None
-    for row in rows:
-        if row[0] != customer_id:
-            customer_id = row[0]
-            stop = Stop(row[CUSTOMER_COLUMNS], RouteCustomer._make(row[:CUSTOMER_COLUMNS]))
-            hold = row[CUSTOMER_COLUMNS + 1]
-            stop.hold = RouteHold(hold) if hold is not None else None
-            stop.bottle_balance = row[CUSTOMER_COLUMNS + 2] or 0
-            for n, name in enumerate(names):
-                setattr(stop, name, row[CUSTOMER_COLUMNS + 3 + n])
-            stops.append(stop)
-        if row[first_delivery] is None:
-            continue  # a held stop with nothing to deliver
-        product_id, product_name, returnable = row[-3:]
-        product = products.get(product_id)
-        if product is None:
-            product = products[product_id] = RouteProduct(product_id, product_name, returnable)
-        stop.deliveries.append(RouteDelivery(*row[first_delivery:-3], product))
+    stops: list[StopRows] = []
+    begin = 0
+    for end in range(1, len(rows) + 1):  # a stop's rows come together (the ORDER BY)
+        if end == len(rows) or rows[end][0] != rows[begin][0]:
+            stops.append(StopRows(tuple(rows[begin:end]), names))
+            begin = end
     return stops
+
+
+def lean_route(**kwargs) -> list[Stop]:
+    """lean_route_rows' stops as plain objects (see there for the arguments)."""
+    return [rows.stop() for rows in lean_route_rows(**kwargs)]
 
 
 def holds_on(*, day: date, customer_ids: list[int] | None = None) -> dict[int, Hold]:

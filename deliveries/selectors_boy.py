@@ -17,7 +17,7 @@ from django.db.models import Sum
 
 from deliveries import selectors, stop_extras
 from deliveries.models import Delivery, DeliveryBoy
-from deliveries.selectors import ProcurementRow, Stop, bulk_totals
+from deliveries.selectors import ProcurementRow, Stop, StopRows, bulk_totals
 from earlybird.units import product_size
 
 
@@ -47,23 +47,51 @@ def stop_token(deliveries: Iterable[Delivery]) -> str:
     return hashlib.blake2b("/".join(parts).encode(), digest_size=8).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class PageStop:
+    """One stop of the route page as its query read it: the rows (selectors.StopRows) and,
+    when billing's provider gave no SQL to fold in, the amount due it gave (`due_apart`,
+    one value; empty otherwise). Equal PageStops show the same: the page keeps each one's
+    markup by it (deliveries.views.boy)."""
+
+    rows: StopRows
+    due_apart: tuple = ()
+
+    def stop(self) -> Stop:
+        """The stop with `seen` (its stop_token), `due` (the amount due, or None when
+        nothing is due), `bottle_balance` and `returnable` (its deliveries of returnable
+        products); no query."""
+        stop = self.rows.stop()
+        if self.due_apart:
+            stop.amount_due = self.due_apart[0]
+        amount = getattr(stop, stop_extras.AMOUNT_DUE, None)
+        stop.due = amount if amount is not None and amount > 0 else None
+        stop.seen = stop_token(stop.deliveries)
+        stop.returnable = [d for d in stop.deliveries if d.product.returnable]
+        return stop
+
+
 @dataclass
 class RoutePage:
     """One day and shift of a delivery boy's route, every stop with what it needs."""
 
     day: date
     shift: str
-    stops: list[Stop]
+    page_stops: list[PageStop]
     generated: bool
 
-    # Counted once: the page reads each twice (and `left` from both).
+    @cached_property
+    def stops(self) -> list[Stop]:
+        return [page_stop.stop() for page_stop in self.page_stops]
+
+    # Counted once from the rows: the page reads each twice (and `left` from both).
     @cached_property
     def to_deliver(self) -> int:
-        return sum(bool(stop.deliveries) for stop in self.stops)
+        return sum(page_stop.rows.has_deliveries for page_stop in self.page_stops)
 
     @cached_property
     def done(self) -> int:
-        return sum(stop.is_done for stop in self.stops)
+        return sum(page_stop.rows.is_done for page_stop in self.page_stops)
 
     @property
     def left(self) -> int:
@@ -71,37 +99,32 @@ class RoutePage:
 
     @property
     def paused(self) -> int:
-        return sum(not stop.deliveries for stop in self.stops)
+        return len(self.page_stops) - self.to_deliver
 
 
 def route_page(
     *, delivery_boy: DeliveryBoy, day: date, shift: str, customer_ids: set[int] | None = None
 ) -> RoutePage:
-    """route_with_holds (of `customer_ids` only, if given) as selectors.lean_route reads it,
-    each stop with `seen` (its stop_token), `due` (billing's amount due, or None),
-    `bottle_balance` (containers he still holds, or 0) and `returnable` (its deliveries
-    of returnable products). One query (the extras that give SQL are folded into it),
-    plus one per extra that does not."""
+    """route_with_holds (of `customer_ids` only, if given) as selectors.lean_route_rows
+    reads it; each stop's `stop()` gives what PageStop.stop says. One query (the extras
+    that give SQL are folded into it), plus one per extra that does not."""
     folded = stop_extras.sql_for("SELECT customer_id FROM s")
-    stops = selectors.lean_route(
+    rows = selectors.lean_route_rows(
         delivery_boy_id=delivery_boy.pk,
         day=day,
         shift=shift,
         customer_ids=customer_ids,
         extras=folded,
     )
-    ids = [stop.customer.pk for stop in stops]
+    ids = [stop.rows[0][0] for stop in rows]
     extras = stop_extras.values_for(ids, skip=folded) if ids else {}
     due = extras.get(stop_extras.AMOUNT_DUE)
-    for stop in stops:
-        if due is not None:
-            stop.amount_due = due.get(stop.customer.pk)
-        amount = getattr(stop, stop_extras.AMOUNT_DUE, None)
-        stop.due = amount if amount is not None and amount > 0 else None
-        stop.seen = stop_token(stop.deliveries)
-        stop.returnable = [d for d in stop.deliveries if d.product.returnable]
-    generated = bool(stops) or selectors.day_is_generated(day=day)
-    return RoutePage(day=day, shift=shift, stops=stops, generated=generated)
+    if due is None:
+        page_stops = [PageStop(stop) for stop in rows]
+    else:
+        page_stops = [PageStop(stop, (due.get(stop.rows[0][0]),)) for stop in rows]
+    generated = bool(rows) or selectors.day_is_generated(day=day)
+    return RoutePage(day=day, shift=shift, page_stops=page_stops, generated=generated)
 
 
 # --- the load sheet -----------------------------------------------------------------------

@@ -14,10 +14,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, Value
 
 from earlybird import throttle
 from earlybird.phones import InvalidPhone, normalise_phone
+from earlybird.roles import remember_roles
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -38,6 +41,18 @@ class PhoneOrUsernameBackend(ModelBackend):
             throttle.register_failure(request, username)
         else:
             throttle.register_success(request, username)
+        return user
+
+    def get_user(self, user_id):
+        """The request's signed-in user, with their role names read in the same query
+        (every page asks for them: earlybird.roles)."""
+        users = get_user_model()._default_manager.annotate(
+            role_list=ArrayAgg("groups__name", filter=Q(groups__isnull=False), default=Value([]))
+        )
+        user = users.filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        remember_roles(user, user.role_list)
         return user
 
     async def aauthenticate(self, request, username=None, password=None, **kwargs):

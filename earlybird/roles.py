@@ -68,11 +68,18 @@ def role_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:
         return set()
     cached = getattr(user, "_earlybird_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            cached.add(ADMIN)
-        user._earlybird_roles = cached
+        cached = remember_roles(user, user.groups.values_list("name", flat=True))
     return cached
+
+
+def remember_roles(user: AbstractBaseUser, group_names) -> set[str]:
+    """Keep the user's roles (their groups' names; a superuser is an admin) on the user
+    object for the rest of the request."""
+    names = set(group_names)
+    if user.is_superuser:
+        names.add(ADMIN)
+    user._earlybird_roles = names
+    return names
 
 
 def has_role(user, *roles: str) -> bool:

@@ -6,21 +6,14 @@ from django.shortcuts import render
 
 from billing.exports import grid_csv, grid_xlsx
 from billing.forms import GridFilterForm, this_month
-from billing.grid import (
-    STATUS_LABELS,
-    GridFilters,
-    grid_customers,
-    grid_rows,
-    grid_totals,
-    grid_window,
-    month_columns,
-    page_totals,
-)
+from billing.grid import STATUS_LABELS, GridFilters, grid_customers, month_columns
+from billing.grid_rows import grid_window
+from billing.grid_totals import grid_totals, page_totals
 from billing.pages import _query_without
 from billing.pages.grid_html import body_html, head_html
 from earlybird.access import staff_required
 
-EMPTY = Paginator([], 1)
+EMPTY_PAGE = Paginator([], 1).get_page(1)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -40,21 +33,14 @@ def grid(request):
     queries."""
     form, filters = _grid_filters(request)
     columns = month_columns(filters.period) if filters else []
-    page = grid_window(filters, request.GET.get("page")) if filters else EMPTY.get_page(1)
-    rows, totals = [], None
+    page = grid_window(filters, request.GET.get("page"), columns=columns) if filters else EMPTY_PAGE
+    rows, totals = list(page.object_list), None
     month_totals = request.GET.get("totals") == "month"
-    if filters:
-        rows = grid_rows(
-            period=filters.period,
-            customers=list(page.object_list),
-            columns=columns,
-            product_id=filters.product_id,
-        )
-        if month_totals:
-            customers = grid_customers(filters)
-            totals = grid_totals(filters, customers, columns) if customers else None
-        elif rows:
-            totals = page_totals(rows)
+    if month_totals and filters:
+        customers = grid_customers(filters)
+        totals = grid_totals(filters, customers, columns) if customers else None
+    elif rows:
+        totals = page_totals(rows)
     return render(
         request,
         "billing/grid.html",

@@ -96,8 +96,8 @@ def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeStr
 def _who(row: CustomerRow, span: int, ledger: tuple[str, str]) -> str:
     c = row.customer
     where = escape(c.code)
-    if c.area_id:
-        where += f" · {escape(c.area.name)}"
+    if c.area:
+        where += f" · {escape(c.area)}"
     if row.delivery_boy:
         where += f" · {escape(row.delivery_boy)}"
     return (

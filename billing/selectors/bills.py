@@ -56,6 +56,18 @@ def _coverage(total: Decimal, owed_through: Decimal, paid: Decimal) -> Coverage:
     return Coverage(status, outstanding)
 
 
+def bill_coverage_sql(ids: str) -> str:
+    """bill_coverage's query with `ids`, an SQL expression for an array of bill ids, in
+    place of its parameter: for a page that reads the coverage inside a statement of its
+    own. Rows of (issued bill id, total, owed through it, paid); decide with coverage_of."""
+    return _BILL_COVERAGE_SQL.replace("%(ids)s", ids)
+
+
+def coverage_of(total: Decimal, owed_through: Decimal, paid: Decimal) -> Coverage:
+    """A bill's coverage from a row of bill_coverage_sql."""
+    return _coverage(total, owed_through, paid)
+
+
 def bill_coverage(bills: Iterable[Bill | int]) -> dict[int, Coverage]:
     """{issued bill id: paid / partly paid / unpaid and what is outstanding}, one query.
 

@@ -223,3 +223,45 @@ def test_a_stop_stays_small(client, boy):
     few = size()
     route_of(boy, 50)
     assert (size() - few) / 50 < 1600
+
+
+def stops_of(page: str) -> list[str]:
+    return re.findall(r'<li class="stop.*?</li>\n', page, flags=re.S)
+
+
+def test_a_kept_stop_is_remade_when_anything_it_shows_changes(client, boy):
+    """Each stop's markup is kept by everything it shows (views.boy._stop_markup): a
+    change made elsewhere (the office, another process, a substitute) is on the next
+    page, whatever was kept."""
+    from customers.models import Customer
+    from customers.services import set_delivery_instructions
+    from deliveries.services import Confirmer, confirm_stop
+
+    customer, other = route_of(boy, 2)
+
+    def stops() -> list[str]:
+        return stops_of(client.get(reverse("boy:route"), {"shift": "morning"}).content.decode())
+
+    before = stops()
+    assert stops() == before  # nothing changed: the same markup
+    set_delivery_instructions(customer=customer, text="Ring twice, then wait")
+    Customer.objects.filter(pk=customer.pk).update(opening_balance=Decimal("123.45"))
+    staff = Confirmer(via=Delivery.Via.STAFF, user=UserFactory())
+    today = other.deliveries.filter(date=timezone.localdate())
+    confirm_stop(quantities={d: d.ordered_qty for d in today}, by=staff)
+    first, second = stops()
+    assert "Ring twice, then wait" in first and "₹123.45" in first
+    assert 'class="stop done"' in second and 'class="stop done"' not in before[1]
+
+
+def test_a_kept_stop_is_never_shown_in_another_language(client, boy):
+    from django.utils import translation
+
+    route_of(boy, 1)
+    english = client.get(reverse("boy:route"), {"shift": "morning"}).content.decode()
+    client.post(reverse("language"), {"language": "te", "next": reverse("boy:route")})
+    telugu = client.get(reverse("boy:route"), {"shift": "morning"}).content.decode()
+    with translation.override("te"):
+        delivered = translation.gettext("Delivered")
+    assert delivered != "Delivered"
+    assert f">{delivered}<" in stops_of(telugu)[0] and f">{delivered}<" not in english

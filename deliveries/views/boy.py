@@ -106,14 +106,10 @@ def label_stops(stops) -> None:
             d.badge = badge
 
 
-def stop_context(request) -> dict:
-    """What boy_stop.stop_html needs besides the stop: built once per language (and URL
-    prefix) and process, the same for every page and sync."""
-    return dict(_stop_context(get_language(), get_script_prefix()))
-
-
 @lru_cache(maxsize=16)
 def _stop_context(language: str, prefix: str) -> dict:
+    """What boy_stop.stop_html needs besides the stop: made once per language (and URL
+    prefix) and process."""
     reasons = format_html_join("", '<option value="{}">{}</option>', Delivery.Reason.choices)
     # Text between tags only: quotes may stay as they are ("don't ring").
     labels = {name: html.escape(text, quote=False) for name, text in stop_labels().items()}
@@ -128,13 +124,27 @@ def _stop_context(language: str, prefix: str) -> dict:
     }
 
 
-def stops_html(request, stops, *, confirmable: bool) -> str:
-    """Every stop's <li>, labelled in his language (see boy_stop)."""
-    label_stops(stops)
-    context = stop_context(request)
+# Markups kept per process: a few routes' stops in each language (about 2 KB each).
+STOPS_KEPT = 4096
+
+
+def stops_html(request, page_stops, *, confirmable: bool) -> str:
+    """Every stop's <li> (selectors_boy.PageStop), labelled in his language (see
+    boy_stop). A stop's markup is made once and kept by everything it shows (its rows),
+    so a reload after one tap remakes only that stop."""
+    language, prefix = get_language(), get_script_prefix()
     return mark_safe(  # noqa: S308 - stop_html escapes every value it writes  # nosec B308 B703
-        "".join(stop_html(stop, confirmable=confirmable, **context) for stop in stops)
+        "".join(_stop_markup(language, prefix, confirmable, stop) for stop in page_stops)
     )
+
+
+@lru_cache(maxsize=STOPS_KEPT)
+def _stop_markup(language: str, prefix: str, confirmable: bool, page_stop) -> str:
+    """The markup of one stop in `language` (the one active: it is in the key so that a
+    stop is never shown in another's language)."""
+    stop = page_stop.stop()
+    label_stops([stop])
+    return stop_html(stop, confirmable=confirmable, **_stop_context(language, prefix))
 
 
 def _shift_asked(request, default: str) -> str:
@@ -152,7 +162,7 @@ def route_today(request, boy: DeliveryBoy):
         "day": day,
         "shift": shift,
         "page": page,
-        "stops_html": stops_html(request, page.stops, confirmable=True),
+        "stops_html": stops_html(request, page.page_stops, confirmable=True),
         "once": issue_form_key(user=request.user, operation=ACT),
         **shift_labels(shift),
     }
@@ -165,7 +175,7 @@ def route_tomorrow(request, boy: DeliveryBoy):
     day = timezone.localdate() + timedelta(days=1)
     page = selectors_boy.route_page(delivery_boy=boy, day=day, shift=shift)
     context = {"boy": boy, "day": day, "shift": shift, "page": page, **shift_labels(shift)}
-    context["stops_html"] = stops_html(request, page.stops, confirmable=False)
+    context["stops_html"] = stops_html(request, page.page_stops, confirmable=False)
     return render(request, "deliveries/boy/tomorrow.html", context)
 
 

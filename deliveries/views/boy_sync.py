@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 from deliveries import selectors_boy
 from deliveries.models import Delivery, DeliveryBoy
 from deliveries.services import Confirmer, offline
-from deliveries.views.boy import label_stops, stop_context
-from deliveries.views.boy_stop import stop_html
+from deliveries.views.boy import stops_html
 
 
 def _bad(reason: str) -> JsonResponse:
@@ -59,12 +58,10 @@ def _stops_now(request, boy, actions) -> dict[tuple, tuple[str, str]]:
         wanted[(action.day, action.shift)].add(action.customer_id)
     if not wanted:
         return {}
-    context = stop_context(request)
     drawn = {}
     for (day, shift), ids in wanted.items():
         page = selectors_boy.route_page(delivery_boy=boy, day=day, shift=shift, customer_ids=ids)
-        label_stops(page.stops)
-        for stop in page.stops:
-            html = stop_html(stop, confirmable=True, **context)
+        for page_stop, stop in zip(page.page_stops, page.stops, strict=True):
+            html = stops_html(request, [page_stop], confirmable=True)
             drawn[(day, shift, stop.customer.pk)] = (stop.seen, html)
     return drawn

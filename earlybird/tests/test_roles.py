@@ -19,3 +19,26 @@ def test_the_role_groups_exist_with_their_permissions():
     assert "change_dayoverride" in codenames["support"]
     assert "delete_customer" not in codenames["support"]
     assert "delete_customer" in codenames["admin"]
+
+
+def test_a_request_reads_the_user_and_their_roles_in_one_query_and_afresh_each_time(client):
+    """earlybird.auth.get_user: every page asks for the roles, so they come with the
+    user; a role taken away counts from the next request on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from customers.tests.factories import UserFactory
+
+    staff = UserFactory(roles=[roles.SUPPORT, roles.MARKETING])
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).url == reverse("dashboard")
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert len(queries.captured_queries) == 2, tables  # the session, the user with roles
+    assert "auth_group" in tables
+    staff.groups.clear()
+    assert client.get(reverse("home")).url == reverse("admin:index")  # no role any more
+    superuser = UserFactory(is_superuser=True)
+    client.force_login(superuser)
+    assert client.get(reverse("home")).url == reverse("dashboard")  # a superuser is admin

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -18,7 +18,7 @@ from deliveries.models import DeliveryBoy
 from earlybird.access import allows
 from earlybird.bounds import AmountField
 from earlybird.forms import day_field, quantity_field, weekdays_field
-from earlybird.quick_select import QuickSelect
+from earlybird.quick_select import ChoiceLists, QuickSelect
 from earlybird.roles import ACCOUNTS, ADMIN, MARKETING, SUPPORT, role_names
 from orders.models import Order, Product
 from orders.services import LineSpec
@@ -34,9 +34,19 @@ def marketing_staff_users():
     return User.objects.filter(groups__name=MARKETING, is_active=True).order_by("username")
 
 
+# The list's drop-downs as (sort number, sort text, value, label): by name (then id), and
+# the marketers by username.
+FILTER_CHOICES = ChoiceLists(
+    area=Area.objects.values_list(Value(0), "name", "pk", "name"),
+    boy=DeliveryBoy.objects.values_list(Value(0), "name", "pk", "name"),
+    marketer=marketing_staff_users().values_list(Value(0), "username", "pk", "username"),
+)
+
+
 class CustomerFilterForm(forms.Form):
-    """The list's filters. The drop-downs are plain choices read as (id, name) rows and
-    drawn by QuickSelect: no model instances, no template per option (issue 18)."""
+    """The list's filters. The drop-downs are plain choices, every list read in one query
+    (ChoiceLists) and drawn by QuickSelect: no model instances, no template per option
+    (issue 18)."""
 
     q = forms.CharField(required=False, label="Name, phone or code", max_length=100)
     status = forms.ChoiceField(
@@ -52,20 +62,16 @@ class CustomerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [
-            ("", "Any area"),
-            *Area.objects.order_by("name", "pk").values_list("pk", "name"),
-        ]
+        marketers = bool(role_names(user) & {ADMIN, SUPPORT, ACCOUNTS})
+        lists = FILTER_CHOICES.read("area", "boy", *(("marketer",) if marketers else ()))
+        self.fields["area"].choices = [("", "Any area"), *lists["area"]]
         self.fields["delivery_boy"].choices = [
             ("", "Any route"),
             ("none", "On no route"),
-            *DeliveryBoy.objects.order_by("name", "pk").values_list("pk", "name"),
+            *lists["boy"],
         ]
-        if role_names(user) & {ADMIN, SUPPORT, ACCOUNTS}:
-            self.fields["marketing_staff"].choices = [
-                ("", "Anyone"),
-                *marketing_staff_users().values_list("pk", "username"),
-            ]
+        if marketers:
+            self.fields["marketing_staff"].choices = [("", "Anyone"), *lists["marketer"]]
         else:
             del self.fields["marketing_staff"]  # marketing staff see only their own anyway
 

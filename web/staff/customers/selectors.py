@@ -9,12 +9,17 @@ orders, deliveries or bills.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from billing.models import Bill, Payment
-from billing.selectors import ZERO, balances_for, with_balances
+from billing.selectors import ZERO, with_balances
 from billing.selectors.wallet_overview import with_wallet_column
 from customers import selectors as customer_selectors
 from customers.models import Customer
@@ -31,7 +36,8 @@ RECENT_ONE_TIME_DAYS = 60
 @dataclass(slots=True)
 class ListRow:
     """A customer as the list shows it (web/staff/customers/list_rows.py): read as plain
-    values, not five model instances per row."""
+    values, not five model instances per row; with its balance, billing mode today and
+    wallet balance."""
 
     pk: int
     name: str
@@ -60,30 +66,63 @@ LIST_VALUES = (
 )
 
 
-def customer_list(**filters) -> QuerySet:
-    """customers.selectors.customer_list (same arguments) as the (values) a row shows;
-    page it, then add_money."""
-    return customer_selectors.customer_list(**filters).values_list(*LIST_VALUES)
+MAX_PAGE = 100_000  # a larger ?page= is past the end anyway
 
 
-def add_money(customers: list[tuple]) -> list[ListRow]:
-    """One page of customer_list's rows as ListRows with `balance`, `billing_mode`
-    (today) and `wallet_balance`: two queries for the page's ids, whatever their number —
-    never a subquery per row of the whole list, which the database would run before
-    sorting and cutting the page."""
-    rows = [ListRow(*values) for values in customers]
-    ids = [row.pk for row in rows]
-    balances = balances_for(ids)
-    wallets = {
-        pk: (mode, wallet)
-        for pk, mode, wallet in with_wallet_column(Customer.objects.filter(pk__in=ids))
-        .order_by()
-        .values_list("pk", "billing_mode", "wallet_balance")
-    }
-    for row in rows:
-        row.balance = balances.get(row.pk, ZERO)
-        row.billing_mode, row.wallet_balance = wallets.get(row.pk, ("", ZERO))
-    return rows
+def list_page(*, number, per_page: int, **filters) -> Page:
+    """One page of customers.selectors.customer_list (same filters) as ListRows, with each
+    row's balance, billing mode today and wallet: one query whatever the number of
+    customers. The list's rows are numbered in its order and counted by window functions,
+    the page cut by its numbers (parameters: one SQL text for every page), then its money
+    read for its rows only with billing's formulas (with_balances, with_wallet_column). A
+    page past the end (or below 1) is the last one, as Paginator.get_page has it."""
+    customers = customer_selectors.customer_list(**filters)
+    try:
+        number = min(int(number), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    rows = _page_rows(customers, number, per_page) if number >= 1 else []
+    if not rows and number != 1:
+        number = max(-(-customers.count() // per_page), 1)
+        rows = _page_rows(customers, number, per_page)
+    count = rows[0][1] if rows else 0
+    return Page([row for row, _ in rows], number, Paginator(range(count), per_page))
+
+
+def _page_rows(customers: QuerySet, number: int, per_page: int) -> list[tuple[ListRow, int]]:
+    """[(row, count of the whole list)] of page `number`."""
+    listed = customers.annotate(
+        n=Window(RowNumber(), order_by=list(customers.query.order_by)), of=Window(Count("pk"))
+    ).values_list("pk", "n", "of")
+    list_sql, list_params = listed.query.sql_with_params()
+    rows_sql, rows_params = _rows_sql(timezone.localdate())
+    # Both parts are SQL that Django compiled from querysets, their values parameters.
+    sql = (
+        "WITH page (pk, n, of) AS MATERIALIZED ("  # noqa: S608
+        f" SELECT * FROM ({list_sql}) listed WHERE listed.n > %s ORDER BY listed.n"
+        f" LIMIT {int(per_page)})"
+        f" SELECT row.*, page.of FROM page JOIN ({rows_sql}) row ON row.pk = page.pk"
+        " ORDER BY page.n"
+    )
+    start = (number - 1) * per_page
+    # The page's size in the text (a constant: one text still), so that the planner
+    # knows the page is a few rows and joins them by index whatever the list's size.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*list_params, start, *rows_params))
+        return [
+            (ListRow(*values, balance.quantize(ZERO), mode, wallet), of)
+            for *values, balance, mode, wallet, of in cursor.fetchall()
+        ]
+
+
+@lru_cache(maxsize=2)
+def _rows_sql(today: date) -> tuple[str, tuple]:
+    """What a row shows of each customer of `page` (the CTE above), its balance, billing
+    mode today and wallet included: compiled once a day, the same text on every view."""
+    on_page = Customer.objects.filter(pk__in=RawSQL("SELECT pk FROM page", ()))
+    rows = with_wallet_column(with_balances(on_page), today=today).order_by()
+    values = (*LIST_VALUES, "balance", "billing_mode", "wallet_balance")
+    return rows.values_list(*values).query.sql_with_params()
 
 
 @dataclass

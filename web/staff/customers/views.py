@@ -6,7 +6,6 @@ Thin: access helper (404 for outsiders) → form → service → message + redir
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -28,9 +27,9 @@ PER_PAGE = 50
 @staff_required
 def customer_list(request):
     form = CustomerFilterForm(request.GET or None, user=request.user)
-    customers = selectors.customer_list(user=request.user, **form.filters())
-    page = Paginator(customers, PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = selectors.add_money(list(page.object_list))
+    page = selectors.list_page(
+        user=request.user, number=request.GET.get("page"), per_page=PER_PAGE, **form.filters()
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,0 +1,376 @@
+"""The monthly grid's rows (billing.grid says what they hold): one statement per page.
+
+`grid_window` reads a window of PER_PAGE customers of the filtered month — which ones
+(in route order, with the count of all), their accounts (billing's balance and wallet
+formulas), their live bill and its payment status (billing's coverage), and their
+quantities per product with each delivery's day — in one statement, a row per customer
+and product, pivoted here into the month's columns. Only the payment status filter needs
+every customer's status first (billing.grid.grid_customers, two queries), then the same
+statement reads the page's customers given as an array parameter (`grid_rows`, and
+`all_grid_rows` for the exports, a chunk of customers at a time).
+
+The statement's text depends on the filters' shape only, never on their values or the
+page: the server plans it once per connection (DB_PREPARE_THRESHOLD), and its parts are
+compiled from querysets once per process (and per month, filter or day).
+"""
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import BooleanField, F, Func, OuterRef, Sum
+from django.utils import timezone
+
+from billing.grid import (
+    LIVE_BILL,
+    NO_BILL,
+    ROUTE_ORDER,
+    Column,
+    CustomerRow,
+    GridBill,
+    GridCustomer,
+    GridFilters,
+    ProductRow,
+    billable,
+    grid_customers,
+    live_bill_params,
+    month_columns,
+    month_customers_sql,
+)
+from billing.models import Bill
+from billing.selectors import ZERO, bill_payments, billed_amount, with_balances
+from billing.selectors.balances import money_or_zero
+from billing.selectors.bills import bill_coverage_sql, coverage_of
+from billing.selectors.wallet_overview import with_wallet_column
+from billing.services.periods import month_end
+from customers.models import Customer
+from orders.models import Product
+
+PER_PAGE = 50  # customers per window: a page renders in a few milliseconds
+MAX_PAGE = 100_000  # a larger ?page= is past the end anyway
+EXPORT_CHUNK = 500  # customers per statement when exporting a whole month
+
+
+def grid_window(
+    filters: GridFilters,
+    number,
+    per_page: int | None = None,
+    columns: list[Column] | None = None,
+) -> Page:
+    """One page of the grid: its object_list the rows (CustomerRow) of a window of
+    customers in route order. One statement — but the payment status filter needs every
+    customer's status first (grid_customers), and a page past the end costs a count and
+    the last page."""
+    per_page = per_page or PER_PAGE
+    columns = columns or month_columns(filters.period)
+    if filters.payment_status:
+        page = Paginator(grid_customers(filters), per_page).get_page(number)
+        rows = grid_rows(
+            period=filters.period,
+            customers=list(page.object_list),
+            columns=columns,
+            product_id=filters.product_id,
+        )
+        return Page(rows, page.number, page.paginator)
+    try:
+        number = min(max(int(number), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    rows, count = _window(filters, number, per_page, columns)
+    if not rows and number > 1:  # past the end: the last page, as Paginator.get_page does
+        number = max(-(-_count(filters) // per_page), 1)
+        rows, count = _window(filters, number, per_page, columns)
+    return Page(rows, number, Paginator(range(count), per_page))
+
+
+def grid_rows(
+    *,
+    period: date,
+    customers: list[tuple[int, str]],
+    columns: list[Column] | None = None,
+    product_id: int | None = None,
+) -> list[CustomerRow]:
+    """The grid rows of these customers (as grid_customers lists them, with their payment
+    status), in that order: one statement, whatever the number of customers, products
+    and days."""
+    if not customers:
+        return []
+    columns = columns or month_columns(period)
+    return _given(period, product_id, [pk for pk, _ in customers], columns, dict(customers))
+
+
+def all_grid_rows(
+    filters: GridFilters, customers: list[tuple[int, str]] | None = None
+) -> Iterator[CustomerRow]:
+    """Every row of the filtered month, a chunk of customers at a time (for exports)."""
+    if customers is None:
+        customers = grid_customers(filters)
+    columns = month_columns(filters.period)
+    for first in range(0, len(customers), EXPORT_CHUNK):
+        yield from grid_rows(
+            period=filters.period,
+            customers=customers[first : first + EXPORT_CHUNK],
+            columns=columns,
+            product_id=filters.product_id,
+        )
+
+
+def _window(
+    filters: GridFilters, number: int, per_page: int, columns: list[Column]
+) -> tuple[list[CustomerRow], int]:
+    """The rows of page `number` and the count of all the month's customers: the page's
+    ids (and the count) first, then their rows (`_given`)."""
+    month_sql, month_params = month_customers_sql(filters)
+    # month_sql: SQL that Django compiled from a queryset, its values parameters.
+    sql = (
+        f"SELECT m.id, count(*) OVER () FROM ({month_sql}) m (id, boy, stop, name)"  # noqa: S608
+        f" ORDER BY {ROUTE_ORDER} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*month_params, per_page, (number - 1) * per_page))
+        found = cursor.fetchall()
+    if not found:
+        return [], 0
+    rows = _given(filters.period, filters.product_id, [pk for pk, _ in found], columns, None)
+    return rows, found[0][1]
+
+
+def _count(filters: GridFilters) -> int:
+    month_sql, month_params = month_customers_sql(filters)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({month_sql}) m", month_params)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+# --- the rows' statement ---------------------------------------------------------------
+
+# The customers given (an array parameter, in its order; `page` holds their ids), their
+# live bills, the issued ones' coverage, their accounts and quantities: a row per
+# customer and product (one with no product for a customer billed without deliveries).
+ROWS = (
+    "WITH page (ids) AS (SELECT %s::bigint[]),"
+    " given AS (SELECT u.id, u.n FROM unnest((SELECT ids FROM page)) WITH ORDINALITY u (id, n)),"
+    " bills AS (SELECT m.id AS customer_id, bill.* FROM given m {live_bill}),"
+    # Each part computed once, for the page only (inlined, the planner joined them
+    # first and ran their subqueries once per row of the join).
+    " cov (id, total, through, paid) AS MATERIALIZED ({coverage}),"
+    " acc AS MATERIALIZED ({accounts}),"
+    " qty AS MATERIALIZED ({quantities})"
+    " SELECT a.*, bills.id, bills.code, bills.status, bills.total,"
+    " cov.total, cov.through, cov.paid,"
+    " q.name, q.unit, q.sort_order, q.days, q.quantities, q.amount"
+    " FROM given m JOIN acc a ON a.pk = m.id"
+    " LEFT JOIN bills ON bills.customer_id = m.id"
+    " LEFT JOIN cov ON cov.id = bills.id"
+    " LEFT JOIN qty q ON q.customer_id = m.id"
+    # The products as Python sorts them (sort order, name): by code point.
+    ' ORDER BY m.n, q.sort_order, q.name COLLATE "C"'
+)
+
+
+def _given(
+    period: date,
+    product_id: int | None,
+    ids: list[int],
+    columns: list[Column],
+    statuses: dict[int, str] | None,
+) -> list[CustomerRow]:
+    """The rows of these customers, in this order: one statement."""
+    sql, params = _statement(period, product_id, timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (ids, *params))
+        return _rows(cursor.fetchall(), columns, statuses)
+
+
+@lru_cache(maxsize=16)
+def _statement(period: date, product_id: int | None, today: date) -> tuple[str, tuple]:
+    """The rows' statement and its parameters after the ids. Its text is the same for
+    every page, month and day (one with a product chosen): the server plans it once per
+    connection (a generic plan: the ids are one array parameter)."""
+    accounts_sql, accounts_params = _accounts_sql(period, today)
+    quantities_sql, quantities_params = _quantities_sql(period, product_id)
+    coverage = bill_coverage_sql("ARRAY(SELECT id FROM bills WHERE status = %s)")
+    # The parts are SQL that Django compiled from querysets or that we wrote, their values
+    # parameters.
+    sql = ROWS.format(
+        live_bill=LIVE_BILL,
+        coverage=coverage,
+        accounts=accounts_sql,
+        quantities=quantities_sql,
+    )
+    params = (
+        *live_bill_params(period),
+        *[Bill.Status.ISSUED.value] * coverage.count("%s"),
+        *accounts_params,
+        *quantities_params,
+    )
+    return sql, params
+
+
+# What a row shows of the customer and their money, in the accounts' columns.
+ACCOUNT_FIELDS = (
+    "pk",
+    "name",
+    "code",
+    "phone",
+    "area__name",
+    "marketing_staff__username",
+    "route_stop__delivery_boy__name",
+    "billing_mode",
+    "wallet_balance",
+    "paid_in_month",
+    "balance",
+)
+
+
+def on_page(field: str) -> Func:
+    """`field` is one of the page's ids: `= ANY(array)`, which an index scans id by id
+    (a join to the ids unnested was planned as a scan of the whole month)."""
+    return Func(
+        F(field),
+        template="%(expressions)s = ANY((SELECT ids FROM page)::bigint[])",
+        output_field=BooleanField(),
+    )
+
+
+@lru_cache(maxsize=8)
+def _accounts_sql(period: date, today: date) -> tuple[str, tuple]:
+    """The page's customers with billing's formulas (with_balances, with_wallet_column:
+    today's billing mode) and their payments in the month."""
+    paid = (
+        bill_payments()
+        .filter(customer=OuterRef("pk"), paid_on__range=(period, month_end(period)))
+        .order_by()
+        .values("customer")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    customers = with_wallet_column(
+        with_balances(Customer.objects.filter(on_page("pk"))), today=today
+    ).annotate(paid_in_month=money_or_zero(paid))
+    return customers.order_by().values_list(*ACCOUNT_FIELDS).query.sql_with_params()
+
+
+@lru_cache(maxsize=8)
+def _quantities_sql(period: date, product_id: int | None) -> tuple[str, tuple]:
+    """Per customer and product of the page: the days and quantities of its deliveries
+    as two arrays (a day twice: its two shifts, added up by the pivot) and their amount
+    (each delivery rounded as billing does). The arrays are filled by the same rows in
+    the same order, so they pair up: no ORDER BY, and no sort of every delivery."""
+    deliveries = (
+        billable(GridFilters(period=period, product_id=product_id))
+        .filter(on_page("customer_id"))
+        .annotate(amount=billed_amount())
+        .values_list("customer_id", "product_id", "date", "delivered_qty", "amount")
+        .order_by()
+    )
+    day_sql, day_params = deliveries.query.sql_with_params()
+    products = Product.objects.order_by().values_list("pk", "name", "unit", "sort_order")
+    product_sql, product_params = products.query.sql_with_params()
+    # Both parts are SQL that Django compiled from querysets, their values parameters.
+    sql = (
+        "SELECT d.customer_id, p.name, p.unit, p.sort_order, d.days, d.quantities, d.amount"  # noqa: S608
+        " FROM (SELECT customer_id, product_id, array_agg(extract(day FROM date)::int),"
+        " array_agg(quantity), sum(amount)"
+        f" FROM ({day_sql}) x (customer_id, product_id, date, quantity, amount)"
+        " GROUP BY customer_id, product_id) d (customer_id, product_id, days, quantities, amount)"
+        f" JOIN ({product_sql}) p (id, name, unit, sort_order) ON p.id = d.product_id"
+    )
+    return sql, (*day_params, *product_params)
+
+
+# --- from the statement's rows to the grid's ---------------------------------------------
+
+
+class Pivot:
+    """Quantities by day of the month spread over the month's columns, week totals
+    added."""
+
+    def __init__(self, columns: list[Column]):
+        self.size = len(columns)
+        self.weeks = [column.is_week for column in columns]
+        week_at = {column.week: i for i, column in enumerate(columns) if column.is_week}
+        # Day of the month -> (its column, its week's column).
+        self.at = {
+            column.day.day: (i, week_at[column.week])
+            for i, column in enumerate(columns)
+            if column.day
+        }
+
+    def new_row(self, name: str, unit: str, sort_order: int) -> ProductRow:
+        cells = [None] * self.size
+        return ProductRow(name, unit, cells, Decimal("0"), ZERO, self.weeks, (sort_order, name))
+
+    def add(
+        self, row: ProductRow, days: list[int], quantities: list[Decimal], amount: Decimal
+    ) -> None:
+        """The quantities of these days of the month (a day twice: its two shifts), and
+        their amount."""
+        cells, at, total = row.cells, self.at, row.quantity
+        for day, quantity in zip(days, quantities, strict=True):
+            for column in at[day]:
+                cell = cells[column]
+                cells[column] = quantity if cell is None else cell + quantity
+            total += quantity
+        row.quantity = total
+        row.amount += amount
+
+
+def _rows(found: list[tuple], columns: list[Column], statuses: dict | None) -> list[CustomerRow]:
+    """CustomerRows from the statement's rows (a customer's rows follow each other);
+    their payment status from `statuses`, else from the rows' coverage."""
+    pivot = Pivot(columns)
+    rows: list[CustomerRow] = []
+    row = None
+    for (
+        pk,
+        name,
+        code,
+        phone,
+        area,
+        marketer,
+        boy,
+        mode,
+        wallet,
+        paid,
+        balance,
+        bill_id,
+        bill_code,
+        bill_status,
+        bill_total,
+        total,
+        through,
+        paid_ever,
+        product,
+        unit,
+        sort_order,
+        days,
+        quantities,
+        amount,
+    ) in found:
+        if row is None or row.customer.pk != pk:
+            if statuses is not None:
+                status = statuses[pk]
+            elif total is not None:
+                status = coverage_of(total, through, paid_ever).status
+            else:
+                status = NO_BILL
+            row = CustomerRow(
+                customer=GridCustomer(pk, name, code, phone, area, marketer, boy, mode, wallet),
+                products=[],
+                delivered_amount=ZERO,
+                bill=GridBill(bill_id, bill_code, bill_status, bill_total) if bill_id else None,
+                paid=paid,
+                balance=balance,
+                payment_status=status,
+            )
+            rows.append(row)
+        if product is not None:
+            line = pivot.new_row(product, unit, sort_order)
+            pivot.add(line, days, quantities, amount)
+            row.products.append(line)
+            row.delivered_amount += amount
+    return rows

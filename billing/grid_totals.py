@@ -1,0 +1,105 @@
+"""The monthly grid's foot: the totals of one window, added up from its rows (no query),
+or of every customer of the filtered month (?totals=month, and the exports)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from billing.grid import Column, CustomerRow, GridFilters, ProductRow, billable, month_columns
+from billing.grid_rows import Pivot
+from billing.models import Bill
+from billing.selectors import ZERO, bill_payments, billed_amount
+from billing.selectors.balances import balance_totals
+from billing.services.periods import month_end
+from customers.models import Customer
+
+PRODUCT_VALUES = ("product_id", "product__name", "product__unit", "product__sort_order", "date")
+
+
+@dataclass
+class GridTotals:
+    """The filtered month's totals over all its customers (every page)."""
+
+    customers: int
+    products: list[ProductRow]  # per product: each day, week and the month
+    delivered_amount: Decimal
+    billed: Decimal  # the customers' live bills of the month
+    paid: Decimal  # their payments dated in the month
+    balance: Decimal  # what they owe today, together
+
+
+def grid_totals(
+    filters: GridFilters, customers: list[tuple[int, str]], columns: list[Column] | None = None
+) -> GridTotals:
+    """Totals of these customers (as grid_customers lists them). Four queries, whatever
+    the number of customers."""
+    columns = columns or month_columns(filters.period)
+    ids = [pk for pk, _ in customers]
+    if not ids:
+        return GridTotals(0, [], ZERO, ZERO, ZERO, ZERO)
+    pivot = Pivot(columns)
+    products: dict[int, ProductRow] = {}
+    quantities = (
+        billable(filters)
+        .filter(customer_id__in=ids)
+        .values_list(*PRODUCT_VALUES)
+        .annotate(quantity=Sum("delivered_qty"), amount=Sum(billed_amount()))
+        .order_by()
+    )
+    for product_id, name, unit, sort_order, day, quantity, amount in quantities:
+        product = products.get(product_id)
+        if product is None:
+            product = products[product_id] = pivot.new_row(name, unit, sort_order)
+        pivot.add(product, [day.day], [quantity], amount)
+    rows = sorted(products.values(), key=lambda row: row.sort)
+    billed = (
+        Bill.objects.filter(customer_id__in=ids, period=filters.period)
+        .exclude(status=Bill.Status.VOID)
+        .aggregate(total=Sum("total", default=ZERO))["total"]
+    )
+    paid = (
+        bill_payments()
+        .filter(
+            customer_id__in=ids,
+            paid_on__range=(filters.period, month_end(filters.period)),
+        )
+        .aggregate(total=Sum("amount", default=ZERO))["total"]
+    )
+    owed = balance_totals(Customer.objects.filter(pk__in=ids))["due"]
+    return GridTotals(
+        customers=len(ids),
+        products=rows,
+        delivered_amount=sum((row.amount for row in rows), ZERO),
+        billed=billed,
+        paid=paid,
+        balance=owed,
+    )
+
+
+def page_totals(rows: list[CustomerRow]) -> GridTotals:
+    """The totals of one window's rows, added up from them: no query."""
+    products: dict[tuple, ProductRow] = {}
+    for row in rows:
+        for line in row.products:
+            total = products.get(line.sort)
+            if total is None:
+                empty = [None] * len(line.cells)
+                total = products[line.sort] = ProductRow(
+                    line.product, line.unit, empty, Decimal("0"), ZERO, line.weeks, line.sort
+                )
+            total.cells = [
+                a if b is None else (b if a is None else a + b)
+                for a, b in zip(total.cells, line.cells, strict=True)
+            ]
+            total.quantity += line.quantity
+            total.amount += line.amount
+    lines = [products[key] for key in sorted(products)]
+    return GridTotals(
+        customers=len(rows),
+        products=lines,
+        delivered_amount=sum((line.amount for line in lines), ZERO),
+        billed=sum((row.bill.total for row in rows if row.bill), ZERO),
+        paid=sum((row.paid for row in rows), ZERO),
+        balance=sum((row.balance for row in rows), ZERO),
+    )
