@@ -14,13 +14,15 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Value
 
-from earlybird import throttle
+from earlybird import plain_reads, throttle
 from earlybird.phones import InvalidPhone, normalise_phone
 from earlybird.roles import remember_roles
+
+# The names of the user's groups (`t`: the user's row), as an array.
+_ROLES_SQL = """ARRAY(SELECT g.name FROM auth_group g
+                     JOIN auth_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = t.id)"""
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -44,15 +46,13 @@ class PhoneOrUsernameBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        """The request's signed-in user, with their role names read in the same query
-        (every page asks for them: earlybird.roles)."""
-        users = get_user_model()._default_manager.annotate(
-            role_list=ArrayAgg("groups__name", filter=Q(groups__isnull=False), default=Value([]))
-        )
-        user = users.filter(pk=user_id).first()
-        if user is None or not self.user_can_authenticate(user):
+        """The request's signed-in user, with their role names read in the same plain
+        statement (every page asks for them: earlybird.roles)."""
+        found = plain_reads.one(get_user_model(), "t.id = %s", [user_id], also=_ROLES_SQL)
+        if found is None or not self.user_can_authenticate(found[0]):
             return None
-        remember_roles(user, user.role_list)
+        user, (group_names,) = found
+        remember_roles(user, group_names)
         return user
 
     async def aauthenticate(self, request, username=None, password=None, **kwargs):

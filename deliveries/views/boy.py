@@ -29,6 +29,7 @@ from deliveries import selectors_boy
 from deliveries.models import Delivery, DeliveryBoy, Hold
 from deliveries.services import Confirmer, offline
 from deliveries.views.boy_stop import page_fragments, stop_html
+from earlybird import plain_reads
 from earlybird.idempotency import is_issued_form_key, issue_form_key
 from orders.models import Order
 
@@ -40,10 +41,10 @@ def delivery_boy_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("boy:login"))
-        boy = DeliveryBoy.objects.filter(user=request.user, is_active=True).first()
-        if boy is None:
+        found = plain_reads.one(DeliveryBoy, "t.user_id = %s AND t.is_active", [request.user.pk])
+        if found is None:
             raise Http404("No such page.")
-        return view(request, boy, *args, **kwargs)
+        return view(request, found[0], *args, **kwargs)
 
     return wrapper
 
