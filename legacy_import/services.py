@@ -57,8 +57,8 @@ from legacy_import.importer import (
     wallets,
 )
 from legacy_import.importer import orders as one_time
-from legacy_import.importer.base import ORDER, RECORD_STAGE, STATISTICS, Context
-from legacy_import.importer.confirmations import staging, write
+from legacy_import.importer.base import ORDER, RECORD_STAGE, STATISTICS, Context, copy_rows
+from legacy_import.importer.confirmations import staging, unchanged, write
 from legacy_import.importer.customers.phones import check_merge_groups, report_duplicate_phones
 from legacy_import.importer.report import ImportReport
 from legacy_import.models import ImportIssue, ImportRun
@@ -239,19 +239,21 @@ class _SideRows:
         return self.source.describe()
 
 
-def _previous_run(options: dict) -> tuple[int, int] | None:
-    """The latest run (pk, the first transaction id after it), if it finished with the same
-    options (the batch size aside)."""
+def _previous_run(options: dict) -> tuple[int, int, dict] | None:
+    """The latest run (pk, the first transaction id after it, the rows it left in the
+    tables the settling reads), if it finished with the same options (the batch size
+    aside)."""
     latest = ImportRun.objects.order_by("-pk").first()
     same = ("billed_through", "merge_duplicate_phones")
     if (
         latest is None
         or latest.status != ImportRun.Status.FINISHED
         or not isinstance(latest.report.get("next_xid"), int)
+        or not isinstance(latest.report.get("kept"), dict)
         or any(latest.options.get(k) != options[k] for k in same)
     ):
         return None
-    return latest.pk, latest.report["next_xid"]
+    return latest.pk, latest.report["next_xid"], latest.report["kept"]
 
 
 def _next_xid() -> int:
@@ -269,7 +271,13 @@ def _next_xid() -> int:
 def _drop_staging() -> None:
     try:
         with connection.cursor() as cursor:
-            for table in (staging.STAGE, write.DELIVERY_STAGE, RECORD_STAGE):
+            for table in (
+                staging.STAGE,
+                write.DELIVERY_STAGE,
+                RECORD_STAGE,
+                unchanged.SKIP,
+                unchanged.KEPT,
+            ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
     except Exception:  # noqa: S110 - the connection may be gone; the table goes with it
         pass
@@ -277,6 +285,7 @@ def _drop_staging() -> None:
 
 def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "") -> None:
     next_xid = _next_xid()
+    kept = unchanged.kept_rows() if status == ImportRun.Status.FINISHED else {}
     run.status = status
     run.error = error
     run.finished_at = timezone.now()
@@ -287,6 +296,7 @@ def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "
         }
     run.report = {k: v for k, v in summary.items() if k != "collections"} | {
         "next_xid": next_xid,
+        "kept": kept,
         "collections": {
             name: {
                 k: v for k, v in c.as_dict().items() if k not in ("rejects", "warnings", "listed")
@@ -295,17 +305,29 @@ def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "
         },
     }
     run.save()
-    issues = [
-        ImportIssue(
-            run=run,
-            collection=name,
-            legacy_id=issue.legacy_id[:100],
-            customer_legacy_id=issue.customer[:100],
-            day=issue.day,
-            kind=kind,
-            reason=issue.reason[:60],
-            detail=issue.detail,
-        )
-        for name, kind, issue in report.issues()
-    ]
-    ImportIssue.objects.bulk_create(issues, batch_size=2000)
+    copy_rows(  # tens of thousands of rows on a large dump: COPY, not one object each
+        ImportIssue._meta.db_table,
+        (
+            "run_id",
+            "collection",
+            "legacy_id",
+            "customer_legacy_id",
+            "day",
+            "kind",
+            "reason",
+            "detail",
+        ),
+        (
+            (
+                run.pk,
+                name[:60],
+                issue.legacy_id[:100],
+                issue.customer[:100],
+                issue.day,
+                kind,
+                issue.reason[:60],
+                issue.detail,
+            )
+            for name, kind, issue in report.issues()
+        ),
+    )

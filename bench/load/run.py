@@ -441,7 +441,10 @@ def main() -> dict:
 
     OUT.mkdir(parents=True, exist_ok=True)
     started_at = time.perf_counter()
-    accounts = build(customers=args.customers, accounts_file=OUT / "accounts.json")
+    accounts_file = OUT / (
+        "accounts.json" if args.database == DATABASE else f"accounts-{args.database}.json"
+    )
+    accounts = build(customers=args.customers, accounts_file=accounts_file)
     routes = sorted({len(boy["stops"]) for boy in accounts["delivery_boys"]})
     print(
         f"dairy: {args.customers} customers, {len(accounts['delivery_boys'])} delivery boys "

@@ -9,15 +9,24 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.tests.factories import UserFactory
 from earlybird import plain_reads, roles
 from earlybird.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
 
+def make_user(*role_names: str, **fields):
+    """A user with these roles (the groups the roles migration made)."""
+    from django.contrib.auth.models import Group, User
+
+    fields.setdefault("username", f"user{User.objects.count() + 1}")
+    user = User.objects.create_user(password="s3cret-pass", **fields)
+    user.groups.set(Group.objects.filter(name__in=role_names))
+    return user
+
+
 def test_one_reads_every_column_of_the_model_and_the_extra_values():
-    user = UserFactory(first_name="Ravi", roles=[roles.SUPPORT])
+    user = make_user(roles.SUPPORT, first_name="Ravi")
     found, extra = plain_reads.one(
         type(user), "t.username = %s", [user.username], also="1 + 1, t.id * 10"
     )
@@ -40,7 +49,7 @@ def test_a_session_is_read_until_it_expires_and_a_stranger_key_starts_a_new_one(
 
 
 def test_an_inactive_user_is_signed_out_at_the_next_request(client):
-    user = UserFactory(roles=[roles.SUPPORT])
+    user = make_user(roles.SUPPORT)
     client.force_login(user)
     assert client.get(reverse("home")).url == reverse("dashboard")
     type(user).objects.filter(pk=user.pk).update(is_active=False)
@@ -48,7 +57,7 @@ def test_an_inactive_user_is_signed_out_at_the_next_request(client):
 
 
 def test_a_changed_password_signs_the_other_sessions_out(client):
-    user = UserFactory(roles=[roles.SUPPORT])
+    user = make_user(roles.SUPPORT)
     client.force_login(user)
     user.set_password("another-Secret-9")
     user.save()

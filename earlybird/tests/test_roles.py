@@ -28,9 +28,9 @@ def test_a_request_reads_the_user_and_their_roles_in_one_query_and_afresh_each_t
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from customers.tests.factories import UserFactory
+    from earlybird.tests.test_plain_reads import make_user
 
-    staff = UserFactory(roles=[roles.SUPPORT, roles.MARKETING])
+    staff = make_user(roles.SUPPORT, roles.MARKETING)
     client.force_login(staff)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("home")).url == reverse("dashboard")
@@ -39,6 +39,6 @@ def test_a_request_reads_the_user_and_their_roles_in_one_query_and_afresh_each_t
     assert "auth_group" in tables
     staff.groups.clear()
     assert client.get(reverse("home")).url == reverse("admin:index")  # no role any more
-    superuser = UserFactory(is_superuser=True)
+    superuser = make_user(is_superuser=True)
     client.force_login(superuser)
     assert client.get(reverse("home")).url == reverse("dashboard")  # a superuser is admin

@@ -105,9 +105,10 @@ class Context:
     # The confirmation rows the duplicate-phone report recounts (customers not imported,
     # rows naming an order), so it need not read the dump again; None when too many.
     side_rows: dict[str, list[dict[str, Any]]] | None = field(default_factory=dict)
-    # The last run (pk, the first transaction id after it), when it finished with the same
-    # options: a rerun skips the customer-days unchanged since (confirmations/unchanged.py).
-    previous_run: tuple[int, int] | None = None
+    # The last run (pk, the first transaction id after it, the rows it left in the tables
+    # the settling reads), when it finished with the same options: a rerun skips the
+    # customer-days unchanged since (confirmations/unchanged.py).
+    previous_run: tuple[int, int, dict] | None = None
 
     def collection(self, name: str) -> CollectionReport:
         return self.report.collection(name)

@@ -178,17 +178,21 @@ def _write(ctx: Context, batch: list[Wanted]) -> None:
         return
     report = ctx.collection("payment_transactions")
     found = existing_records("payment_transactions", Payment, [w.legacy_id for w in batch])
-    alive = {p.pk: p for p in Payment.objects.filter(pk__in=[f[0] for f in found.values()])}
-    new, changed = [], []
+    alive = set(
+        Payment.objects.filter(pk__in=[f[0] for f in found.values()]).values_list("pk", flat=True)
+    )
+    new, edited = [], []
     for w in batch:
         record = found.get(w.legacy_id)
         if record and record[0] in alive:
             if record[1] == w.checksum:
                 report.unchanged += 1
             else:
-                changed.append((w, alive[record[0]]))
+                edited.append((w, record[0]))
         else:
             new.append(w)
+    rows = Payment.objects.in_bulk([pk for _w, pk in edited])  # objects only for the edited
+    changed = [(w, rows[pk]) for w, pk in edited]
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -1,12 +1,15 @@
 """A rerun skips the customer-days nothing changed (confirmations/unchanged.py) and still
 says and writes exactly what settling every day again says and writes: the same report
-(every count, reject, warning and entry), the same rows; a day edited in the new system,
-a newer document, or a run that did not finish make it settle again."""
+(every count, reject, warning and entry), the same rows, and writes nothing when nothing
+changed; a day edited in the new system, an override or pause deleted there, a newer
+document, a document gone from the dump, or a run that did not finish make it settle
+again."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import models
 from django.db.models import Max
 
 from deliveries.models import Delivery
@@ -16,6 +19,7 @@ from legacy_import.models import ImportRun, LegacyRecord
 from legacy_import.services import import_legacy
 from legacy_import.sources import open_source
 from legacy_import.tests.legacy_dump import generate, write
+from orders.models import DayOverride, Order, OrderLine, OrderPause
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 18)
@@ -58,6 +62,14 @@ def deliveries() -> list[tuple]:
     )
 
 
+def written() -> dict[str, list[tuple]]:
+    """Every row the settling reads or writes, with when it was last written."""
+    return {
+        model.__name__: list(model.objects.order_by("pk").values_list("pk", "updated_at"))
+        for model in (Delivery, LegacyRecord, Order, OrderLine, DayOverride, OrderPause)
+    }
+
+
 def edit(pk: int) -> None:
     """What staff might do in the new system: the delivery marked not delivered."""
     Delivery.objects.filter(pk=pk).update(
@@ -72,7 +84,7 @@ def test_a_rerun_skips_the_unchanged_days_and_reports_what_settling_them_reports
     folder, skipped, monkeypatch
 ):
     first = run(folder)
-    rows = deliveries()
+    rows, before = deliveries(), written()
 
     again = run(folder)
 
@@ -82,6 +94,7 @@ def test_a_rerun_skips_the_unchanged_days_and_reports_what_settling_them_reports
     assert again.totals["unchanged"] == first.totals["created"] + first.totals["unchanged"]
     assert again.totals["rejected"] == first.totals["rejected"]
     assert deliveries() == rows
+    assert written() == before  # nothing changed: nothing written
     monkeypatch.setattr(services, "_previous_run", lambda options: None)  # settle every day
     settled = run(folder)
     assert skipped[2] == 0
@@ -136,3 +149,88 @@ def test_a_changed_document_and_a_failed_run_are_settled_again(folder, skipped, 
     after_failed = run(newer)
     assert skipped[2] == 0
     assert after_failed.totals["created"] == after_failed.totals["updated"] == 0
+
+
+def quiet_delivery() -> Delivery:
+    """A delivered subscription day the last run reported nothing about (one a rerun skips)."""
+    reported = set(ImportRun.objects.latest("pk").issues.values_list("customer_legacy_id", "day"))
+    owners = dict(
+        LegacyRecord.objects.filter(collection="customers_v2").values_list("object_id", "legacy_id")
+    )
+    return next(
+        d
+        for d in Delivery.objects.filter(
+            status="delivered", billing_line=None, order__kind=Order.Kind.SUBSCRIPTION
+        ).order_by("pk")
+        if (owners.get(d.customer_id), d.date) not in reported
+        and not DayOverride.objects.filter(line_id=d.order_line_id, date=d.date).exists()
+    )
+
+
+@pytest.mark.parametrize("kind", ["override", "pause"])
+def test_an_override_or_pause_deleted_in_the_new_system_is_noticed(
+    folder, skipped, monkeypatch, kind
+):
+    run(folder)
+    delivery = quiet_delivery()
+    if kind == "override":  # what staff might do: one more on that day, then undo it
+        made = DayOverride.objects.create(
+            line_id=delivery.order_line_id, date=delivery.date, quantity=delivery.ordered_qty + 1
+        )
+    else:
+        made = OrderPause.objects.create(
+            order_id=delivery.order_id, start_date=delivery.date, end_date=delivery.date
+        )
+    before, rows = issues(run(folder)), deliveries()  # a row written since: settled again
+    made.delete()  # a deleted row leaves nothing written behind
+
+    third = run(folder)
+
+    assert skipped[1] > 0 and skipped[2] == 0  # a row deleted since: every day settled
+    assert issues(third) != before or deliveries() != rows  # the deletion made a difference
+    assert Delivery.objects.get(pk=delivery.pk).ordered_qty == delivery.ordered_qty
+    after_third = deliveries()
+    run(folder)  # the run after that skips again
+    assert skipped[3] > 0
+    monkeypatch.setattr(services, "_previous_run", lambda options: None)  # settle every day
+    assert issues(run(folder)) == issues(third)
+    assert deliveries() == after_third
+
+
+def test_a_document_gone_from_the_dump_is_noticed(folder, skipped, tmp_path, monkeypatch):
+    """A day two documents confirmed, one of them gone from a newer dump: settled again,
+    with the same result as settling every day."""
+    run(folder)
+    shared = (
+        LegacyRecord.objects.filter(collection="delivery_statuses")
+        .values("object_id")
+        .annotate(n=models.Count("pk"))
+        .filter(n__gt=1)
+        .order_by("object_id")
+        .first()
+    )
+    assert shared is not None, "the dump has a day with two confirmations"
+    gone = (
+        LegacyRecord.objects.filter(collection="delivery_statuses", object_id=shared["object_id"])
+        .exclude(legacy_id__contains="#")
+        .order_by("-legacy_id")
+        .first()
+    )
+    newer = tmp_path / "json"
+    newer.mkdir()
+    for path in folder.iterdir():
+        lines = path.read_text().splitlines()
+        if path.name == "delivery_statuses.json":
+            lines = [line for line in lines if f'"id":"{gone.legacy_id}"' not in line]
+        (newer / path.name).write_text("\n".join(lines) + "\n")
+
+    with_skip = run(newer)
+    after_skip = deliveries()
+    run(folder)  # back as it was, then the newer dump settling every day
+    monkeypatch.setattr(services, "_previous_run", lambda options: None)
+    without_skip = run(newer)
+
+    assert skipped[1] > 0
+    assert with_skip.totals == without_skip.totals
+    assert issues(with_skip) == issues(without_skip)
+    assert [r[:6] for r in after_skip] == [r[:6] for r in deliveries()]

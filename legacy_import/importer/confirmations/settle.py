@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from deliveries.models import Delivery, RouteStop
+from deliveries.models import RouteStop
 from legacy_import.importer.base import Context, chunked
 from legacy_import.importer.confirm_rule import (
     DELIVERED,
@@ -127,13 +127,7 @@ def _settle_batch(ctx: Context, customers: list[int], legacy_order: dict[int, st
         return 0
     plans = load_plans(ctx, customers)
     groups = _groups(ctx, staged)
-    days = [key[1] for key in groups]
-    existing = {
-        (d["order_line_id"], d["date"], d["shift"]): d
-        for d in Delivery.objects.filter(
-            customer_id__in=customers, date__gte=min(days), date__lte=max(days)
-        ).values("pk", "order_line_id", "date", "shift", "billing_line", *COMPARED)
-    }
+    existing = _existing(list(groups))
     route = dict(
         RouteStop.objects.filter(customer_id__in=customers).values_list(
             "customer_id", "delivery_boy_id"
@@ -180,6 +174,26 @@ def _settle_batch(ctx: Context, customers: list[int], legacy_order: dict[int, st
     _report_prices(ctx, wanted)
     settle_one_time_orders({w.order_pk for w in wanted if w.order_pk in legacy_order})
     return len(customers)
+
+
+_EXISTING = ("pk", "order_line_id", "date", "shift", "billing_line", *COMPARED)
+
+
+def _existing(groups: list[tuple[int, date]]) -> dict[tuple[int, date, str], dict]:
+    """(order line, day, shift) → the delivery's compared fields, of the customer-days
+    settled (just those: a rerun settles a few days of each customer)."""
+    columns = ", ".join(
+        {"pk": "d.id", "billing_line": "b.id"}.get(name, f"d.{name}") for name in _EXISTING
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM unnest(%s::bigint[], %s::date[]) AS g(customer, day)"  # noqa: S608
+            " JOIN deliveries_delivery d ON d.customer_id = g.customer AND d.date = g.day"
+            " LEFT JOIN billing_billingline b ON b.delivery_id = d.id",
+            [[c for c, _d in groups], [d for _c, d in groups]],
+        )
+        rows = [dict(zip(_EXISTING, row, strict=True)) for row in cursor.fetchall()]
+    return {(d["order_line_id"], d["date"], d["shift"]): d for d in rows}
 
 
 def _write_all(ctx: Context, wanted: list[Wanted], existing, rows_of_group, rejected):

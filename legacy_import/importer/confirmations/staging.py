@@ -79,7 +79,8 @@ class Staging:
                 " text, substance varchar(64), s text, items text, notes text, boy text, method"
                 " text, by_user text, by_name text, at timestamptz, ip text, ua text,"
                 ' "order" text, partial text, order_ref text, evidence text,'
-                " thin boolean NOT NULL DEFAULT false)"
+                " thin boolean NOT NULL DEFAULT false, target bigint,"
+                " renamed boolean NOT NULL DEFAULT false)"
             )
 
     def add(
@@ -94,8 +95,10 @@ class Staging:
         payload: dict[str, Any] | None,
         oid: str = "",
         what: str = "",
+        target: int | None = None,
     ) -> None:
-        """`payload` None: a thin row (unchanged.py), its fields read only if it is settled."""
+        """`payload` None: a thin row (unchanged.py), its fields read only if it is settled;
+        `target` the delivery it is mapped to."""
         values = staged_values(payload) if payload is not None else _NO_VALUES
         self.buffer.append(
             (
@@ -109,6 +112,7 @@ class Staging:
                 what,
                 *values,
                 payload is None,
+                target,
             )
         )
         if len(self.buffer) >= 5000:
@@ -142,6 +146,7 @@ class Staging:
                     "substance",
                     *[_column(f) for f in FIELDS],
                     "thin",
+                    "target",
                 ),
                 self.buffer,
             )
@@ -154,9 +159,9 @@ def stage_confirmations(ctx: Context) -> None:
     from legacy_import.importer.confirmations.unchanged import unchanged_documents
 
     staging: Staging = ctx.staging
+    unchanged = unchanged_documents(ctx)
     for collection in COLLECTIONS:
         report = ctx.collection(collection)
-        unchanged = unchanged_documents(ctx, collection)
         for doc in documents(ctx, collection):
             legacy_id = legacy_id_of(doc)
             customer_legacy = doc.get("customer_id")
@@ -192,7 +197,8 @@ def stage_confirmations(ctx: Context) -> None:
                 )
                 continue
             checksum, what = checksum_and_substance(doc)
-            thin = unchanged(legacy_id, checksum, owner, day) and not text(doc.get("order_id"))
+            target = unchanged(collection, legacy_id, checksum, owner, day)
+            thin = target is not None and not text(doc.get("order_id"))
             staging.add(
                 customer=info.pk,
                 owner=owner,
@@ -203,12 +209,13 @@ def stage_confirmations(ctx: Context) -> None:
                 payload=None if thin else payload_of(doc),
                 oid=text(doc.get("_id")),
                 what=what,
+                target=target if thin else None,
             )
     staging.flush()
     _key_repeated_ids(ctx)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE INDEX ON {STAGE} (customer_id, day)")
-        cursor.execute(f"ANALYZE {STAGE}")
+        cursor.execute(f"ANALYZE {STAGE} (customer_id, day, thin)")  # what later queries filter on
         cursor.execute(f"SELECT min(day), max(day) FROM {STAGE}")  # noqa: S608
         first, last = cursor.fetchone()
     if first is not None:
@@ -234,13 +241,16 @@ def _key_repeated_ids(ctx: Context) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH ranked AS (
+            WITH repeated AS (  -- first the ids used more than once: few, sorted below
+                SELECT collection, legacy_id FROM {STAGE} WHERE collection <> %s
+                 GROUP BY collection, legacy_id HAVING count(*) > 1
+            ), ranked AS (
                 SELECT seq, collection, legacy_id, substance, oid, customer_id, owner, day,
                        row_number() OVER (PARTITION BY collection, legacy_id ORDER BY seq) n,
                        row_number() OVER (PARTITION BY collection, legacy_id, substance
                                           ORDER BY seq) m,
                        min(seq) OVER (PARTITION BY collection, legacy_id, substance) first_seq
-                  FROM {STAGE} WHERE collection <> %s
+                  FROM {STAGE} JOIN repeated USING (collection, legacy_id)
             )
             SELECT seq, collection, legacy_id, oid, owner, day, n, m, first_seq
               FROM ranked WHERE n > 1 ORDER BY seq
@@ -279,7 +289,8 @@ def _key_repeated_ids(ctx: Context) -> None:
             cursor.execute(f"DELETE FROM {STAGE} WHERE seq = ANY(%s)", [merged])  # noqa: S608
         if renamed:
             cursor.execute(
-                f"UPDATE {STAGE} s SET legacy_id = k.key FROM unnest(%s::bigint[], %s::text[])"  # noqa: S608
+                f"UPDATE {STAGE} s SET legacy_id = k.key, renamed = true"  # noqa: S608
+                " FROM unnest(%s::bigint[], %s::text[])"
                 " AS k(seq, key) WHERE s.seq = k.seq",
                 [[s for s, _k in renamed], [k for _s, k in renamed]],
             )

@@ -1,21 +1,24 @@
 """A rerun skips, before any merging, the customer-days nothing can have changed: every
 document of the day is mapped with the checksum it has now, to a delivery of that
-customer and day that still exists; nothing about the day is in the last run's report
-(no reject, warning or entry: so the settling would report nothing either); no row is a
-one-time order's own status or names an order, and the customer has no one-time order
-that day (their evidence is worked out afresh); no delivery of the day, none of the
-customer's orders, lines, overrides or pauses, nor the customer, was written by a
-transaction that began after the last run finished (transaction ids, not clocks); and this run changed nothing the settling reads (no
-collection imported before the confirmations created or updated anything), with the same
-options, right after a run that finished. Those documents are counted unchanged, as
-settling them would count them, and leave the staging table; the others are settled as
-on a first run.
+customer and day that still exists, and the day has as many documents as the map points
+at its deliveries (none was deleted from the dump); nothing about the day is in the last
+run's report (no reject, warning or entry: so the settling would report nothing either);
+no row is a one-time order's own status or names an order, and the customer has no
+one-time order that day (their evidence is worked out afresh); no delivery of the day,
+none of the customer's orders, lines, overrides, pauses or route stop, nor the customer,
+was written by a transaction that began after the last run finished (transaction ids,
+not clocks), and no row of those tables was deleted since (each holds as many rows up to
+the last run's highest id as it did then); and this run changed nothing the settling
+reads (no collection imported before the confirmations created or updated anything), with
+the same options, right after a run that finished. Those documents are counted
+unchanged, as settling them would count them, and leave the staging table; the others
+are settled as on a first run.
 
 Before that, staging reads each document in full only if it may have changed: one whose
 checksum is the one the map holds for its id, with no order_id, of a customer-day the last
-run reported nothing about, is staged thin (no fields). Thin rows the skip leaves (their
-day changed otherwise) get their fields from a second read of just those documents
-(`fill_thin_rows`) before anything is settled.
+run reported nothing about, is staged thin (no fields, with the delivery it is mapped
+to). Thin rows the skip leaves (their day changed otherwise) get their fields from a
+second read of just those documents (`fill_thin_rows`) before anything is settled.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.db import connection
 
 from deliveries.models import Delivery
 from legacy_import.importer.base import (
+    MAP,
     ORDER,
     Context,
     checksum_of,
@@ -35,14 +39,14 @@ from legacy_import.importer.base import (
     legacy_id_of,
 )
 from legacy_import.importer.confirmations.staging import (
+    COLLECTIONS,
     FIELDS,
-    ORDER_CLAIMS,
     STAGE,
     _column,
     payload_of,
     staged_values,
 )
-from legacy_import.models import ImportIssue, LegacyRecord
+from legacy_import.models import ImportIssue
 from legacy_import.sources import BadDocument
 
 # What the confirmations are merged with: every collection read before them.
@@ -63,24 +67,83 @@ def _upstream_changed(ctx: Context) -> bool:
     return False
 
 
-def unchanged_documents(ctx: Context, collection: str) -> Callable[[str, str, str, date], bool]:
-    """(legacy id, checksum, legacy customer, day) → whether the document may be staged thin;
-    the map's checksums of the collection and the last run's issue days loaded once."""
+# The tables of the new system the settling reads (by customer): a rerun skips nothing
+# once a row of one was deleted since the last run (a deleted row leaves no xmin to see).
+WATCHED = (
+    "customers_customer",
+    "orders_order",
+    "orders_orderline",
+    "orders_dayoverride",
+    "orders_orderpause",
+    "deliveries_routestop",
+    "deliveries_delivery",
+)
+
+
+def kept_rows() -> dict[str, list[int]]:
+    """table → [rows, highest id] of the WATCHED tables, as a run leaves them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(
+                f"SELECT '{t}', count(*), coalesce(max(id), 0) FROM {t}"  # noqa: S608
+                for t in WATCHED
+            )
+        )
+        return {table: [rows, highest] for table, rows, highest in cursor.fetchall()}
+
+
+def _rows_deleted(kept: dict[str, list[int]]) -> bool:
+    """Whether a WATCHED table holds fewer rows up to the last run's highest id than then
+    (ids are never reused: a row is missing)."""
+    if set(kept) != set(WATCHED):
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(
+                f"SELECT %s, count(*) FROM {t} WHERE id <= %s"  # noqa: S608
+                for t in WATCHED
+            ),
+            [value for t in WATCHED for value in (t, kept[t][1])],
+        )
+        return any(rows < kept[table][0] for table, rows in cursor.fetchall())
+
+
+def may_skip(ctx: Context) -> bool:
+    """Whether this run may skip anything (see module doc); forgets the last run if not."""
     if ctx.previous_run is None or _upstream_changed(ctx):
-        return lambda *_args: False
-    recorded = dict(
-        LegacyRecord.objects.filter(
-            collection=collection, content_type=content_type(Delivery)
-        ).values_list("legacy_id", "checksum")
-    )
+        return False
+    if _rows_deleted(ctx.previous_run[2]):
+        ctx.previous_run = None
+        return False
+    return True
+
+
+def unchanged_documents(ctx: Context) -> Callable[[str, str, str, str, date], int | None]:
+    """(collection, legacy id, checksum, legacy customer, day) → the delivery the document
+    is mapped to, if it may be staged thin; the map's checksums of the confirmations and
+    the last run's issue days loaded once."""
+    if not may_skip(ctx):
+        return lambda *_args: None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT collection, legacy_id, object_id, checksum FROM {MAP}"  # noqa: S608
+            " WHERE collection = ANY(%s) AND content_type_id = %s",
+            [list(COLLECTIONS), content_type(Delivery).pk],
+        )
+        recorded = {(c, legacy_id): (target, checksum) for c, legacy_id, target, checksum in cursor}
     reported = set(
         ImportIssue.objects.filter(run_id=ctx.previous_run[0]).values_list(
             "customer_legacy_id", "day"
         )
     )
-    return lambda legacy_id, checksum, owner, day: (
-        recorded.get(legacy_id) == checksum and (owner, day) not in reported
-    )
+
+    def target(collection: str, legacy_id: str, checksum: str, owner: str, day: date):
+        record = recorded.get((collection, legacy_id))
+        if record is None or record[1] != checksum or (owner, day) in reported:
+            return None
+        return record[0]
+
+    return target
 
 
 FILL = "legacy_import_stage_fill"
@@ -128,35 +191,27 @@ def fill_thin_rows(ctx: Context) -> int:
     return filled
 
 
+SKIP = "legacy_import_stage_skip"
+
+
 def skip_unchanged_days(ctx: Context) -> int:
     """Count and drop from the staging table the rows of unchanged customer-days; returns
-    how many rows were skipped."""
-    if ctx.previous_run is None or _upstream_changed(ctx):
+    how many rows were skipped. The days are found by one aggregate over every fact about
+    a customer-day (no join whose size the planner must guess), kept in a table of their
+    own so that the delete is planned on its real size."""
+    if not may_skip(ctx):
         return 0
-    run_pk, next_xid = ctx.previous_run
+    _run, next_xid, _kept = ctx.previous_run
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_xact_id()::text")
         own = int(cursor.fetchone()[0]) % 2**32
         cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {SKIP} (customer_id bigint, day date)"
+        )
+        cursor.execute(f"TRUNCATE {SKIP}")
+        cursor.execute(
             f"""
-            WITH days AS (
-                SELECT s.customer_id, s.day
-                  FROM {STAGE} s
-                  LEFT JOIN LATERAL (
-                        SELECT r.object_id, r.checksum FROM legacy_import_legacyrecord r
-                         WHERE r.collection = s.collection AND r.legacy_id = s.legacy_id
-                           AND r.content_type_id = %(ct)s
-                         LIMIT 1) r ON true
-                  LEFT JOIN LATERAL (
-                        SELECT d.id FROM deliveries_delivery d
-                         WHERE d.id = r.object_id AND d.customer_id = s.customer_id
-                           AND d.date = s.day
-                         LIMIT 1) d ON true
-                 GROUP BY s.customer_id, s.day
-                HAVING bool_and(coalesce(s.collection <> %(claims)s AND s.order_ref IS NULL
-                                         AND r.checksum = s.checksum AND d.id IS NOT NULL,
-                                         false))
-            ), changed AS (  -- customers written to since the last run
+            WITH changed AS (  -- customers written to since the last run
                 SELECT c.id AS customer_id FROM customers_customer c
                  WHERE {changed("c")}
                 UNION SELECT o.customer_id FROM orders_order o
@@ -169,39 +224,70 @@ def skip_unchanged_days(ctx: Context) -> int:
                 UNION SELECT o.customer_id FROM orders_order o
                   JOIN orders_orderpause p ON p.order_id = o.id
                  WHERE {changed("p")}
-            ), skipped AS (
-                SELECT g.customer_id, g.day FROM days g
-                 WHERE NOT EXISTS (
-                        SELECT 1 FROM {STAGE} s
-                          JOIN legacy_import_importissue i
-                            ON i.run_id = %(run)s AND i.customer_legacy_id = s.owner
-                           AND i.day = s.day
-                         WHERE s.customer_id = g.customer_id AND s.day = g.day)
-                   AND NOT EXISTS (
-                        SELECT 1 FROM deliveries_delivery d
-                         WHERE d.customer_id = g.customer_id AND d.date = g.day
-                           AND {changed("d")})
-                   AND NOT EXISTS (
-                        SELECT 1 FROM orders_order o
-                         WHERE o.customer_id = g.customer_id
-                           AND o.kind = 'one_time' AND o.start_date = g.day)
-                   AND g.customer_id NOT IN (SELECT customer_id FROM changed)
+                UNION SELECT t.customer_id FROM deliveries_routestop t
+                 WHERE {changed("t")}
             )
-            DELETE FROM {STAGE} s USING skipped k
-             WHERE s.customer_id = k.customer_id AND s.day = k.day
-            RETURNING s.collection
-            """,  # noqa: S608 - constant table name
+            INSERT INTO {SKIP}
+            SELECT customer_id, day FROM (
+                -- each row: thin (staged so: unchanged, unreported), mapped to its day
+                SELECT s.customer_id, s.day, 1 AS staged, 0 AS recorded,
+                       (NOT (s.thin AND NOT s.renamed AND d.id IS NOT NULL))::int AS bad
+                  FROM {STAGE} s
+                  LEFT JOIN deliveries_delivery d
+                    ON d.id = s.target AND d.customer_id = s.customer_id AND d.date = s.day
+                UNION ALL  -- the documents the map points at the day's deliveries
+                SELECT d.customer_id, d.date, 0, 1, 0
+                  FROM {MAP} r JOIN deliveries_delivery d ON d.id = r.object_id
+                 WHERE r.content_type_id = %(ct)s AND r.collection = ANY(%(collections)s)
+                UNION ALL  -- a delivery written since the last run
+                SELECT d.customer_id, d.date, 0, 0, 1 FROM deliveries_delivery d
+                 WHERE {changed("d")}
+                UNION ALL  -- a one-time order's day
+                SELECT customer_id, start_date, 0, 0, 1 FROM orders_order
+                 WHERE kind = 'one_time'
+            ) facts
+            GROUP BY customer_id, day
+            HAVING sum(staged) > 0 AND sum(bad) = 0 AND sum(recorded) = sum(staged)
+               AND customer_id NOT IN (SELECT customer_id FROM changed)
+            """,  # noqa: S608 - constant table names
             {
                 "ct": content_type(Delivery).pk,
-                "claims": ORDER_CLAIMS,
-                "run": run_pk,
+                "collections": list(COLLECTIONS),
                 "xid": next_xid,
                 "own": own,
             },
         )
-        collections = [collection for (collection,) in cursor.fetchall()]
-        if collections:
-            cursor.execute(f"ANALYZE {STAGE}")
-    for collection in collections:
-        ctx.collection(collection).unchanged += 1
-    return len(collections)
+        if not cursor.rowcount:
+            return 0
+        counts = _keep_only_unskipped(cursor)
+    for collection, count in counts.items():
+        ctx.collection(collection).unchanged += count
+    return sum(counts.values())
+
+
+KEPT = "legacy_import_stage_kept"
+
+
+def _keep_only_unskipped(cursor) -> dict[str, int]:
+    """The staging table without the rows of the days in SKIP (the most of it on a rerun):
+    copied to a new table rather than deleted, which would rewrite every page; returns
+    the rows left out per collection."""
+    cursor.execute(f"SELECT collection, count(*) FROM {STAGE} GROUP BY collection")  # noqa: S608
+    before = dict(cursor.fetchall())
+    cursor.execute(f"DROP TABLE IF EXISTS {KEPT}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {KEPT} (LIKE {STAGE})")
+    cursor.execute(
+        f"INSERT INTO {KEPT} SELECT s.* FROM {STAGE} s WHERE NOT EXISTS ("  # noqa: S608
+        f" SELECT 1 FROM {SKIP} k WHERE k.customer_id = s.customer_id AND k.day = s.day)"
+    )
+    cursor.execute(f"DROP TABLE {STAGE}")
+    cursor.execute(f"ALTER TABLE {KEPT} RENAME TO {STAGE}")
+    cursor.execute(f"CREATE INDEX ON {STAGE} (customer_id, day)")
+    cursor.execute(f"ANALYZE {STAGE} (customer_id, day, thin)")
+    cursor.execute(f"SELECT collection, count(*) FROM {STAGE} GROUP BY collection")  # noqa: S608
+    after = dict(cursor.fetchall())
+    return {
+        name: rows - after.get(name, 0)
+        for name, rows in before.items()
+        if rows > after.get(name, 0)
+    }
