@@ -37,6 +37,7 @@ from bench.common import (
     peak_rss_mb,
     report,
     row,
+    run_script,
     setup_django,
 )
 
@@ -66,7 +67,8 @@ def build_dairy(customers: int, days: int) -> None:
             DELETE FROM auth_user_groups;
             DELETE FROM auth_user WHERE username LIKE 'c%%';
         """)
-        c.execute(
+        run_script(
+            c,
             """
             INSERT INTO customers_area (name, city, pincode, is_active, created_at, updated_at)
             SELECT 'Area ' || g, 'Hyderabad', '', true, now(), now()

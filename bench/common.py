@@ -1,6 +1,7 @@
 """Shared set-up for benchmarks: a separate database, Django, timing and memory."""
 
 import os
+import re
 import resource
 import socket
 import subprocess
@@ -28,6 +29,14 @@ def setup_django(database: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def run_script(cursor, sql: str, params=None) -> None:
+    """Each statement of `sql` (one per `;` at a line's end) with `params`: the server
+    binds parameters (DB_PREPARE_THRESHOLD), and a bound statement is one statement."""
+    for statement in re.split(r";\s*\n", sql):
+        if statement.strip():
+            cursor.execute(statement, params)
 
 
 def peak_rss_mb() -> float:

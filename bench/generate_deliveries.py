@@ -27,6 +27,7 @@ from bench.common import (
     peak_rss_mb,
     report,
     row,
+    run_script,
     setup_django,
     timed,
 )
@@ -60,7 +61,8 @@ def build_dairy(customers: int, boys: int) -> None:
             INSERT INTO orders_productprice (product_id, price, effective_from, created_at, updated_at)
             SELECT id, 32 + id * 5, DATE '2026-03-10', now(), now() FROM orders_product WHERE id <= 3;
         """)
-        c.execute(
+        run_script(
+            c,
             """
             INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, email,
                                    is_staff, is_active, date_joined)
@@ -88,7 +90,8 @@ def build_dairy(customers: int, boys: int) -> None:
         )
         # Every customer a subscription (all four patterns, both shifts); a quarter a second
         # product; 2 %% a one-time order on the day; pauses and overrides.
-        c.execute(
+        run_script(
+            c,
             """
             INSERT INTO orders_order (code, customer_id, kind, pattern, weekdays, shift, start_date,
                 end_date, status, notes, created_at, updated_at)
