@@ -11,7 +11,7 @@ Three modules, a fixed number of queries whatever the number of customers:
   `grid_customers`, every one of them with their payment status (two queries: exports,
   the payment status filter, the month's totals);
 - `billing.grid_rows`: the rows of a page — `grid_window`, one window of PER_PAGE
-  customers read with their accounts, bills, payment status and quantities in one
+  customers, then their accounts, bills, payment status and quantities in one
   statement — and of chosen customers (`grid_rows`, `all_grid_rows` for exports);
 - `billing.grid_totals`: the foot — the window's totals added up from its rows, or on
   demand (and in the exports) `grid_totals` over every customer of the filtered month.
@@ -29,8 +29,6 @@ from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from billing.models import Bill, BillingMode
 from billing.selectors import PaymentStatus, bill_coverage
@@ -127,18 +125,6 @@ class ProductRow:
     weeks: list[bool]  # aligned with the columns: True for a week total
     sort: tuple = ()  # the product's place among the products
 
-    @property
-    def cells_html(self) -> SafeString:
-        """The row's day and week cells as HTML (the foot's: the body builds its own)."""
-        return mark_safe(  # noqa: S308 - every value is escaped  # nosec B308 B703
-            "".join(
-                f'<td class="num grid-week">{escape(short_quantity(value))}</td>'
-                if week
-                else f'<td class="num">{escape(short_quantity(value))}</td>'
-                for value, week in zip(self.cells, self.weeks, strict=True)
-            )
-        )
-
 
 @dataclass(slots=True)
 class GridCustomer:
@@ -223,7 +209,7 @@ def live_bills(period: date):
 
 
 # In route order: a route's customers in walking order, routes by their delivery boy's
-# name, customers on no route last, by name. The columns of MONTH_CUSTOMERS.
+# name, customers on no route last, by name: over month_customers_sql's rows.
 ROUTE_ORDER = "m.boy NULLS LAST, m.stop, m.name, m.id"
 # The month's live bill of a customer `m.id` (none: NULLs).
 LIVE_BILL = (

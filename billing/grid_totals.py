@@ -4,7 +4,7 @@ or of every customer of the filtered month (?totals=month, and the exports)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import BooleanField, F, Func, Sum, Value
 
 from billing.grid import Column, CustomerRow, GridFilters, ProductRow, billable, month_columns
 from billing.grid_rows import Pivot
@@ -15,6 +15,18 @@ from billing.services.periods import month_end
 from customers.models import Customer
 
 PRODUCT_VALUES = ("product_id", "product__name", "product__unit", "product__sort_order", "date")
+
+
+def among(field: str, ids: list[int]) -> Func:
+    """`field` is one of `ids`, sent as one array parameter: the same SQL text (planned
+    once per connection) whatever their number, not an IN list of a thousand."""
+    return Func(
+        F(field),
+        Value(ids),
+        template="(%(expressions)s::bigint[]))",
+        arg_joiner=" = ANY(",
+        output_field=BooleanField(),
+    )
 
 
 @dataclass
@@ -42,7 +54,7 @@ def grid_totals(
     products: dict[int, ProductRow] = {}
     quantities = (
         billable(filters)
-        .filter(customer_id__in=ids)
+        .filter(among("customer_id", ids))
         .values_list(*PRODUCT_VALUES)
         .annotate(quantity=Sum("delivered_qty"), amount=Sum(billed_amount()))
         .order_by()
@@ -54,19 +66,19 @@ def grid_totals(
         pivot.add(product, [day.day], [quantity], amount)
     rows = sorted(products.values(), key=lambda row: row.sort)
     billed = (
-        Bill.objects.filter(customer_id__in=ids, period=filters.period)
+        Bill.objects.filter(among("customer_id", ids), period=filters.period)
         .exclude(status=Bill.Status.VOID)
         .aggregate(total=Sum("total", default=ZERO))["total"]
     )
     paid = (
         bill_payments()
         .filter(
-            customer_id__in=ids,
+            among("customer_id", ids),
             paid_on__range=(filters.period, month_end(filters.period)),
         )
         .aggregate(total=Sum("amount", default=ZERO))["total"]
     )
-    owed = balance_totals(Customer.objects.filter(pk__in=ids))["due"]
+    owed = balance_totals(Customer.objects.filter(among("pk", ids)))["due"]
     return GridTotals(
         customers=len(ids),
         products=rows,

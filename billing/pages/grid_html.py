@@ -1,8 +1,12 @@
-"""The monthly grid's header and body as HTML, built in Python rather than by template
-loops: ~36 columns × 50 customers of template tags were most of the page's time (issue
-18: ≤ 3× a trivial view); f-strings take a fraction of it. Same markup as before; every
-text value is escaped here (the quantities and amounts are digits we formatted)."""
+"""The monthly grid's header, body and foot lines as HTML, built in Python rather than by
+template loops: ~36 columns × 50 customers of template tags were most of the page's time
+(issue 18: ≤ 3× a trivial view). What repeats is made once per page: the cells of a
+product row are one format string (day and week cells in the month's order), each
+quantity's text is made once, the URLs are reversed once. Same markup as the template
+made; every text value is escaped here (the quantities and amounts are digits we
+formatted)."""
 
+from decimal import Decimal
 from html import escape
 
 from django.urls import reverse
@@ -10,10 +14,60 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from billing.grid import Column, CustomerRow, ProductRow, short_quantity
+from billing.grid_totals import GridTotals
 from earlybird.templatetags.money import format_inr
 from earlybird.units import number_text
 
 SAMPLE_ID = 987654321
+DAY_CELL = '<td class="num">{}</td>'
+WEEK_CELL = '<td class="num grid-week">{}</td>'
+
+
+class _Texts(dict):
+    """key -> its text, each made once per page (a month repeats a few values). Numbers
+    are keyed by their str(): a fresh Decimal's hash costs more than its str()."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value):
+        text = self[value] = self.make(value)
+        return text
+
+
+class _Page:
+    """What every row of a page shares."""
+
+    def __init__(self, columns: list[Column]):
+        # A product row's cells: one format string, a {} per column.
+        self.cells = "".join(WEEK_CELL if c.is_week else DAY_CELL for c in columns)
+        self.quantities = _Texts(_short_text).__getitem__
+        self.amounts = _Texts(format_inr)
+        # Products, units, areas, routes and statuses repeat down the page.
+        self.text = _Texts(escape).__getitem__
+
+    def inr(self, amount) -> str:
+        return self.amounts[str(amount)]
+
+    def cells_of(self, line: ProductRow) -> str:
+        return self.cells.format(*map(self.quantities, map(str, line.cells)))
+
+    def line(self, line: ProductRow) -> str:
+        """A product's name, its day and week cells, quantity and amount."""
+        cells = self.cells_of(line)
+        text = self.text
+        return (
+            f'<td class="grid-product">{text(line.product)}'
+            f'<span class="muted">{text(line.unit)}</span></td>{cells}'
+            f'<td class="num grid-total">{number_text(line.quantity)}</td>'
+            f'<td class="num">{self.inr(line.amount)}</td>'
+        )
+
+
+def _short_text(text: str) -> str:
+    """short_quantity of a cell's str() ("None": an empty cell)."""
+    return "" if text == "None" else short_quantity(Decimal(text))
 
 
 def _url_parts(view_name: str) -> tuple[str, str]:
@@ -37,20 +91,6 @@ def head_html(columns: list[Column]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
 
 
-def cells_html(line: ProductRow, texts: dict) -> str:
-    """A product row's day and week cells (short quantities: digits and ¼ ½ ¾); `texts`
-    remembers each quantity's text over the page (a month repeats a few values)."""
-    out = []
-    for value, week in zip(line.cells, line.weeks, strict=True):
-        text = texts.get(value)
-        if text is None:
-            text = texts[value] = short_quantity(value)
-        out.append(
-            f'<td class="num grid-week">{text}</td>' if week else f'<td class="num">{text}</td>'
-        )
-    return "".join(out)
-
-
 def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeString:
     """Every <tr> of the body: a customer's products, their account in the last cell."""
     if not rows:
@@ -59,75 +99,109 @@ def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeStr
             f'<tr><td colspan="{len(columns) + 5}" class="muted">No customer had a delivery '
             f"or a bill in {month} with these filters.</td></tr>"
         )
+    page = _Page(columns)
     ledger, bill_page = _url_parts("billing:ledger"), _url_parts("billing:bill_detail")
     paid_title = escape(f"Paid in {date_format(period, 'F')}")
-    empty = "".join(
-        '<td class="num grid-week"></td>' if c.is_week else '<td class="num"></td>' for c in columns
+    no_delivery = (
+        f'<td class="grid-product muted">no delivery</td>{page.cells.format(*[""] * len(columns))}'
+        '<td class="grid-total"></td><td></td>'
     )
-    out, texts = [], {}
+    out = []
     for row in rows:
-        lines = row.lines
-        span = len(lines)
-        for n, line in enumerate(lines):
-            if n == 0:
-                out.append('<tr class="grid-first">')
-                out.append(_who(row, span, ledger))
-            else:
-                out.append("<tr>")
-            if line is None:
-                out.append(
-                    f'<td class="grid-product muted">no delivery</td>{empty}'
-                    '<td class="grid-total"></td><td></td>'
-                )
-            else:
-                out.append(
-                    f'<td class="grid-product">{escape(line.product)}'
-                    f'<span class="muted">{escape(line.unit)}</span></td>'
-                    f"{cells_html(line, texts)}"
-                    f'<td class="num grid-total">{number_text(line.quantity)}</td>'
-                    f'<td class="num">{format_inr(line.amount)}</td>'
-                )
-            if n == 0:
-                out.append(_account(row, span, bill_page, paid_title))
-            out.append("</tr>\n")
+        lines = row.products
+        span = len(lines) or 1
+        out.append('<tr class="grid-first">')
+        out.append(_who(row, span, ledger, page.text))
+        out.append(page.line(lines[0]) if lines else no_delivery)
+        out.append(_account(row, span, bill_page, paid_title, page))
+        out.append("</tr>\n")
+        for line in lines[1:]:
+            out.append(f"<tr>{page.line(line)}</tr>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
 
 
-def _who(row: CustomerRow, span: int, ledger: tuple[str, str]) -> str:
+def _who(row: CustomerRow, span: int, ledger: tuple[str, str], text) -> str:
     c = row.customer
     where = escape(c.code)
     if c.area:
-        where += f" · {escape(c.area)}"
-    if row.delivery_boy:
-        where += f" · {escape(row.delivery_boy)}"
+        where += f" · {text(c.area)}"
+    if c.delivery_boy:
+        where += f" · {text(c.delivery_boy)}"
     return (
         f'<th class="grid-who" scope="rowgroup" rowspan="{span}">'
         f'<a href="{ledger[0]}{c.pk}{ledger[1]}">{escape(c.name)}</a> <span class="muted">{where}</span></th>'
     )
 
 
-def _account(row: CustomerRow, span: int, bill_page: tuple[str, str], paid_title: str) -> str:
+def _account(
+    row: CustomerRow, span: int, bill_page: tuple[str, str], paid_title: str, page: _Page
+) -> str:
+    inr = page.inr
     out = [f'<td class="num grid-account" rowspan="{span}">']
     bill = row.bill
     if bill:
         draft = "" if bill.code else '<span class="grid-k">draft</span> '
         out.append(
             f'<a href="{bill_page[0]}{bill.pk}{bill_page[1]}" title="{escape(bill.code or "Draft bill")}">'
-            f"{draft}{format_inr(bill.total)}</a>"
+            f"{draft}{inr(bill.total)}</a>"
         )
     out.append(
         f'<span class="grid-line" title="{paid_title}"><span class="grid-k">paid</span> '
-        f"{format_inr(row.paid)}</span>"
+        f"{inr(row.paid)}</span>"
         '<strong class="grid-line" title="Balance owed today"><span class="grid-k">bal.</span> '
-        f"{format_inr(row.balance)}</strong>"
+        f"{inr(row.balance)}</strong>"
     )
     wallet = row.wallet
     if wallet is not None:
         out.append(
             '<span class="grid-line grid-wallet" title="Wallet balance (prepaid)">'
-            f'<span class="grid-k">wallet</span> {format_inr(wallet)}</span>'
+            f'<span class="grid-k">wallet</span> {inr(wallet)}</span>'
         )
     out.append(
-        f'<span class="badge {escape(row.payment_status)}">{escape(row.status_label)}</span></td>'
+        f'<span class="badge {page.text(row.payment_status)}">'
+        f"{page.text(row.status_label)}</span></td>"
     )
     return "".join(out)
+
+
+def foot_lines_html(totals: GridTotals | None, columns: list[Column], month_totals: bool) -> str:
+    """The foot's product lines (each day, week and the month), laid out as the
+    template's loop laid them out."""
+    if not totals or not totals.products:
+        return ""
+    page = _Page(columns)
+    count = totals.customers
+    which = "every page" if month_totals else "this page"
+    out = []
+    for n, line in enumerate(totals.products):
+        first = (
+            '<th class="grid-who" scope="rowgroup" '
+            f'rowspan="{len(totals.products) + 1}">Total<span class="muted">'
+            f"{count} customer{'' if count == 1 else 's'}, {which}</span></th>"
+            if n == 0
+            else ""
+        )
+        cells = page.cells_of(line)
+        out.append(
+            f'\n    <tr class="grid-totals{" grid-first" if n == 0 else ""}">\n'
+            f"      {first}\n"
+            f'      <th class="grid-product" scope="row">{escape(line.product)}'
+            f'<span class="muted">{escape(line.unit)}</span></th>\n'
+            f"      {cells}\n"
+            f'      <td class="num grid-total">{number_text(line.quantity)}</td>\n'
+            f'      <td class="num">{page.inr(line.amount)}</td>\n'
+            "      <td></td>\n"
+            "    </tr>\n    "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
+
+
+def fields_html(form) -> SafeString:
+    """The filter form's fields, laid out as the template's loop laid them out."""
+    return mark_safe(  # noqa: S308 - labels escaped, fields are Django's safe HTML  # nosec B308 B703
+        "".join(
+            f'\n  <div><label for="{escape(field.id_for_label)}">{escape(str(field.label))}</label>'
+            f"{field}</div>\n  "
+            for field in form
+        )
+    )
