@@ -70,6 +70,9 @@ class ImportIssue(models.Model):
     kind = models.CharField(max_length=8, choices=Kind)
     reason = models.CharField(max_length=60)
     detail = models.TextField(blank=True)
+    # Of the confirmation whose settling said it (blank for the rest): a rerun says it
+    # again for a day whose documents all kept theirs, without settling the day.
+    checksum = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         app_label = "legacy_import"

@@ -58,9 +58,9 @@ from legacy_import.importer import (
 )
 from legacy_import.importer import orders as one_time
 from legacy_import.importer.base import ORDER, RECORD_STAGE, STATISTICS, Context, copy_rows
-from legacy_import.importer.confirmations import staging, unchanged, write
+from legacy_import.importer.confirmations import replay, staging, unchanged, write
 from legacy_import.importer.customers.phones import check_merge_groups, report_duplicate_phones
-from legacy_import.importer.report import ImportReport
+from legacy_import.importer.report import ImportReport, Issue
 from legacy_import.models import ImportIssue, ImportRun
 from legacy_import.reconcile import (
     entries_of,
@@ -169,7 +169,7 @@ def import_legacy(
         _drop_staging()
     report.seconds = time.perf_counter() - started
     if run is not None:
-        _finish(run, report, status=ImportRun.Status.FINISHED)
+        _finish(run, report, status=ImportRun.Status.FINISHED, upstream=ctx.upstream_digest)
     return report
 
 
@@ -239,10 +239,10 @@ class _SideRows:
         return self.source.describe()
 
 
-def _previous_run(options: dict) -> tuple[int, int, dict] | None:
+def _previous_run(options: dict) -> tuple[int, int, dict, str] | None:
     """The latest run (pk, the first transaction id after it, the rows it left in the
-    tables the settling reads), if it finished with the same options (the batch size
-    aside)."""
+    tables the settling reads, its upstream digest), if it finished with the same options
+    (the batch size aside)."""
     latest = ImportRun.objects.order_by("-pk").first()
     same = ("billed_through", "merge_duplicate_phones")
     if (
@@ -250,10 +250,11 @@ def _previous_run(options: dict) -> tuple[int, int, dict] | None:
         or latest.status != ImportRun.Status.FINISHED
         or not isinstance(latest.report.get("next_xid"), int)
         or not isinstance(latest.report.get("kept"), dict)
+        or not isinstance(latest.report.get("upstream"), str)
         or any(latest.options.get(k) != options[k] for k in same)
     ):
         return None
-    return latest.pk, latest.report["next_xid"], latest.report["kept"]
+    return latest.pk, latest.report["next_xid"], latest.report["kept"], latest.report["upstream"]
 
 
 def _next_xid() -> int:
@@ -277,13 +278,22 @@ def _drop_staging() -> None:
                 RECORD_STAGE,
                 unchanged.SKIP,
                 unchanged.KEPT,
+                unchanged.FILL,
+                replay.LAST,
             ):
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
     except Exception:  # noqa: S110 - the connection may be gone; the table goes with it
         pass
 
 
-def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "") -> None:
+def _finish(
+    run: ImportRun,
+    report: ImportReport,
+    *,
+    status: str,
+    error: str = "",
+    upstream: str | None = None,
+) -> None:
     next_xid = _next_xid()
     kept = unchanged.kept_rows() if status == ImportRun.Status.FINISHED else {}
     run.status = status
@@ -297,6 +307,7 @@ def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "
     run.report = {k: v for k, v in summary.items() if k != "collections"} | {
         "next_xid": next_xid,
         "kept": kept,
+        "upstream": upstream,
         "collections": {
             name: {
                 k: v for k, v in c.as_dict().items() if k not in ("rejects", "warnings", "listed")
@@ -316,6 +327,7 @@ def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "
             "kind",
             "reason",
             "detail",
+            "checksum",
         ),
         (
             (
@@ -327,7 +339,17 @@ def _finish(run: ImportRun, report: ImportReport, *, status: str, error: str = "
                 kind,
                 issue.reason[:60],
                 issue.detail,
+                _checksum(name, issue),
             )
             for name, kind, issue in report.issues()
         ),
     )
+
+
+def _checksum(collection: str, issue: Issue) -> str:
+    """The issue's checksum, as replay.py reads it: UNKNOWN if the issue is not kept whole
+    (said again, it would not be the same)."""
+    whole = len(collection) <= 60 and len(issue.legacy_id) <= 100 and len(issue.customer) <= 100
+    if not issue.checksum or (whole and len(issue.reason) <= 60):
+        return issue.checksum
+    return replay.UNKNOWN

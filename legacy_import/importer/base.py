@@ -119,17 +119,26 @@ _ENCODE = json.JSONEncoder(
 ).encode
 
 
+_STRING = json.encoder.encode_basestring  # what _ENCODE does with a str (ensure_ascii off)
+
+
 def checksum_and_substance(doc: dict[str, Any], left_out: frozenset[str]) -> tuple[str, str]:
     """`checksum_of(doc)` and `checksum_of(doc without the keys left_out)` from one
     serialization of each value (the same text as `plain_json`, key by key)."""
-    if not all(isinstance(key, str) for key in doc):
+    whole, said = [], []
+    try:
+        for key in sorted(doc):
+            value = doc[key]
+            # a string (most values) escaped as the encoder does, without the call through it
+            part = _STRING(key) + ":" + (_STRING(value) if type(value) is str else _ENCODE(value))
+            whole.append(part)
+            if key not in left_out:
+                said.append(part)
+    except TypeError:  # a key that is not a string (a BSON document may have one)
         return checksum_of(doc), checksum_of({k: v for k, v in doc.items() if k not in left_out})
-    parts = sorted((key, f"{_ENCODE(key)}:{_ENCODE(value)}") for key, value in doc.items())
-    whole = ",".join(part for _key, part in parts)
-    said = ",".join(part for key, part in parts if key not in left_out)
     return (
-        hashlib.sha256(f"{{{whole}}}\x00".encode()).hexdigest(),
-        hashlib.sha256(f"{{{said}}}\x00".encode()).hexdigest(),
+        hashlib.sha256(("{" + ",".join(whole) + "}\x00").encode()).hexdigest(),
+        hashlib.sha256(("{" + ",".join(said) + "}\x00").encode()).hexdigest(),
     )
 
 

@@ -106,9 +106,13 @@ class Context:
     # rows naming an order), so it need not read the dump again; None when too many.
     side_rows: dict[str, list[dict[str, Any]]] | None = field(default_factory=dict)
     # The last run (pk, the first transaction id after it, the rows it left in the tables
-    # the settling reads), when it finished with the same options: a rerun skips the
-    # customer-days unchanged since (confirmations/unchanged.py).
-    previous_run: tuple[int, int, dict] | None = None
+    # the settling reads, its upstream digest), when it finished with the same options: a
+    # rerun skips the customer-days unchanged since (confirmations/unchanged.py).
+    previous_run: tuple[int, int, dict, str] | None = None
+    last_run: Any = None  # confirmations.replay.LastRun: what its settling said
+    # confirmations.replay.upstream_digest, worked out before the settling (kept in the
+    # run's report: a rerun skips nothing once it differs).
+    upstream_digest: str | None = None
 
     def collection(self, name: str) -> CollectionReport:
         return self.report.collection(name)

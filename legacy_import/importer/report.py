@@ -21,6 +21,8 @@ class Issue:
     detail: str = ""
     customer: str = ""  # the customer's legacy id, where there is one
     day: date | None = None  # the business date, where there is one
+    # Of the confirmation whose settling said it (ImportIssue.checksum); not reported.
+    checksum: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -77,9 +79,10 @@ class CollectionReport:
         *,
         customer: Any = "",
         day: date | None = None,
+        checksum: str = "",
     ) -> Issue:
         """One issue on one of the lists, naming the customer and day where known."""
-        issue = Issue(legacy_id or "", reason, detail, _customer(customer), day)
+        issue = Issue(legacy_id or "", reason, detail, _customer(customer), day, checksum)
         issues.append(issue)
         return issue
 

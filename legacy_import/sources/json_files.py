@@ -78,30 +78,27 @@ def _lines(
         rest = lines.pop()
         for line in lines:
             number += 1
-            yield from _one_line(line, name, label, number)
+            if line and not line.isspace():
+                yield _one_line(line, name, label, number)
         chunk = text.read(CHUNK)
     if rest.strip():
-        yield from _one_line(rest, name, label, number + 1)
+        yield _one_line(rest, name, label, number + 1)
 
 
-def _one_line(
-    line: str, name: str, label: str, number: int
-) -> Iterator[dict[str, Any] | BadDocument]:
-    if not line.strip():
-        return
-    where = f"{name}:{number}"
+def _one_line(line: str, name: str, label: str, number: int) -> dict[str, Any] | BadDocument:
+    """The document on a line that is not blank (a plain call: a generator per line of a
+    large dump costs more than the decoding around it)."""
     try:
         doc = _DECODER.decode(line)
     except json.JSONDecodeError as exc:
-        yield BadDocument(where, f"not valid JSON ({exc.msg}, column {exc.colno})", label, number)
-        return
+        return BadDocument(
+            f"{name}:{number}", f"not valid JSON ({exc.msg}, column {exc.colno})", label, number
+        )
     except _JSON_ERRORS as exc:
-        yield BadDocument(where, f"not valid Extended JSON ({exc})", label, number)
-        return
+        return BadDocument(f"{name}:{number}", f"not valid Extended JSON ({exc})", label, number)
     if isinstance(doc, dict):
-        yield doc
-    else:
-        yield BadDocument(where, _not_a_document(doc), label, number)
+        return doc
+    return BadDocument(f"{name}:{number}", _not_a_document(doc), label, number)
 
 
 def _not_a_document(value: Any) -> str:

@@ -24,6 +24,7 @@ from legacy_import.importer.confirm_rule import (
     normalise_status,
     settle_day,
 )
+from legacy_import.importer.confirmations import replay
 from legacy_import.importer.confirmations.plans import lines_of_day, load_plans
 from legacy_import.importer.confirmations.staging import FIELDS, ORDER_CLAIMS, STAGE, _column
 from legacy_import.importer.confirmations.unchanged import fill_thin_rows, skip_unchanged_days
@@ -45,6 +46,8 @@ _I = {name: index for index, name in enumerate(FIELDS)}
 
 
 def import_confirmations(ctx: Context) -> None:
+    since = replay.marks(ctx)
+    ctx.upstream_digest = replay.upstream_digest(ctx)
     skip_unchanged_days(ctx)  # a rerun: the days nothing can have changed, before merging
     fill_thin_rows(ctx)  # the rows of the other days, read in full
     with connection.cursor() as cursor:
@@ -57,6 +60,7 @@ def import_confirmations(ctx: Context) -> None:
         with transaction.atomic():
             done += _settle_batch(ctx, batch, legacy_order)
         ctx.tick("delivery_statuses", done)
+    replay.sort_settled(ctx, since)
 
 
 def _row(collection: str, legacy_id: str, checksum: str, seq: int, values: list, owner: str) -> Row:

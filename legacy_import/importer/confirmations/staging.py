@@ -80,7 +80,8 @@ class Staging:
                 " text, by_user text, by_name text, at timestamptz, ip text, ua text,"
                 ' "order" text, partial text, order_ref text, evidence text,'
                 " thin boolean NOT NULL DEFAULT false, target bigint,"
-                " renamed boolean NOT NULL DEFAULT false)"
+                " renamed boolean NOT NULL DEFAULT false,"
+                " rejected boolean NOT NULL DEFAULT false)"
             )
 
     def add(
@@ -98,7 +99,7 @@ class Staging:
         target: int | None = None,
     ) -> None:
         """`payload` None: a thin row (unchanged.py), its fields read only if it is settled;
-        `target` the delivery it is mapped to."""
+        `target` the delivery it is mapped to (replay.REJECTED: the last run rejected it)."""
         values = staged_values(payload) if payload is not None else _NO_VALUES
         self.buffer.append(
             (
@@ -112,7 +113,8 @@ class Staging:
                 what,
                 *values,
                 payload is None,
-                target,
+                target or None,
+                target == 0,
             )
         )
         if len(self.buffer) >= 5000:
@@ -147,6 +149,7 @@ class Staging:
                     *[_column(f) for f in FIELDS],
                     "thin",
                     "target",
+                    "rejected",
                 ),
                 self.buffer,
             )
@@ -160,6 +163,7 @@ def stage_confirmations(ctx: Context) -> None:
 
     staging: Staging = ctx.staging
     unchanged = unchanged_documents(ctx)
+    customer_of = ctx.customer
     for collection in COLLECTIONS:
         report = ctx.collection(collection)
         for doc in documents(ctx, collection):
@@ -170,8 +174,10 @@ def stage_confirmations(ctx: Context) -> None:
             if legacy_id is None:
                 report.reject("", "no_id", "a row without id or _id", customer=owner, day=day)
                 continue
-            info = ctx.customer(customer_legacy)
-            _keep_side_row(ctx, collection, doc, info is None)
+            info = customer_of(customer_legacy)
+            named = text(doc.get("order_id"))
+            if ctx.side_rows is not None and (info is None or named):
+                _keep_side_row(ctx, collection, doc)
             if info is None:
                 reason, detail = ctx.customer_missing(customer_legacy)
                 report.reject(legacy_id, reason, detail, customer=owner, day=day)
@@ -197,8 +203,9 @@ def stage_confirmations(ctx: Context) -> None:
                 )
                 continue
             checksum, what = checksum_and_substance(doc)
-            target = unchanged(collection, legacy_id, checksum, owner, day)
-            thin = target is not None and not text(doc.get("order_id"))
+            # a row naming an order is evidence: read in full
+            target = None if named else unchanged(collection, legacy_id, checksum, owner, day)
+            thin = target is not None
             staging.add(
                 customer=info.pk,
                 owner=owner,
@@ -225,11 +232,9 @@ def stage_confirmations(ctx: Context) -> None:
 SIDE_ROWS = 50_000
 
 
-def _keep_side_row(ctx: Context, collection: str, doc: dict[str, Any], orphan: bool) -> None:
+def _keep_side_row(ctx: Context, collection: str, doc: dict[str, Any]) -> None:
     """Keep a row the duplicate-phone report recounts (services.py): one of a customer not
     imported, or one naming an order; past SIDE_ROWS the report reads the dump instead."""
-    if ctx.side_rows is None or not (orphan or text(doc.get("order_id"))):
-        return
     rows = ctx.side_rows.setdefault(collection, [])
     rows.append(doc)
     if len(rows) > SIDE_ROWS:

@@ -1,32 +1,37 @@
 """A rerun skips, before any merging, the customer-days nothing can have changed: every
 document of the day is mapped with the checksum it has now, to a delivery of that
-customer and day that still exists, and the day has as many documents as the map points
-at its deliveries (none was deleted from the dump); nothing about the day is in the last
-run's report (no reject, warning or entry: so the settling would report nothing either);
-no row is a one-time order's own status or names an order, and the customer has no
-one-time order that day (their evidence is worked out afresh); no delivery of the day,
-none of the customer's orders, lines, overrides, pauses or route stop, nor the customer,
-was written by a transaction that began after the last run finished (transaction ids,
-not clocks), and no row of those tables was deleted since (each holds as many rows up to
-the last run's highest id as it did then); and this run changed nothing the settling
-reads (no collection imported before the confirmations created or updated anything), with
-the same options, right after a run that finished. Those documents are counted
-unchanged, as settling them would count them, and leave the staging table; the others
-are settled as on a first run.
+customer and day that still exists, or was rejected by the last run's settling with the
+checksum, customer and day it has now, and the day has as many documents as the map
+points at its deliveries and the last run rejected (none was deleted from the dump);
+what the last run's settling said about the day can be said again (replay.py: no
+delivery off the old list, no document that could not be saved); no row is a one-time
+order's own status or names an order, and the customer has no one-time order that day
+(their evidence is worked out afresh); no delivery of the day, none of the customer's
+orders, lines, overrides, pauses or route stop, nor the customer, was written by a
+transaction that began after the last run finished (transaction ids, not clocks), and no
+row of those tables was deleted since (each holds as many rows up to the last run's
+highest id as it did then); and this run changed nothing the settling reads (no
+collection imported before the confirmations created or updated anything, the same
+subscriptions not imported), with the same options, right after a run that finished.
+Those documents are counted unchanged (the rejected ones: rejected), as settling them
+would count them, what the settling said of their days is said again, and they leave the
+staging table; the others are settled as on a first run.
 
 Before that, staging reads each document in full only if it may have changed: one whose
-checksum is the one the map holds for its id, with no order_id, of a customer-day the last
-run reported nothing about, is staged thin (no fields, with the delivery it is mapped
-to). Thin rows the skip leaves (their day changed otherwise) get their fields from a
-second read of just those documents (`fill_thin_rows`) before anything is settled.
+checksum is the one the map (or the last run's reject) holds for its id, with no
+order_id, of a customer-day whose issues can be said again and with no one-time order,
+is staged thin (no fields, with the delivery it is mapped to). Thin rows the skip leaves
+(their day changed otherwise) get their fields from a second read of just those
+documents (`fill_thin_rows`) before anything is settled.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
-from django.db import connection
+from django.db import connection, transaction
 
 from deliveries.models import Delivery
 from legacy_import.importer.base import (
@@ -38,6 +43,7 @@ from legacy_import.importer.base import (
     copy_rows,
     legacy_id_of,
 )
+from legacy_import.importer.confirmations import replay
 from legacy_import.importer.confirmations.staging import (
     COLLECTIONS,
     FIELDS,
@@ -46,8 +52,8 @@ from legacy_import.importer.confirmations.staging import (
     payload_of,
     staged_values,
 )
-from legacy_import.models import ImportIssue
 from legacy_import.sources import BadDocument
+from orders.models import Order
 
 # What the confirmations are merged with: every collection read before them.
 UPSTREAM = ORDER[: ORDER.index("delivery_statuses")]
@@ -112,7 +118,8 @@ def may_skip(ctx: Context) -> bool:
     """Whether this run may skip anything (see module doc); forgets the last run if not."""
     if ctx.previous_run is None or _upstream_changed(ctx):
         return False
-    if _rows_deleted(ctx.previous_run[2]):
+    digest = ctx.upstream_digest
+    if (digest is not None and digest != ctx.previous_run[3]) or _rows_deleted(ctx.previous_run[2]):
         ctx.previous_run = None
         return False
     return True
@@ -120,8 +127,9 @@ def may_skip(ctx: Context) -> bool:
 
 def unchanged_documents(ctx: Context) -> Callable[[str, str, str, str, date], int | None]:
     """(collection, legacy id, checksum, legacy customer, day) → the delivery the document
-    is mapped to, if it may be staged thin; the map's checksums of the confirmations and
-    the last run's issue days loaded once."""
+    is mapped to (replay.REJECTED: none, the last run rejected it), if it may be staged
+    thin; the map's checksums of the confirmations and what the last run's settling said
+    loaded once."""
     if not may_skip(ctx):
         return lambda *_args: None
     with connection.cursor() as cursor:
@@ -131,19 +139,20 @@ def unchanged_documents(ctx: Context) -> Callable[[str, str, str, str, date], in
             [list(COLLECTIONS), content_type(Delivery).pk],
         )
         recorded = {(c, legacy_id): (target, checksum) for c, legacy_id, target, checksum in cursor}
-    reported = set(
-        ImportIssue.objects.filter(run_id=ctx.previous_run[0]).values_list(
-            "customer_legacy_id", "day"
-        )
-    )
+    last = ctx.last_run = replay.load(ctx.previous_run[0])
+    last.settle |= _one_time_days(ctx)  # settled: staged in full, not read twice
+    return partial(last.target, recorded)
 
-    def target(collection: str, legacy_id: str, checksum: str, owner: str, day: date):
-        record = recorded.get((collection, legacy_id))
-        if record is None or record[1] != checksum or (owner, day) in reported:
-            return None
-        return record[0]
 
-    return target
+def _one_time_days(ctx: Context) -> set[tuple[str, date]]:
+    """(legacy customer, day) of the one-time orders the last run left."""
+    owners: dict[int, list[str]] = {}
+    for legacy_id in (*ctx.customers, *ctx.customer_alias):
+        info = ctx.customer(legacy_id)
+        if info is not None:
+            owners.setdefault(info.pk, []).append(legacy_id)
+    days = Order.objects.filter(kind=Order.Kind.ONE_TIME).values_list("customer_id", "start_date")
+    return {(owner, day) for customer, day in days for owner in owners.get(customer, ())}
 
 
 FILL = "legacy_import_stage_fill"
@@ -201,65 +210,74 @@ def skip_unchanged_days(ctx: Context) -> int:
     own so that the delete is planned on its real size."""
     if not may_skip(ctx):
         return 0
-    _run, next_xid, _kept = ctx.previous_run
+    next_xid = ctx.previous_run[1]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_xact_id()::text")
         own = int(cursor.fetchone()[0]) % 2**32
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {SKIP} (customer_id bigint, day date)"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {SKIP}"
+            " (customer_id bigint, day date, said boolean)"
         )
         cursor.execute(f"TRUNCATE {SKIP}")
-        cursor.execute(
-            f"""
-            WITH changed AS (  -- customers written to since the last run
-                SELECT c.id AS customer_id FROM customers_customer c
-                 WHERE {changed("c")}
-                UNION SELECT o.customer_id FROM orders_order o
-                 WHERE {changed("o")}
-                UNION SELECT o.customer_id FROM orders_order o
-                  JOIN orders_orderline l ON l.order_id = o.id
-                  LEFT JOIN orders_dayoverride v ON v.line_id = l.id
-                 WHERE {changed("l")}
-                    OR {changed("v")}
-                UNION SELECT o.customer_id FROM orders_order o
-                  JOIN orders_orderpause p ON p.order_id = o.id
-                 WHERE {changed("p")}
-                UNION SELECT t.customer_id FROM deliveries_routestop t
-                 WHERE {changed("t")}
+        replay.fill_last(ctx, ctx.last_run)
+        with transaction.atomic():  # the setting for this statement only
+            # the aggregate's table of days in memory: by default it spills to disk
+            cursor.execute("SELECT set_config('work_mem', '64MB', true)")
+            cursor.execute(
+                f"""
+                WITH changed AS (  -- customers written to since the last run
+                    SELECT c.id AS customer_id FROM customers_customer c
+                     WHERE {changed("c")}
+                    UNION SELECT o.customer_id FROM orders_order o
+                     WHERE {changed("o")}
+                    UNION SELECT o.customer_id FROM orders_order o
+                      JOIN orders_orderline l ON l.order_id = o.id
+                      LEFT JOIN orders_dayoverride v ON v.line_id = l.id
+                     WHERE {changed("l")}
+                        OR {changed("v")}
+                    UNION SELECT o.customer_id FROM orders_order o
+                      JOIN orders_orderpause p ON p.order_id = o.id
+                     WHERE {changed("p")}
+                    UNION SELECT t.customer_id FROM deliveries_routestop t
+                     WHERE {changed("t")}
+                )
+                INSERT INTO {SKIP}
+                SELECT customer_id, day, sum(said) > 0 FROM (
+                    -- each row: thin (staged so: unchanged, or rejected as before), mapped
+                    SELECT s.customer_id, s.day, 1 AS staged, 0 AS recorded,
+                           (NOT (s.thin AND NOT s.renamed AND (d.id IS NOT NULL OR s.rejected)))::int
+                           AS bad, 0 AS said
+                      FROM {STAGE} s
+                      LEFT JOIN deliveries_delivery d
+                        ON d.id = s.target AND d.customer_id = s.customer_id AND d.date = s.day
+                    UNION ALL  -- the documents the map points at the day's deliveries
+                    SELECT d.customer_id, d.date, 0, 1, 0, 0
+                      FROM {MAP} r JOIN deliveries_delivery d ON d.id = r.object_id
+                     WHERE r.content_type_id = %(ct)s AND r.collection = ANY(%(collections)s)
+                    UNION ALL  -- a delivery written since the last run
+                    SELECT d.customer_id, d.date, 0, 0, 1, 0 FROM deliveries_delivery d
+                     WHERE {changed("d")}
+                    UNION ALL  -- the documents the last run rejected; a day it cannot replay
+                    SELECT customer_id, day, 0, rejected, bad, 1 FROM {replay.LAST}
+                    UNION ALL  -- a one-time order's day
+                    SELECT customer_id, start_date, 0, 0, 1, 0 FROM orders_order
+                     WHERE kind = 'one_time'
+                ) facts
+                GROUP BY customer_id, day
+                HAVING sum(staged) > 0 AND sum(bad) = 0 AND sum(recorded) = sum(staged)
+                   AND customer_id NOT IN (SELECT customer_id FROM changed)
+                """,  # noqa: S608 - constant table names
+                {
+                    "ct": content_type(Delivery).pk,
+                    "collections": list(COLLECTIONS),
+                    "xid": next_xid,
+                    "own": own,
+                },
             )
-            INSERT INTO {SKIP}
-            SELECT customer_id, day FROM (
-                -- each row: thin (staged so: unchanged, unreported), mapped to its day
-                SELECT s.customer_id, s.day, 1 AS staged, 0 AS recorded,
-                       (NOT (s.thin AND NOT s.renamed AND d.id IS NOT NULL))::int AS bad
-                  FROM {STAGE} s
-                  LEFT JOIN deliveries_delivery d
-                    ON d.id = s.target AND d.customer_id = s.customer_id AND d.date = s.day
-                UNION ALL  -- the documents the map points at the day's deliveries
-                SELECT d.customer_id, d.date, 0, 1, 0
-                  FROM {MAP} r JOIN deliveries_delivery d ON d.id = r.object_id
-                 WHERE r.content_type_id = %(ct)s AND r.collection = ANY(%(collections)s)
-                UNION ALL  -- a delivery written since the last run
-                SELECT d.customer_id, d.date, 0, 0, 1 FROM deliveries_delivery d
-                 WHERE {changed("d")}
-                UNION ALL  -- a one-time order's day
-                SELECT customer_id, start_date, 0, 0, 1 FROM orders_order
-                 WHERE kind = 'one_time'
-            ) facts
-            GROUP BY customer_id, day
-            HAVING sum(staged) > 0 AND sum(bad) = 0 AND sum(recorded) = sum(staged)
-               AND customer_id NOT IN (SELECT customer_id FROM changed)
-            """,  # noqa: S608 - constant table names
-            {
-                "ct": content_type(Delivery).pk,
-                "collections": list(COLLECTIONS),
-                "xid": next_xid,
-                "own": own,
-            },
-        )
         if not cursor.rowcount:
             return 0
         counts = _keep_only_unskipped(cursor)
+    replay.say_again(ctx, ctx.last_run, SKIP)
     for collection, count in counts.items():
         ctx.collection(collection).unchanged += count
     return sum(counts.values())
@@ -271,8 +289,9 @@ KEPT = "legacy_import_stage_kept"
 def _keep_only_unskipped(cursor) -> dict[str, int]:
     """The staging table without the rows of the days in SKIP (the most of it on a rerun):
     copied to a new table rather than deleted, which would rewrite every page; returns
-    the rows left out per collection."""
-    cursor.execute(f"SELECT collection, count(*) FROM {STAGE} GROUP BY collection")  # noqa: S608
+    the mapped rows left out per collection (the rejected ones are said again)."""
+    count = f"SELECT collection, count(*) FROM {STAGE} WHERE NOT rejected GROUP BY 1"  # noqa: S608
+    cursor.execute(count)
     before = dict(cursor.fetchall())
     cursor.execute(f"DROP TABLE IF EXISTS {KEPT}")
     cursor.execute(f"CREATE TEMPORARY TABLE {KEPT} (LIKE {STAGE})")
@@ -284,7 +303,7 @@ def _keep_only_unskipped(cursor) -> dict[str, int]:
     cursor.execute(f"ALTER TABLE {KEPT} RENAME TO {STAGE}")
     cursor.execute(f"CREATE INDEX ON {STAGE} (customer_id, day)")
     cursor.execute(f"ANALYZE {STAGE} (customer_id, day, thin)")
-    cursor.execute(f"SELECT collection, count(*) FROM {STAGE} GROUP BY collection")  # noqa: S608
+    cursor.execute(count)
     after = dict(cursor.fetchall())
     return {
         name: rows - after.get(name, 0)
