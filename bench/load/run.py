@@ -197,11 +197,11 @@ def unsaturated(client: Client, clients: int, seconds: float) -> list[dict]:
                 "clients": clients,
                 "requests": len(times),
                 "errors": recorder.errors.get(name, 0),
-                "p50_ms": round(p50, 1),
+                "p50_ms": round(p50, 2),
                 "p95_ms": round(percentile(times, 0.95), 1),
-                "floor_p50_ms": round(floor, 1),
+                "floor_p50_ms": round(floor, 2),
                 "ratio": round(p50 / floor, 2) if floor else float("nan"),
-                "signed_in_floor_p50_ms": round(signed_in, 1),
+                "signed_in_floor_p50_ms": round(signed_in, 2),
                 "signed_in_ratio": round(p50 / signed_in, 2) if signed_in else float("nan"),
             }
         )
