@@ -49,6 +49,7 @@ from billing.selectors.bills import bill_coverage_sql, coverage_of
 from billing.selectors.wallet_overview import with_wallet_column
 from billing.services.periods import month_end
 from customers.models import Customer
+from earlybird.prepared import prepared_cursor
 from orders.models import Product
 
 PER_PAGE = 50  # customers per window: a page renders in a few milliseconds
@@ -131,7 +132,7 @@ def _window(
         f"SELECT m.id, count(*) OVER () FROM ({month_sql}) m (id, boy, stop, name)"  # noqa: S608
         f" ORDER BY {ROUTE_ORDER} LIMIT %s OFFSET %s"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, (*month_params, per_page, (number - 1) * per_page))
         found = cursor.fetchall()
     if not found:
@@ -182,7 +183,7 @@ def _given(
 ) -> list[CustomerRow]:
     """The rows of these customers, in this order: one statement."""
     sql, params = _statement(period, product_id, timezone.localdate())
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, (ids, *params))
         return _rows(cursor.fetchall(), columns, statuses)
 

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Q, Sum
 
 from customers.models import Customer
 from deliveries.models import Delivery, DeliveryBoy, Hold
+from earlybird.prepared import prepared_cursor
 from earlybird.units import KG, LITRE, Size, product_size
 
 
@@ -244,7 +244,7 @@ def lean_route_rows(
             for n, name in enumerate(names)
         ),
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     stops: list[StopRows] = []

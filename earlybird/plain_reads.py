@@ -5,6 +5,8 @@ it (issue 18). The columns are the model's own, so a field added later is read t
 from django.db import connection
 from django.db.models import Model
 
+from earlybird.prepared import prepared_cursor
+
 
 def one(model: type[Model], where: str, params: list, *, also: str = ""):
     """(instance, extra values) of the first row of `model`'s table (alias `t`) meeting
@@ -14,7 +16,7 @@ def one(model: type[Model], where: str, params: list, *, also: str = ""):
     columns = [field.attname for field in model._meta.concrete_fields]
     select = ", ".join(f"t.{column}" for column in columns) + (f", {also}" if also else "")
     table = model._meta.db_table
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"SELECT {select} FROM {table} t WHERE {where} LIMIT 1", params)  # noqa: S608 - our SQL, values as parameters
         row = cursor.fetchone()
     if row is None:

@@ -4,10 +4,11 @@ rows (issue 18). Same markup, same attributes; every value escaped. ChoiceLists 
 the choices of several drop-downs in one query."""
 
 from django import forms
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from earlybird.prepared import prepared_cursor
 
 
 class QuickSelect(forms.Select):
@@ -47,7 +48,7 @@ class ChoiceLists:
             self.compiled[names] = self._compile(names)
         sql, params = self.compiled[names]
         lists: dict[str, list[tuple]] = {name: [] for name in names}
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             for n, value, label in cursor.fetchall():
                 lists[names[n]].append((value, label))

@@ -120,15 +120,14 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = (
     f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
 )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-# Parameters bound by the server, so a query a connection has run DB_PREPARE_THRESHOLD times
-# is prepared and planned once for that connection (planning was half of the route page's
-# SQL time); with CONN_MAX_AGE > 0 that is once per worker. 0 turns it off (client-side
-# binding, as Django's default), e.g. behind a PgBouncer older than 1.21 in transaction mode.
+# The hot reads every page makes (earlybird/prepared.py) are prepared once a connection
+# has run them DB_PREPARE_THRESHOLD times: planned once per connection (with CONN_MAX_AGE
+# > 0, once per worker). 0 turns it off, e.g. behind a PgBouncer older than 1.21 in
+# transaction mode. Other queries keep Django's client-side binding.
 DB_PREPARE_THRESHOLD = env.int("DB_PREPARE_THRESHOLD", default=2)
-if DB_PREPARE_THRESHOLD > 0:
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=DB_PREPARE_THRESHOLD
-    )
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+    DB_PREPARE_THRESHOLD if DB_PREPARE_THRESHOLD > 0 else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Login throttles and shared-link rate limits count in a store every process shares

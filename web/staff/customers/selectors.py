@@ -12,7 +12,6 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import Count, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
@@ -25,6 +24,7 @@ from customers import selectors as customer_selectors
 from customers.models import Customer
 from deliveries.models import Delivery
 from earlybird.months import month_after
+from earlybird.prepared import prepared_cursor
 from orders.models import CustomerPrice, Order
 from web.staff.calendar import CalendarDay, describe_ahead, month_calendar, orders_for_calendar
 
@@ -107,7 +107,7 @@ def _page_rows(customers: QuerySet, number: int, per_page: int) -> list[tuple[Li
     start = (number - 1) * per_page
     # The page's size in the text (a constant: one text still), so that the planner
     # knows the page is a few rows and joins them by index whatever the list's size.
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, (*list_params, start, *rows_params))
         return [
             (ListRow(*values, balance.quantize(ZERO), mode, wallet), of)
