@@ -56,18 +56,7 @@ def run(folder, **options):
 def kept_issues() -> list[tuple]:
     """The issues the latest run kept, checksums included."""
     latest = ImportRun.objects.latest("pk")
-    return sorted(
-        ImportIssue.objects.filter(run=latest).values_list(
-            "collection",
-            "kind",
-            "legacy_id",
-            "customer_legacy_id",
-            "day",
-            "reason",
-            "detail",
-            "checksum",
-        )
-    )
+    return sorted(ImportIssue.objects.filter(run=latest).values_list(*replay.ISSUE_FIELDS))
 
 
 def reports(report) -> dict:

@@ -62,22 +62,26 @@ class LastRun:
         return target
 
 
+# What an issue says and about which document (with its checksum), in this order.
+ISSUE_FIELDS = (
+    "collection",
+    "kind",
+    "legacy_id",
+    "customer_legacy_id",
+    "day",
+    "reason",
+    "detail",
+    "checksum",
+)
+
+
 def load(run_pk: int) -> LastRun:
     last = LastRun()
     issues = (
         ImportIssue.objects.filter(run_id=run_pk)
         .exclude(checksum="")
         .order_by("pk")
-        .values_list(
-            "collection",
-            "kind",
-            "legacy_id",
-            "customer_legacy_id",
-            "day",
-            "reason",
-            "detail",
-            "checksum",
-        )
+        .values_list(*ISSUE_FIELDS)
     )
     for collection, kind, legacy_id, owner, day, reason, detail, checksum in issues:
         key = (owner, day)
