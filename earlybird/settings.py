@@ -120,10 +120,9 @@ DATABASES["default"].setdefault("TEST", {})["NAME"] = (
     f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
 )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-# The hot reads every page makes (earlybird/prepared.py) are prepared once a connection
-# has run them DB_PREPARE_THRESHOLD times: planned once per connection (with CONN_MAX_AGE
-# > 0, once per worker). 0 turns it off, e.g. behind a PgBouncer older than 1.21 in
-# transaction mode. Other queries keep Django's client-side binding.
+# The hot reads (earlybird/prepared.py) are prepared once a connection has run them this
+# many times: planned once per connection (per worker with CONN_MAX_AGE > 0). 0 = off, e.g.
+# behind a PgBouncer older than 1.21 in transaction mode.
 DB_PREPARE_THRESHOLD = env.int("DB_PREPARE_THRESHOLD", default=2)
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
     DB_PREPARE_THRESHOLD if DB_PREPARE_THRESHOLD > 0 else None
