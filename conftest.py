@@ -185,3 +185,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def boy(client):
+    """A delivery boy signed in on `client` (the phone pages' tests); a module that wants
+    one not signed in defines its own `boy`."""
+    from deliveries.tests.factories import DeliveryBoyFactory
+
+    boy = DeliveryBoyFactory()
+    client.force_login(boy.user)
+    return boy

@@ -24,13 +24,6 @@ from earlybird.idempotency import issue_form_key
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def boy(client):
-    boy = DeliveryBoyFactory()
-    client.force_login(boy.user)
-    return boy
-
-
 def cash(customer, amount: str, **more) -> dict:
     return {
         "key": more.pop("key", str(uuid.uuid4())),

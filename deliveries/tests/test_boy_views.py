@@ -23,13 +23,6 @@ def route_of(boy, stops: int, *, quantity="2", products=1, **more):
     return bulk_route(boy, stops, products=items, quantity=quantity, **more)
 
 
-@pytest.fixture
-def boy(client):
-    boy = DeliveryBoyFactory()
-    client.force_login(boy.user)
-    return boy
-
-
 def tap(client, boy, customer, kind, **data):
     """A tap on the route page's one form with JavaScript off."""
     data.setdefault("shift", "morning")

@@ -56,13 +56,6 @@ def stop_html(page: str, customer) -> str:
 
 
 @pytest.fixture
-def boy(client):
-    boy = DeliveryBoyFactory()
-    client.force_login(boy.user)
-    return boy
-
-
-@pytest.fixture
 def support(client):
     user = UserFactory(roles=[roles.SUPPORT])
     client.force_login(user)

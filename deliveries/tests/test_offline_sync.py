@@ -26,13 +26,6 @@ from orders.tests.factories import ProductFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def boy(client):
-    boy = DeliveryBoyFactory()
-    client.force_login(boy.user)
-    return boy
-
-
 def seen_on_page(client, customer) -> str:
     page = client.get(reverse("boy:route"), {"shift": "morning"}).content.decode()
     return re.search(

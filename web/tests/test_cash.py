@@ -17,13 +17,6 @@ from earlybird.idempotency import issue_form_key
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def boy(client):
-    boy = DeliveryBoyFactory()
-    client.force_login(boy.user)
-    return boy
-
-
 def cash_form(boy, amount: str, **more) -> dict:
     return {"amount": amount, "once": issue_form_key(user=boy.user, operation="boy:cash"), **more}
 

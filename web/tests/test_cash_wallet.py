@@ -14,7 +14,6 @@ from billing.services.wallet import set_billing_mode
 from customers.tests.factories import CustomerFactory
 from deliveries.models import Hold
 from deliveries.services import assign_to_route, generate_deliveries
-from deliveries.tests.factories import DeliveryBoyFactory
 from earlybird.idempotency import issue_form_key
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 
@@ -23,13 +22,6 @@ pytestmark = pytest.mark.django_db
 
 def today() -> dt.date:
     return timezone.localdate()
-
-
-@pytest.fixture
-def boy(client):
-    boy = DeliveryBoyFactory()
-    client.force_login(boy.user)
-    return boy
 
 
 @pytest.fixture
