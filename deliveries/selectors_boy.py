@@ -15,9 +15,10 @@ from functools import cached_property
 
 from django.db.models import Sum
 
-from deliveries import selectors, stop_extras
+from deliveries import route_rows, selectors, stop_extras
 from deliveries.models import Delivery, DeliveryBoy
-from deliveries.selectors import ProcurementRow, Stop, StopRows, bulk_totals
+from deliveries.route_rows import RouteWindow, StopRows
+from deliveries.selectors import ProcurementRow, Stop, bulk_totals
 from earlybird.units import product_size
 
 
@@ -49,7 +50,7 @@ def stop_token(deliveries: Iterable[Delivery]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class PageStop:
-    """One stop of the route page as its query read it: the rows (selectors.StopRows) and,
+    """One stop of the route page as its query read it: the rows (route_rows.StopRows) and,
     when billing's provider gave no SQL to fold in, the amount due it gave (`due_apart`,
     one value; empty otherwise). Equal PageStops show the same: the page keeps each one's
     markup by it (deliveries.views.boy)."""
@@ -73,25 +74,26 @@ class PageStop:
 
 @dataclass
 class RoutePage:
-    """One day and shift of a delivery boy's route, every stop with what it needs."""
+    """One day and shift of a delivery boy's route: a window of its stops (route_rows), each
+    with what it needs, and the whole route's counts."""
 
     day: date
     shift: str
     page_stops: list[PageStop]
     generated: bool
+    window: RouteWindow
 
     @cached_property
     def stops(self) -> list[Stop]:
         return [page_stop.stop() for page_stop in self.page_stops]
 
-    # Counted once from the rows: the page reads each twice (and `left` from both).
-    @cached_property
+    @property
     def to_deliver(self) -> int:
-        return sum(page_stop.rows.has_deliveries for page_stop in self.page_stops)
+        return self.window.to_deliver
 
-    @cached_property
+    @property
     def done(self) -> int:
-        return sum(page_stop.rows.is_done for page_stop in self.page_stops)
+        return self.window.done
 
     @property
     def left(self) -> int:
@@ -99,23 +101,61 @@ class RoutePage:
 
     @property
     def paused(self) -> int:
-        return len(self.page_stops) - self.to_deliver
+        return self.window.route_stops - self.to_deliver
+
+    # The counts of the stops in other windows: the phone counts the ones it shows and
+    # adds these (static/js/route.js).
+    @property
+    def to_deliver_elsewhere(self) -> int:
+        return self.to_deliver - sum(stop.rows.has_deliveries for stop in self.page_stops)
+
+    @property
+    def done_elsewhere(self) -> int:
+        return self.done - sum(stop.rows.is_done for stop in self.page_stops)
+
+    @property
+    def parts(self) -> list[tuple[int, int, int, bool]]:
+        """(number from 1, first stop, last stop, is this one) of every window, when the
+        route has more than one."""
+        window = self.window
+        if window.parts < 2:
+            return []
+        return [
+            (
+                n + 1,
+                n * window.size + 1,
+                min((n + 1) * window.size, window.route_stops),
+                n == window.part,
+            )
+            for n in range(window.parts)
+        ]
 
 
 def route_page(
-    *, delivery_boy: DeliveryBoy, day: date, shift: str, customer_ids: set[int] | None = None
+    *,
+    delivery_boy: DeliveryBoy,
+    day: date,
+    shift: str,
+    part: int | None = None,
+    stop: int | None = None,
+    customer_ids: set[int] | None = None,
 ) -> RoutePage:
-    """route_with_holds (of `customer_ids` only, if given) as selectors.lean_route_rows
-    reads it; each stop's `stop()` gives what PageStop.stop says. One query (the extras
-    that give SQL are folded into it), plus one per extra that does not."""
-    folded = stop_extras.sql_for("SELECT customer_id FROM s")
-    rows = selectors.lean_route_rows(
+    """A window of route_with_holds (route_rows.route_window: the one holding customer
+    `stop`, else window `part`, else the one with the first stop not done), or the stops
+    of `customer_ids` only; each stop's `stop()` gives what PageStop.stop says. One query
+    (the extras that give SQL are folded into it), plus one per extra that does not."""
+    folded = stop_extras.sql_for(route_rows.WINDOW_CUSTOMERS)
+    window = route_rows.route_window(
         delivery_boy_id=delivery_boy.pk,
         day=day,
         shift=shift,
+        part=part,
+        stop=stop,
+        size=route_rows.WINDOW if customer_ids is None else len(customer_ids) or 1,
         customer_ids=customer_ids,
         extras=folded,
     )
+    rows = window.stops
     ids = [stop.rows[0][0] for stop in rows]
     extras = stop_extras.values_for(ids, skip=folded) if ids else {}
     due = extras.get(stop_extras.AMOUNT_DUE)
@@ -123,8 +163,8 @@ def route_page(
         page_stops = [PageStop(stop) for stop in rows]
     else:
         page_stops = [PageStop(stop, (due.get(stop.rows[0][0]),)) for stop in rows]
-    generated = bool(rows) or selectors.day_is_generated(day=day)
-    return RoutePage(day=day, shift=shift, page_stops=page_stops, generated=generated)
+    generated = window.route_stops > 0 or selectors.day_is_generated(day=day)
+    return RoutePage(day, shift, page_stops, generated, window)
 
 
 # --- the load sheet -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ called once per page for all its stops, in ONE query whatever their number. Name
 use: AMOUNT_DUE (a Decimal ₹ the customer owes now; absent or <= 0: nothing due).
 
 A provider may also give its read as SQL, folded into the route page's own query
-(deliveries.selectors.lean_route_rows) so the page costs no query of its own per extra:
+(deliveries.route_rows.route_window) so the page costs no query of its own per extra:
 
     sql_provider(customers_sql: str) -> (sql, params)
 

@@ -63,3 +63,14 @@ def screenshot():
         return path
 
     return save
+
+
+@pytest.fixture
+def switchable_server(transactional_db):
+    """The app on a port of its own, which `stop()` takes off the network (e2e/offline.py)."""
+    from e2e.offline import SwitchableServer
+
+    server = SwitchableServer()
+    server.start()
+    yield server
+    server.stop()

@@ -19,7 +19,6 @@ from deliveries.models import Delivery
 from deliveries.services import assign_to_route, create_link, generate_deliveries
 from deliveries.services.confirmation import Confirmer, confirm_stop
 from deliveries.tests.factories import DeliveryBoyFactory
-from e2e.offline import SwitchableServer
 from e2e.pages import click_and_wait
 from earlybird.models import IdempotencyKey
 from orders.tests.factories import ProductFactory, SubscriptionFactory
@@ -71,14 +70,6 @@ opening.onsuccess = () => {
 """
 
 
-@pytest.fixture
-def server(transactional_db):
-    server = SwitchableServer()
-    server.start()
-    yield server
-    server.stop()
-
-
 def wait(browser, condition, timeout=20):
     return WebDriverWait(browser, timeout, ignored_exceptions=[WebDriverException]).until(
         lambda _: condition()
@@ -126,7 +117,10 @@ def database():
     return list(rows), sorted(IdempotencyKey.objects.values_list("user_id", "key"))
 
 
-def test_a_round_with_no_signal_is_sent_once_when_the_server_is_back(browser, server, screenshot):
+def test_a_round_with_no_signal_is_sent_once_when_the_server_is_back(
+    browser, switchable_server, screenshot
+):
+    server = switchable_server
     today = timezone.localdate()
     boy = DeliveryBoyFactory(phone=PHONE, password=PASSWORD)
     milk = ProductFactory(name="Toned milk 500 ml")

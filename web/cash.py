@@ -52,7 +52,7 @@ def collect_cash(request, boy: DeliveryBoy, customer_id: int):
     customer = Customer.objects.filter(pk=customer_id, route_stop__delivery_boy=boy).first()
     if customer is None:
         raise Http404("No such customer on your route.")
-    back = f"{reverse('boy:route')}#stop-{customer.pk}"
+    back = f"{reverse('boy:route')}?stop={customer.pk}#stop-{customer.pk}"
     today = timezone.localdate()
     prepaid = billing_mode_on(customer.pk, today) == PREPAID
     form_class = WalletCashForm if prepaid else CashForm

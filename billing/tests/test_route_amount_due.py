@@ -12,7 +12,7 @@ from billing.offline_cash import amounts_due
 from billing.services import issue_bills, run_billing
 from billing.services.wallet import recharge_wallet
 from billing.tests.factories import PaymentFactory
-from deliveries import selectors, stop_extras
+from deliveries import route_rows, stop_extras
 from deliveries.models import Delivery
 from deliveries.services import Confirmer, confirm_stop
 from deliveries.tests.factories import DeliveryBoyFactory
@@ -43,11 +43,11 @@ def test_the_folded_amount_due_is_amounts_due():
     nothing.save(update_fields=["opening_balance"])
     ids = [c.pk for c in (billed, paid_up, credit, nothing)]
     # The route of last month's day: the four stops, the amount due as of now.
-    stops = selectors.lean_route(
+    stops = route_rows.every_stop(
         delivery_boy_id=boy.pk,
         day=last_month,
         shift="morning",
-        extras=stop_extras.sql_for("SELECT customer_id FROM s"),
+        extras=stop_extras.sql_for(route_rows.WINDOW_CUSTOMERS),
     )
     folded = {s.customer.pk: s.amount_due for s in stops if s.amount_due is not None}
     assert folded == amounts_due(ids)

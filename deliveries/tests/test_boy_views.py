@@ -86,7 +86,10 @@ def test_delivered_partial_and_not_delivered_taps(client, boy):
     statuses = dict(Delivery.objects.values_list("customer_id", "status"))
     assert statuses == {full.pk: "delivered", part.pk: "partial", none.pk: "not_delivered"}
     assert "<strong>3 of 3</strong> done · 0 left" in page.content.decode()
-    assert page.redirect_chain[-1][0] == f"{reverse('boy:route')}?shift=morning#stop-{none.pk}"
+    assert (
+        page.redirect_chain[-1][0]
+        == f"{reverse('boy:route')}?shift=morning&stop={none.pk}#stop-{none.pk}"
+    )
     assert set(Delivery.objects.values_list("confirmed_by", flat=True)) == {boy.user.pk}
 
 

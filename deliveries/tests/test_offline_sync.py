@@ -239,7 +239,7 @@ def test_a_batch_runs_a_bounded_number_of_queries_per_action(client, boy):
     assert len(ten.captured_queries) <= 10 * per_action
     # What grows with the batch is the actions' own work, not the stops drawn again: 4
     # queries per request are not the action's (session, user with roles, delivery boy,
-    # and the stops drawn again in one query, selectors.lean_route_rows).
+    # and the stops drawn again in one query, route_rows.route_window).
     assert len(ten.captured_queries) - per_action <= 9 * (per_action - 4)
 
 

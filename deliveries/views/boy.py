@@ -153,11 +153,23 @@ def _shift_asked(request, default: str) -> str:
     return shift if shift in Order.Shift.values else default
 
 
+def _window_asked(request) -> dict[str, int | None]:
+    """Which window of the route to show: the one holding customer `stop`, or window
+    `part`; anything else (or nothing) gives the one with his first stop not done."""
+    asked = {}
+    for name in ("part", "stop"):
+        value = request.GET.get(name, "")
+        asked[name] = int(value) if value.isdigit() and 0 < len(value) < 10 else None
+    return asked
+
+
 @delivery_boy_required
 def route_today(request, boy: DeliveryBoy):
     shift = _shift_asked(request, current_shift())
     day = timezone.localdate()
-    page = selectors_boy.route_page(delivery_boy=boy, day=day, shift=shift)
+    page = selectors_boy.route_page(
+        delivery_boy=boy, day=day, shift=shift, **_window_asked(request)
+    )
     context = {
         "boy": boy,
         "day": day,
@@ -174,7 +186,9 @@ def route_today(request, boy: DeliveryBoy):
 def route_tomorrow(request, boy: DeliveryBoy):
     shift = _shift_asked(request, Order.Shift.MORNING)
     day = timezone.localdate() + timedelta(days=1)
-    page = selectors_boy.route_page(delivery_boy=boy, day=day, shift=shift)
+    page = selectors_boy.route_page(
+        delivery_boy=boy, day=day, shift=shift, **_window_asked(request)
+    )
     context = {"boy": boy, "day": day, "shift": shift, "page": page, **shift_labels(shift)}
     context["stops_html"] = stops_html(request, page.page_stops, confirmable=False)
     return render(request, "deliveries/boy/tomorrow.html", context)
@@ -216,7 +230,7 @@ def act(request, boy: DeliveryBoy):
     once = request.POST.get("once", "")
     if not is_issued_form_key(once, user=request.user, operation=ACT):
         messages.error(request, _("This page was out of date. Check the stop and tap again."))
-        return redirect(f"{route}#stop-{customer}")
+        return redirect(f"{route}&stop={customer}#stop-{customer}")
     quantities = _by_delivery(request.POST, "qty_")
     bottles = _by_delivery(request.POST, "bottles_")
     action = offline.Action(
@@ -243,4 +257,4 @@ def act(request, boy: DeliveryBoy):
         "conflict": messages.warning,
     }.get(result.result, messages.error)
     show(request, result.message)
-    return redirect(f"{route}#stop-{customer}")
+    return redirect(f"{route}&stop={customer}#stop-{customer}")

@@ -14,14 +14,21 @@
   const RETRY_MS = 30000;
 
   // --- The service worker: caches the pages and static files for a round with no signal.
-  function warm() {
+  // `everyPart`: the route's other windows too (the links to them), so each opens with no
+  // signal; after a sync only this page changed.
+  function warm(everyPart) {
     if (!("serviceWorker" in navigator)) return;
+    const urls = [location.href];
+    if (everyPart === true) {
+      document.querySelectorAll(".route-parts a").forEach((link) => urls.push(link.href));
+    }
     navigator.serviceWorker.ready.then((registration) => {
-      registration.active.postMessage({ type: "warm", user: user, urls: [location.href] });
+      registration.active.postMessage({ type: "warm", user: user, urls: urls });
     });
   }
   if ("serviceWorker" in navigator && form) {
-    navigator.serviceWorker.register("/d/sw.js", { scope: "/d/" }).then(warm, () => {});
+    navigator.serviceWorker.register("/d/sw.js", { scope: "/d/" })
+      .then(() => warm(true), () => {});
   }
   // Logging out: this user's pages leave the phone with him.
   document.querySelectorAll('form[action$="/logout/"]').forEach((logout) => {
@@ -135,16 +142,19 @@
     banner(records.length);
     progress();
   }
-  // "n of m done": a tap no longer reloads the page, so count the stops shown done
-  // (data-text: the line translated, with {done} {total} {left} to fill in).
+  // "n of m done": a tap no longer reloads the page, so count the stops shown done, plus
+  // those of the route's other windows (data-text: the line translated, with {done}
+  // {total} {left} to fill in).
   function progress() {
     const line = document.querySelector(".progress[data-text]");
     if (!line) return;
     const stops = Array.from(form.querySelectorAll(".stop")).filter((li) =>
       li.querySelector(".if-open"));
-    const done = stops.filter((li) => li.classList.contains("done")).length;
+    const done = stops.filter((li) => li.classList.contains("done")).length +
+      Number(line.dataset.doneElsewhere || 0);
+    const total = stops.length + Number(line.dataset.totalElsewhere || 0);
     line.innerHTML = line.dataset.text.replace("{done}", done)
-      .replace("{total}", stops.length).replace("{left}", stops.length - done);
+      .replace("{total}", total).replace("{left}", total - done);
   }
   function banner(count) {
     let bar = document.getElementById("sync-banner");

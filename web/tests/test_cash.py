@@ -52,7 +52,7 @@ def test_it_404s_for_another_delivery_boys_customer(client, boy):
 def test_after_recording_it_goes_back_to_the_stop_on_the_route(client, boy):
     customer = on_route(boy)
     response = client.post(reverse("boy:cash", args=[customer.pk]), cash_form(boy, "100"))
-    assert response.url == f"{reverse('boy:route')}#stop-{customer.pk}"
+    assert response.url == f"{reverse('boy:route')}?stop={customer.pk}#stop-{customer.pk}"
     assert Payment.objects.get().paid_on == timezone.localdate()
 
 
@@ -65,7 +65,11 @@ def test_the_same_cash_form_sent_twice_records_it_once(client, boy):
     second = client.post(url, {"amount": "250", "once": key}, follow=True)
 
     payment = Payment.objects.get()
-    assert first.url == second.redirect_chain[-1][0] == f"{reverse('boy:route')}#stop-{customer.pk}"
+    assert (
+        first.url
+        == second.redirect_chain[-1][0]
+        == f"{reverse('boy:route')}?stop={customer.pk}#stop-{customer.pk}"
+    )
     assert f"Already recorded: {payment.code}, ₹250.00 cash from {customer.name}." in (
         second.content.decode()
     )
