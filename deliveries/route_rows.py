@@ -93,15 +93,21 @@ WITH d AS (
     JOIN deliveries_routestop r ON r.customer_id = h.customer_id
          AND r.delivery_boy_id = %(boy)s
     WHERE h.date = %(day)s AND h.shifts @> ARRAY[%(shift)s]::varchar[] {only_h}
-), s AS (SELECT customer_id FROM d UNION SELECT customer_id FROM h),
-o AS (
-    SELECT s.customer_id, count(d.id) AS deliveries,
-           count(d.id) FILTER (WHERE d.status = ANY(%(confirmed)s)) AS confirmed,
-           row_number() OVER (
-               ORDER BY min(rs.position), count(d.id) = 0, s.customer_id) AS n
-    FROM s LEFT JOIN deliveries_routestop rs ON rs.customer_id = s.customer_id
-    LEFT JOIN d ON d.customer_id = s.customer_id
-    GROUP BY s.customer_id
+), k AS (
+    SELECT customer_id, count(*) AS deliveries,
+           count(*) FILTER (WHERE status = ANY(%(confirmed)s)) AS confirmed
+    FROM d GROUP BY customer_id
+), o AS (
+    SELECT u.*, row_number() OVER (ORDER BY position, deliveries = 0, customer_id) AS n
+    FROM (
+        SELECT k.*, COALESCE(mine.position, (
+            SELECT position FROM deliveries_routestop WHERE customer_id = k.customer_id
+        )) AS position
+        FROM (SELECT * FROM k UNION ALL SELECT customer_id, 0, 0 FROM h
+              WHERE NOT EXISTS (SELECT FROM k WHERE k.customer_id = h.customer_id)) k
+        LEFT JOIN deliveries_routestop mine
+             ON mine.customer_id = k.customer_id AND mine.delivery_boy_id = %(boy)s
+    ) u
 ), t AS (
     SELECT count(*) AS stops,
            count(*) FILTER (WHERE deliveries > 0) AS to_deliver,
@@ -113,18 +119,17 @@ o AS (
                1) - 1, 0), GREATEST(count(*) - 1, 0)) / %(size)s::int AS part
     FROM o
 ), w AS (
-    SELECT customer_id, n FROM o WHERE n > (SELECT part * %(size)s::int FROM t)
+    SELECT customer_id, position, n FROM o WHERE n > (SELECT part * %(size)s::int FROM t)
     ORDER BY n LIMIT %(size)s::int
 )
 SELECT t.stops, t.to_deliver, t.done, t.part,
        c.id, c.name, c.address, c.landmark, c.phone, c.map_link, c.latitude, c.longitude,
-       c.delivery_instructions, rs.position, h.reason, bb.balance{extra_columns},
+       c.delivery_instructions, w.position, h.reason, bb.balance{extra_columns},
        d.id, d.status, d.ordered_qty, d.delivered_qty, d.reason, d.bottles_given,
        d.bottles_collected, d.confirmed_by_id, d.confirmed_via, d.confirmed_by_name,
        d.delivery_link_id, d.confirmed_at, p.id, p.name, p.returnable
 FROM t LEFT JOIN (
     w JOIN customers_customer c ON c.id = w.customer_id
-    LEFT JOIN deliveries_routestop rs ON rs.customer_id = c.id
     LEFT JOIN h ON h.customer_id = c.id
     LEFT JOIN ({bottles}) bb ON bb.customer_id = c.id{extra_joins}
     LEFT JOIN d ON d.customer_id = c.id
