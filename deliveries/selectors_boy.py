@@ -9,7 +9,7 @@ fills at ready(). The bottle balance is deliveries.selectors_bottles'.
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 
@@ -17,12 +17,23 @@ from django.db.models import Sum
 
 from deliveries import route_rows, selectors, stop_extras
 from deliveries.models import Delivery, DeliveryBoy
-from deliveries.route_rows import RouteWindow, StopRows
+from deliveries.route_rows import RouteDelivery, RouteWindow, StopRows
 from deliveries.selectors import ProcurementRow, Stop, bulk_totals
 from earlybird.units import product_size
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-def stop_token(deliveries: Iterable[Delivery]) -> str:
+
+def _confirmed_at(delivery) -> str:
+    """When it was confirmed, ISO 8601 in UTC ("" if not): a RouteDelivery has it in
+    microseconds since 1970."""
+    if isinstance(delivery, RouteDelivery):
+        us = delivery.confirmed_at_us
+        return "" if us is None else (EPOCH + timedelta(microseconds=us)).isoformat()
+    return delivery.confirmed_at.isoformat() if delivery.confirmed_at else ""
+
+
+def stop_token(deliveries: Iterable[Delivery | RouteDelivery]) -> str:
     """An opaque string of a stop's confirmation state: it changes whenever any of its
     deliveries' status, quantities, reason, bottles or confirmer changes (no query)."""
     parts = [
@@ -40,7 +51,7 @@ def stop_token(deliveries: Iterable[Delivery]) -> str:
                 d.confirmed_via,
                 d.confirmed_by_name,
                 d.delivery_link_id,
-                d.confirmed_at.isoformat() if d.confirmed_at else "",
+                _confirmed_at(d),
             )
         )
         for d in sorted(deliveries, key=lambda d: d.pk)

@@ -148,6 +148,29 @@ def _stop_markup(language: str, prefix: str, confirmable: bool, page_stop) -> st
     return stop_html(stop, confirmable=confirmable, **_stop_context(language, prefix))
 
 
+def windows_html(page: selectors_boy.RoutePage, shift: str) -> str:
+    """The links to every window of a long route (none for a route of one window), shown
+    above and below its stops: one string, not a template loop drawn twice."""
+    if not page.parts:
+        return ""
+    items = format_html_join(
+        "",
+        " {}",
+        (
+            (
+                format_html('<strong aria-current="page">{}–{}</strong>', first, last)
+                if current
+                else format_html(
+                    '<a href="?shift={}&amp;part={}">{}–{}</a>', shift, n, first, last
+                ),
+            )
+            for n, first, last, current in page.parts
+        ),
+    )
+    label = _("Stops")
+    return format_html('<nav class="route-parts" aria-label="{}">{}{}</nav>', label, label, items)
+
+
 def _shift_asked(request, default: str) -> str:
     shift = request.GET.get("shift")
     return shift if shift in Order.Shift.values else default
@@ -176,6 +199,7 @@ def route_today(request, boy: DeliveryBoy):
         "shift": shift,
         "page": page,
         "stops_html": stops_html(request, page.page_stops, confirmable=True),
+        "windows_html": windows_html(page, shift),
         "once": issue_form_key(user=request.user, operation=ACT),
         **shift_labels(shift),
     }
@@ -191,6 +215,7 @@ def route_tomorrow(request, boy: DeliveryBoy):
     )
     context = {"boy": boy, "day": day, "shift": shift, "page": page, **shift_labels(shift)}
     context["stops_html"] = stops_html(request, page.page_stops, confirmable=False)
+    context["windows_html"] = windows_html(page, shift)
     return render(request, "deliveries/boy/tomorrow.html", context)
 
 
