@@ -9,7 +9,8 @@ of 40), serves it with gunicorn as `make serve` does, and measures in two parts:
 1. Unsaturated, with 1 and then 4 closed-loop clients (each sends its next request when
    the last one is answered): every page in turn — the trivial view (/healthz, the
    framework's floor), the signed-in trivial view (GET / as a delivery boy: session,
-   user and roles read, a redirect answered), the route page at 40 and at 400 stops, the
+   user and roles read, a redirect answered), the route page of a 40-stop and of a
+   400-stop route (the page shows one window of 40 stops: deliveries/route_rows.py), the
    staff customer list and the monthly grid. Each page's p50 against the trivial view's
    p50 of the same run is the figure that counts (the one against the signed-in floor is
    printed beside it): with this few clients nothing waits in a queue.
