@@ -70,6 +70,8 @@ class Customer(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "pk"]
+        # The staff list pages in this order: read in order, not sorted on every view.
+        indexes = [models.Index(fields=["name", "id"], name="customers_name_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(phone__regex=PHONE_PATTERN), name="customers_customer_phone_normalised"

@@ -3,9 +3,11 @@ the staff list pages (a few drop-downs of areas, routes and staff) cost more tha
 rows (issue 18). Same markup, same attributes; every value escaped. ChoiceLists reads
 the choices of several drop-downs in one query."""
 
+from html import escape
+
 from django import forms
 from django.db.models import QuerySet
-from django.utils.html import escape
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
 from earlybird.prepared import prepared_cursor
@@ -17,19 +19,36 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         chosen = {str(v) for v in self.format_value(value)}
-        out = [f'<select name="{escape(name)}"']
+        out = [f'<select name="{escape(str(name))}"']
         for key, attr in attrs.items():
             if attr is True:
-                out.append(f" {escape(key)}")
+                out.append(f" {escape(str(key))}")
             elif attr is not False and attr is not None:
-                out.append(f' {escape(key)}="{escape(attr)}"')
+                out.append(f' {escape(str(key))}="{escape(str(attr))}"')
         out.append(">")
         for option, label in self.choices:
             option = "" if option is None else str(option)
             selected = " selected" if option in chosen else ""
-            out.append(f'\n  <option value="{escape(option)}"{selected}>{escape(label)}</option>')
+            out.append(
+                f'\n  <option value="{escape(option)}"{selected}>{escape(str(label))}</option>'
+            )
         out.append("\n</select>")
         return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
+
+
+class PlainChoices(BaseChoiceIterator):
+    """Choices that are already (value, label) pairs, given to a field as they are:
+    Django normalises a list of choices item by item, twice (field and widget), which
+    cost more than reading them."""
+
+    def __init__(self, pairs: list[tuple]):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __deepcopy__(self, memo):
+        return self  # never changed in place: a form's copy of its fields may share it
 
 
 class ChoiceLists:

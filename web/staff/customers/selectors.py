@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from billing.models import Bill, Payment
@@ -67,15 +67,16 @@ LIST_VALUES = (
 
 
 MAX_PAGE = 100_000  # a larger ?page= is past the end anyway
+LIST_ORDER = ("name", "pk")  # customers.selectors.customer_list's, written in _page_sql
 
 
 def list_page(*, number, per_page: int, **filters) -> Page:
     """One page of customers.selectors.customer_list (same filters) as ListRows, with each
     row's balance, billing mode today and wallet: one query whatever the number of
-    customers. The list's rows are numbered in its order and counted by window functions,
-    the page cut by its numbers (parameters: one SQL text for every page), then its money
-    read for its rows only with billing's formulas (with_balances, with_wallet_column). A
-    page past the end (or below 1) is the last one, as Paginator.get_page has it."""
+    customers. The list is counted and the page cut from it in its order by an offset (a
+    parameter: one SQL text for every page), then the money read for the page's rows
+    only with billing's formulas (with_balances, with_wallet_column). A page past the end
+    (or below 1) is the last one, as Paginator.get_page has it."""
     customers = customer_selectors.customer_list(**filters)
     try:
         number = min(int(number), MAX_PAGE)
@@ -90,36 +91,57 @@ def list_page(*, number, per_page: int, **filters) -> Page:
 
 
 def _page_rows(customers: QuerySet, number: int, per_page: int) -> list[tuple[ListRow, int]]:
-    """[(row, count of the whole list)] of page `number`."""
-    listed = customers.annotate(
-        n=Window(RowNumber(), order_by=list(customers.query.order_by)), of=Window(Count("pk"))
-    ).values_list("pk", "n", "of")
-    list_sql, list_params = listed.query.sql_with_params()
-    rows_sql, rows_params = _rows_sql(timezone.localdate())
-    # Both parts are SQL that Django compiled from querysets, their values parameters.
-    sql = (
-        "WITH page (pk, n, of) AS MATERIALIZED ("  # noqa: S608
-        f" SELECT * FROM ({list_sql}) listed WHERE listed.n > %s ORDER BY listed.n"
-        f" LIMIT {int(per_page)})"
-        f" SELECT row.*, page.of FROM page JOIN ({rows_sql}) row ON row.pk = page.pk"
-        " ORDER BY page.n"
-    )
-    start = (number - 1) * per_page
-    # The page's size in the text (a constant: one text still), so that the planner
-    # knows the page is a few rows and joins them by index whatever the list's size.
+    """[(row, count of the whole list)] of page `number`. Only the list's filters are
+    compiled on each view; the statement around them is built once per filter shape."""
+    if tuple(customers.query.order_by) != LIST_ORDER:
+        raise ValueError(f"The list's order is {LIST_ORDER}, as its SQL says.")
+    try:
+        list_sql, list_params = (
+            customers.values_list("pk", "name").order_by().query.sql_with_params()
+        )
+    except EmptyResultSet:  # customers.none(): nobody to list
+        return []
+    sql, rows_params = _page_sql(list_sql, int(per_page), timezone.localdate())
     with prepared_cursor() as cursor:
-        cursor.execute(sql, (*list_params, start, *rows_params))
+        cursor.execute(sql, (*list_params, (number - 1) * per_page, *rows_params))
         return [
             (ListRow(*values, balance.quantize(ZERO), mode, wallet), of)
             for *values, balance, mode, wallet, of in cursor.fetchall()
         ]
 
 
+@lru_cache(maxsize=64)
+def _page_sql(list_sql: str, per_page: int, today: date) -> tuple[str, tuple]:
+    """The page's statement around the list's SQL (its filters, evaluated once) and the
+    parameters of its rows' part. The list is counted and cut to the page by an offset,
+    a top-N sort to the page's end rather than numbering every row; the page's size is in
+    the text (a constant: one text still), so that the planner knows the page is a few
+    rows and reads their money by key."""
+    rows_sql, rows_params = _rows_sql(today)
+    # Both parts are SQL that Django compiled from querysets, their values parameters.
+    sql = (
+        "WITH page (pk, name, of) AS MATERIALIZED ("  # noqa: S608
+        f" SELECT pk, name, COUNT(*) OVER () FROM ({list_sql}) listed (pk, name)"
+        f" ORDER BY name, pk OFFSET %s LIMIT {per_page})"
+        f" SELECT row.*, page.of FROM page JOIN ({rows_sql}) row ON row.pk = page.pk"
+        " ORDER BY page.name, page.pk"
+    )
+    return sql, rows_params
+
+
 @lru_cache(maxsize=2)
 def _rows_sql(today: date) -> tuple[str, tuple]:
     """What a row shows of each customer of `page` (the CTE above), its balance, billing
     mode today and wallet included: compiled once a day, the same text on every view."""
-    on_page = Customer.objects.filter(pk__in=RawSQL("SELECT pk FROM page", ()))
+    # `id = ANY(ARRAY(…))`, not `id IN (SELECT …)`: the page's rows are read by their key,
+    # whatever the planner guesses of the page's size (a semi-join scanned the table).
+    on_page = Customer.objects.filter(
+        RawSQL(
+            '"customers_customer"."id" = ANY(ARRAY(SELECT pk FROM page))',
+            (),
+            output_field=BooleanField(),
+        )
+    )
     rows = with_wallet_column(with_balances(on_page), today=today).order_by()
     values = (*LIST_VALUES, "balance", "billing_mode", "wallet_balance")
     return rows.values_list(*values).query.sql_with_params()

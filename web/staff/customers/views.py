@@ -37,6 +37,7 @@ def customer_list(request):
         "customers/list.html",
         {
             "form": form,
+            "filters": form.controls_html(),
             "page": page,
             "rows": rows_html(page.object_list),
             "query": query.urlencode(),

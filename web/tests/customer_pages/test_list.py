@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
+from django.template import Context, Template
 from django.urls import reverse
 
 from billing.models import Payment
@@ -12,6 +14,7 @@ from customers.tests.factories import AreaFactory, CustomerFactory
 from deliveries.services import assign_to_route
 from deliveries.tests.factories import DeliveryBoyFactory
 from earlybird import roles
+from web.staff.customers.forms import CustomerFilterForm
 from web.tests.customer_pages import bulk_customers, issue_bill, login, queries_for, staff, today
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +126,51 @@ def test_a_page_past_the_end_or_below_one_is_the_last_in_the_lists_order(client)
         assert [row.name for row in page.object_list] == names[50:]
     first = client.get(reverse("customers:list"), {"page": "x"}).context["page"]
     assert [row.name for row in first.object_list] == names[:50]
+
+
+def test_a_searched_list_is_counted_and_cut_in_its_order(client):
+    bulk_customers(60)
+    CustomerFactory(name="Someone else")
+    login(client, staff(roles.SUPPORT))
+    names = sorted(Customer.objects.filter(name__startswith="Bulk").values_list("name", flat=True))
+
+    page = client.get(reverse("customers:list"), {"q": "bulk", "page": 2}).context["page"]
+
+    assert page.paginator.count == 60 and page.number == 2
+    assert [row.name for row in page.object_list] == names[50:]
+
+
+# The filter controls as the list's template drew them with Django's widgets, before they
+# were drawn in Python (CustomerFilterForm.controls_html): the markup must stay the same.
+DJANGO_DRAWN = Template(
+    '<div><label for="{{ form.q.id_for_label }}">{{ form.q.label }}</label>{{ form.q }}</div>\n'
+    '  <div><label for="{{ form.status.id_for_label }}">Status</label>{{ form.status }}</div>\n'
+    '  <div><label for="{{ form.area.id_for_label }}">Area</label>{{ form.area }}</div>\n'
+    '  <div><label for="{{ form.delivery_boy.id_for_label }}">Route</label>'
+    "{{ form.delivery_boy }}</div>\n"
+    "  {% if form.marketing_staff %}<div><label "
+    'for="{{ form.marketing_staff.id_for_label }}">Marketing</label>'
+    "{{ form.marketing_staff }}</div>{% endif %}"
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        None,
+        "page=2",
+        "q=asha&status=trial",
+        "q=%3Cb%3E%26%22%27&status=%3Cx%3E&area=x&delivery_boy=none",
+        "q=" + "a" * 101,
+        "q=%00&marketing_staff=x&delivery_boy=999",
+        "q=a&q=b&status=active&status=bogus",
+    ],
+)
+@pytest.mark.parametrize("role", [roles.SUPPORT, roles.MARKETING])
+def test_the_filter_controls_are_drawn_as_djangos_widgets_draw_them(query, role):
+    AreaFactory(name='Hill <b>&"')
+    DeliveryBoyFactory(name="Suresh")
+    data = QueryDict(query) if query else None
+    form = CustomerFilterForm(data, user=staff(role))
+    form.filters()
+    assert form.controls_html() == DJANGO_DRAWN.render(Context({"form": form}))
