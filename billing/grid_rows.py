@@ -1,7 +1,7 @@
-"""The monthly grid's rows (billing.grid says what they hold): two statements a page.
+"""The monthly grid's rows (billing.grid says what they hold): one statement a page.
 
-`grid_window` reads a window of PER_PAGE customers of the filtered month: first which
-ones (their ids in route order, and the count of all), then their rows in one statement
+`grid_window` reads a window of PER_PAGE customers of the filtered month — which ones
+(their ids in route order, and the count of all), then in the same statement their rows
 — their accounts (billing's balance and wallet formulas), their live bill and its
 payment status (billing's coverage) and their quantities per product with each
 delivery's day, a row per customer and product, pivoted here into the month's columns.
@@ -10,10 +10,8 @@ grid_customers, two queries), then the same statement reads the page's customers
 `grid_rows` and `all_grid_rows` (exports, a chunk of customers at a time) too.
 
 The rows' statement has one text for every page, month and day (the customers are one
-array parameter), so the server plans it once per connection (DB_PREPARE_THRESHOLD) and
-keeps a generic plan. The window stays a statement of its own: its plan depends on the
-month (billed or not), so the server plans it each time (~0.3 ms), which it would have
-done for the whole statement had the two been one.
+array parameter, or the window's filters of one shape), so the server plans it once per
+connection (DB_PREPARE_THRESHOLD) and keeps a generic plan.
 """
 
 from collections.abc import Iterator
@@ -22,7 +20,6 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import BooleanField, F, Func, OuterRef, Sum
 from django.utils import timezone
 
@@ -40,9 +37,9 @@ from billing.grid import (
     grid_customers,
     live_bill_params,
     month_columns,
+    month_count,
     month_customers_sql,
 )
-from billing.models import Bill
 from billing.selectors import ZERO, bill_payments, billed_amount, with_balances
 from billing.selectors.balances import money_or_zero
 from billing.selectors.bills import bill_coverage_sql, coverage_of
@@ -64,7 +61,7 @@ def grid_window(
     columns: list[Column] | None = None,
 ) -> Page:
     """One page of the grid: its object_list the rows (CustomerRow) of a window of
-    customers in route order. Two statements — but the payment status filter needs every
+    customers in route order. One statement — but the payment status filter needs every
     customer's status first (grid_customers), and a page past the end costs a count and
     the last page."""
     per_page = per_page or PER_PAGE
@@ -84,7 +81,7 @@ def grid_window(
         number = 1
     rows, count = _window(filters, number, per_page, columns)
     if not rows and number > 1:  # past the end: the last page, as Paginator.get_page does
-        number = max(-(-_count(filters) // per_page), 1)
+        number = max(-(-month_count(filters) // per_page), 1)
         rows, count = _window(filters, number, per_page, columns)
     return Page(rows, number, Paginator(range(count), per_page))
 
@@ -99,8 +96,6 @@ def grid_rows(
     """The grid rows of these customers (as grid_customers lists them, with their payment
     status), in that order: one statement, whatever the number of customers, products
     and days."""
-    if not customers:
-        return []
     columns = columns or month_columns(period)
     return _given(period, product_id, [pk for pk, _ in customers], columns, dict(customers))
 
@@ -124,53 +119,58 @@ def all_grid_rows(
 def _window(
     filters: GridFilters, number: int, per_page: int, columns: list[Column]
 ) -> tuple[list[CustomerRow], int]:
-    """The rows of page `number` and the count of all the month's customers: the page's
-    ids (and the count) first, then their rows (`_given`)."""
+    """The rows of page `number` and the count of all the month's customers, in one
+    statement: the window (its ids in route order, and the count) is its first part."""
     month_sql, month_params = month_customers_sql(filters)
-    # month_sql: SQL that Django compiled from a queryset, its values parameters.
-    sql = (
-        f"SELECT m.id, count(*) OVER () FROM ({month_sql}) m (id, boy, stop, name)"  # noqa: S608
-        f" ORDER BY {ROUTE_ORDER} LIMIT %s OFFSET %s"
-    )
+    # month_sql: SQL that Django compiled, its values parameters read as `(SELECT %s)`,
+    # hidden from the planner: else it replans the whole statement for them every time.
+    window = WINDOW.format(month=month_sql.replace("%s", "(SELECT %s)"), order=ROUTE_ORDER)
+    sql, params = _statement(filters.period, filters.product_id, timezone.localdate())
     with prepared_cursor() as cursor:
-        cursor.execute(sql, (*month_params, per_page, (number - 1) * per_page))
+        cursor.execute(
+            f"WITH {window}{sql}", (*month_params, per_page, (number - 1) * per_page, *params)
+        )
         found = cursor.fetchall()
-    if not found:
-        return [], 0
-    rows = _given(filters.period, filters.product_id, [pk for pk, _ in found], columns, None)
-    return rows, found[0][1]
-
-
-def _count(filters: GridFilters) -> int:
-    month_sql, month_params = month_customers_sql(filters)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({month_sql}) m", month_params)  # noqa: S608
-        return cursor.fetchone()[0]
+    return _rows(found, columns, None), found[0][0] if found else 0
 
 
 # --- the rows' statement ---------------------------------------------------------------
 
-# The customers given (an array parameter, in its order; `page` holds their ids), their
-# live bills, the issued ones' coverage, their accounts and quantities: a row per
-# customer and product (one with no product for a customer billed without deliveries).
+# Who is on the page, `given (id, n, total)`: the customers given (an array, in order)…
+GIVEN = (
+    "given (id, n, total) AS (SELECT u.id, u.n, NULL::bigint"
+    " FROM unnest(%s::bigint[]) WITH ORDINALITY u (id, n))"
+)
+# … or a window of the month's customers in route order, `total` the count of all. Its
+# plan is the statement's generic plan, whatever the month: the statuses in the text
+# let it read the indexes made for them (billed month or not).
+WINDOW = (
+    "given (id, n, total) AS MATERIALIZED (SELECT m.id, row_number() OVER (ORDER BY {order}),"
+    " m.total FROM (SELECT m.*, count(*) OVER () AS total FROM ({month}) m (id, boy, stop, name)"
+    " ORDER BY {order} LIMIT %s OFFSET %s) m)"
+)
+
+# After `given`: their live bills, the issued ones' coverage, their accounts and
+# quantities: a row per customer and product (one with no product for a customer billed
+# without deliveries).
 ROWS = (
-    "WITH page (ids) AS (SELECT %s::bigint[]),"
-    " given AS (SELECT u.id, u.n FROM unnest((SELECT ids FROM page)) WITH ORDINALITY u (id, n)),"
+    ", page (ids) AS (SELECT ARRAY(SELECT id FROM given)),"
     " bills AS (SELECT m.id AS customer_id, bill.* FROM given m {live_bill}),"
     # Each part computed once, for the page only (inlined, the planner joined them
     # first and ran their subqueries once per row of the join).
     " cov (id, total, through, paid) AS MATERIALIZED ({coverage}),"
     " acc AS MATERIALIZED ({accounts}),"
     " qty AS MATERIALIZED ({quantities})"
-    " SELECT a.*, bills.id, bills.code, bills.status, bills.total,"
+    " SELECT m.total, a.*, bills.id, bills.code, bills.status, bills.total,"
     " cov.total, cov.through, cov.paid,"
-    " q.name, q.unit, q.sort_order, q.days, q.quantities, q.amount"
+    " p.name, p.unit, p.sort_order, q.days, q.quantities, q.amount"
     " FROM given m JOIN acc a ON a.pk = m.id"
     " LEFT JOIN bills ON bills.customer_id = m.id"
     " LEFT JOIN cov ON cov.id = bills.id"
     " LEFT JOIN qty q ON q.customer_id = m.id"
+    " LEFT JOIN ({products}) p (id, name, unit, sort_order) ON p.id = q.product_id"
     # The products as Python sorts them (sort order, name): by code point.
-    ' ORDER BY m.n, q.sort_order, q.name COLLATE "C"'
+    ' ORDER BY m.n, p.sort_order, p.name COLLATE "C"'
 )
 
 
@@ -182,35 +182,31 @@ def _given(
     statuses: dict[int, str] | None,
 ) -> list[CustomerRow]:
     """The rows of these customers, in this order: one statement."""
+    if not ids:
+        return []
     sql, params = _statement(period, product_id, timezone.localdate())
     with prepared_cursor() as cursor:
-        cursor.execute(sql, (ids, *params))
+        cursor.execute(f"WITH {GIVEN}{sql}", (ids, *params))
         return _rows(cursor.fetchall(), columns, statuses)
 
 
 @lru_cache(maxsize=16)
 def _statement(period: date, product_id: int | None, today: date) -> tuple[str, tuple]:
-    """The rows' statement and its parameters after the ids. Its text is the same for
-    every page, month and day (one with a product chosen): the server plans it once per
-    connection (a generic plan: the ids are one array parameter)."""
+    """The rows' statement after `given`, and its parameters after given's: one text for
+    every page, month and day (one with a product chosen), planned once per connection."""
     accounts_sql, accounts_params = _accounts_sql(period, today)
     quantities_sql, quantities_params = _quantities_sql(period, product_id)
-    coverage = bill_coverage_sql("ARRAY(SELECT id FROM bills WHERE status = %s)")
-    # The parts are SQL that Django compiled from querysets or that we wrote, their values
-    # parameters.
+    coverage = bill_coverage_sql("ARRAY(SELECT id FROM bills WHERE status = 'issued')")
+    products = Product.objects.order_by().values_list("pk", "name", "unit", "sort_order")
+    # The parts: SQL that Django compiled or that we wrote, their values parameters.
     sql = ROWS.format(
         live_bill=LIVE_BILL,
         coverage=coverage,
         accounts=accounts_sql,
         quantities=quantities_sql,
+        products=products.query.sql_with_params()[0],  # no parameters
     )
-    params = (
-        *live_bill_params(period),
-        *[Bill.Status.ISSUED.value] * coverage.count("%s"),
-        *accounts_params,
-        *quantities_params,
-    )
-    return sql, params
+    return sql, (*live_bill_params(period), *accounts_params, *quantities_params)
 
 
 # What a row shows of the customer and their money, in the accounts' columns.
@@ -278,19 +274,16 @@ def _quantities_sql(period: date, product_id: int | None) -> tuple[str, tuple]:
         .order_by()
     )
     day_sql, day_params = deliveries.query.sql_with_params()
-    products = Product.objects.order_by().values_list("pk", "name", "unit", "sort_order")
-    product_sql, product_params = products.query.sql_with_params()
-    # Both parts are SQL that Django compiled from querysets, their values parameters.
+    # day_sql is SQL that Django compiled from a queryset, its values parameters.
     sql = (
-        "SELECT m.id AS customer_id, p.name, p.unit, p.sort_order, d.days, d.quantities,"  # noqa: S608
-        " d.amount"
-        " FROM given m CROSS JOIN LATERAL (SELECT product_id, array_agg(extract(day FROM date)::int),"
+        "SELECT m.id AS customer_id, d.product_id, d.days, d.quantities, d.amount"  # noqa: S608
+        # The day of the month by date arithmetic (extract() makes a numeric per row).
+        " FROM given m CROSS JOIN LATERAL (SELECT product_id, array_agg(date - %s::date + 1),"
         " array_agg(quantity), sum(amount)"
         f" FROM ({day_sql}) x (product_id, date, quantity, amount)"
         " GROUP BY product_id) d (product_id, days, quantities, amount)"
-        f" JOIN ({product_sql}) p (id, name, unit, sort_order) ON p.id = d.product_id"
     )
-    return sql, (*day_params, *product_params)
+    return sql, (period, *day_params)
 
 
 # --- from the statement's rows to the grid's ---------------------------------------------
@@ -338,6 +331,7 @@ def _rows(found: list[tuple], columns: list[Column], statuses: dict | None) -> l
     rows: list[CustomerRow] = []
     row = None
     for (
+        _,  # the window's count
         pk,
         name,
         code,

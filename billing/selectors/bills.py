@@ -24,20 +24,19 @@ class PaymentStatus:
 
 # --- paid or not, and what a bill says ----------------------------------------------------
 
+# Owed through a bill: the opening balance and the customer's issued bills up to it
+# (by period, then issue time, then id), read bill by bill from the customer's index —
+# not every issued bill of the customers at once (a page reads a few dozen).
 _BILL_COVERAGE_SQL = """
-    WITH issued AS (
-        SELECT b.id, b.customer_id, b.total,
-               sum(b.total) OVER (PARTITION BY b.customer_id
-                                  ORDER BY b.period, b.issued_at, b.id) AS through
-          FROM billing_bill b
-         WHERE b.status = 'issued'
-           AND b.customer_id IN (SELECT customer_id FROM billing_bill WHERE id = ANY(%(ids)s))
-    )
-    SELECT issued.id, issued.total, c.opening_balance + issued.through,
+    SELECT b.id, b.total,
+           (SELECT c.opening_balance FROM customers_customer c WHERE c.id = b.customer_id)
+             + (SELECT sum(e.total) FROM billing_bill e
+                 WHERE e.customer_id = b.customer_id AND e.status = 'issued'
+                   AND (e.period, e.issued_at, e.id) <= (b.period, b.issued_at, b.id)),
            coalesce((SELECT sum(p.amount) FROM billing_payment p
-                      WHERE p.customer_id = issued.customer_id AND p.purpose = 'bill'), 0)
-      FROM issued JOIN customers_customer c ON c.id = issued.customer_id
-     WHERE issued.id = ANY(%(ids)s)
+                      WHERE p.customer_id = b.customer_id AND p.purpose = 'bill'), 0)
+      FROM billing_bill b
+     WHERE b.id = ANY(%(ids)s) AND b.status = 'issued'
 """
 
 

@@ -496,16 +496,28 @@ def test_the_rows_are_read_by_one_statement_text_whatever_the_page(milk, two_pro
         texts.append(sql)
         return execute(sql, params, many, context)
 
+    def rows_texts():
+        found = {sql for sql in texts if sql.startswith("WITH given")}
+        texts.clear()
+        return found
+
     with connection.execute_wrapper(record):
         first = grid_window(GridFilters(period=JAN), "1", per_page=2)
         second = grid_window(GridFilters(period=JAN), "2", per_page=2)
+        windows = rows_texts()
+        february = grid_window(GridFilters(period=FEB), "1", per_page=2)
+        february_windows = rows_texts()
         unpaid = grid_window(
             GridFilters(period=JAN, payment_status=PaymentStatus.UNPAID), "1", per_page=2
         )
+        chosen = grid_rows(period=FEB, customers=[(first[0].customer.pk, "")])
+        given = rows_texts()
 
-    rows_texts = {sql for sql in texts if sql.startswith("WITH page")}
-    assert len(rows_texts) == 1
-    assert (len(first), len(second), len(unpaid)) == (2, 1, 2)
+    # A window (its page, its month) reads the rows with the window's statement; chosen
+    # customers (the payment status filter, exports) with the other one.
+    assert len(windows) == 1 and february_windows == windows
+    assert len(given) == 1 and given != windows
+    assert (len(first), len(second), len(february), len(unpaid), len(chosen)) == (2, 1, 0, 2, 1)
 
 
 def test_a_product_that_is_not_sold_is_a_filter_error(client):
