@@ -1,7 +1,8 @@
 """A long route with no signal: the route page is shown in windows (deliveries/route_rows),
-and every window of the round, opened once online, opens with no connection too — its
-taps kept on the phone and sent once when the server is back."""
+and every window of the round (and of tomorrow's list), opened once online, opens with no
+connection too — its taps kept on the phone and sent once when the server is back."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -34,6 +35,10 @@ const done = arguments[arguments.length - 1];
   return true;
 })().then(done, () => done(false));
 """
+IS_CACHED = """
+const [url, done] = arguments;
+caches.match(url, {ignoreVary: true}).then((found) => done(Boolean(found)), () => done(false));
+"""
 
 
 def test_every_window_of_a_long_route_opens_and_is_tapped_with_no_signal(
@@ -51,6 +56,7 @@ def test_every_window_of_a_long_route_opens_and_is_tapped_with_no_signal(
         )
         assign_to_route(customer=customer, delivery_boy=boy)
     generate_deliveries(day=today)
+    generate_deliveries(day=today + timedelta(days=1))
 
     browser.get(f"{server.url}/d/?shift=morning")
     browser.find_element(By.ID, "id_username").send_keys(PHONE)
@@ -60,6 +66,8 @@ def test_every_window_of_a_long_route_opens_and_is_tapped_with_no_signal(
     names = browser.find_element(By.ID, "route").text
     assert "Stop 1" in names and "Stop 5" not in names  # the first window
     wait(browser, lambda: browser.execute_async_script(EVERY_WINDOW_CACHED))
+    tomorrow_last = f"{server.url}/d/tomorrow/?shift=morning&part=3"
+    wait(browser, lambda: browser.execute_async_script(IS_CACHED, tomorrow_last))
 
     # No signal: the last window opens from the phone, and a stop there is tapped.
     server.stop()
@@ -69,13 +77,16 @@ def test_every_window_of_a_long_route_opens_and_is_tapped_with_no_signal(
     assert "Stop 5" in browser.find_element(By.ID, "route").text
     press(browser, customers[4], "delivered")
     assert len(queue(browser)) == 1
+    browser.get(tomorrow_last)  # tomorrow's last window, from the phone too
+    assert "Stop 5" in browser.find_element(By.CLASS_NAME, "stops").text
+    browser.back()
 
     server.start()
     browser.execute_script("window.dispatchEvent(new Event('online'))")
     wait(browser, lambda: not queue(browser), timeout=30)
-    delivered = Delivery.objects.get(customer=customers[4])
+    delivered = Delivery.objects.get(customer=customers[4], date=today)
     assert (delivered.status, delivered.confirmed_by_id) == ("delivered", boy.user.pk)
-    assert Delivery.objects.filter(status="pending").count() == 4
+    assert Delivery.objects.filter(date=today, status="pending").count() == 4
     # The count line is the whole route's, the other windows' stops included.
     progress = browser.find_element(By.CLASS_NAME, "progress").text
     assert progress.startswith("1 of 5")

@@ -14,16 +14,14 @@
   const RETRY_MS = 30000;
 
   // --- The service worker: caches the pages and static files for a round with no signal.
-  // `everyPart`: the route's other windows too (the links to them), so each opens with no
-  // signal; after a sync only this page changed.
-  function warm(everyPart) {
+  // `windows`: the route's other windows too (the service worker follows each page's
+  // links to them), so each opens with no signal; after a sync only this page changed.
+  function warm(windows) {
     if (!("serviceWorker" in navigator)) return;
-    const urls = [location.href];
-    if (everyPart === true) {
-      document.querySelectorAll(".route-parts a").forEach((link) => urls.push(link.href));
-    }
     navigator.serviceWorker.ready.then((registration) => {
-      registration.active.postMessage({ type: "warm", user: user, urls: urls });
+      registration.active.postMessage({
+        type: "warm", user: user, urls: [location.href], windows: windows === true,
+      });
     });
   }
   if ("serviceWorker" in navigator && form) {

@@ -108,9 +108,32 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-// The route page, opened on a connection: {user, urls} — keep the pages of this user
-// (dropping anyone else's) and fetch them now, so tomorrow's list and the load sheet open
-// with no signal too, and the page itself even when it was opened before we controlled it.
+// The route page, opened on a connection: {user, urls, windows} — keep the pages of this
+// user (dropping anyone else's) and fetch them now, so tomorrow's list and the load sheet
+// open with no connection too, and the page itself even when it was opened before we
+// controlled it. With `windows`, a long route's other windows (the links in a page's
+// nav.route-parts, deliveries/route_rows.py) are fetched and kept as well.
+var WINDOW_LINKS = /<nav class="route-parts"[\s\S]*?<\/nav>/;
+
+function windowLinks(html, base) {
+  var nav = WINDOW_LINKS.exec(html);
+  if (!nav) return [];
+  var links = [];
+  var href = /href="([^"]+)"/g;
+  var found;
+  while ((found = href.exec(nav[0])) !== null) {
+    links.push(new URL(found[1].replace(/&amp;/g, "&"), base).href);
+  }
+  return links;
+}
+
+function fetchAndKeep(name, url) {
+  var request = new Request(url, { credentials: "same-origin" });
+  return fetch(request).then(function (response) {
+    return keep(name, request, response.clone()).then(function () { return response; });
+  });
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "warm" || !data.user) return;
@@ -118,14 +141,26 @@ self.addEventListener("message", function (event) {
   var urls = CACHED_PAGES.concat(data.urls || []).filter(function (url) {
     return isCachedPage(new URL(url, self.location.origin));
   });
+  var kept = urls.map(function (url) { return new URL(url, self.location.origin).href; });
+  function more(url, response) {
+    if (!data.windows || !response.ok) return null;
+    return response.text().then(function (html) {
+      return Promise.all(windowLinks(html, url).filter(function (link) {
+        if (kept.indexOf(link) !== -1) return false;
+        kept.push(link);
+        return true;
+      }).map(function (link) {
+        return fetchAndKeep(name, link).catch(function () {});
+      }));
+    });
+  }
   event.waitUntil(forgetPages(name).then(function () {
-    return Promise.all(urls.map(function (url) {
-      var request = new Request(url, { credentials: "same-origin" });
-      return fetch(request).then(function (response) {
-        return keep(name, request, response);
+    return Promise.all(kept.slice().map(function (url) {
+      return fetchAndKeep(name, url).then(function (response) {
+        return more(url, response);
       }).catch(function () {});
     }));
   }).then(function () {
-    if (event.source) event.source.postMessage({ type: "warmed", urls: urls });
+    if (event.source) event.source.postMessage({ type: "warmed", urls: kept });
   }));
 });
