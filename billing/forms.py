@@ -7,6 +7,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.forms import ModelChoiceField
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from billing.grid import STATUS_LABELS, GridFilters
 from billing.models import Payment
@@ -18,7 +19,7 @@ from earlybird.bounds import AmountField, DayField
 from earlybird.confirm import confirm_field
 from earlybird.idempotency import OnceFormMixin
 from earlybird.phones import InvalidPhone, normalise_phone
-from earlybird.quick_select import ChoiceLists, QuickSelect
+from earlybird.quick_select import ChoiceLists, PlainChoices, QuickSelect, labelled_control
 from earlybird.roles import ADMIN, DELIVERY_BOY, MARKETING, STAFF_ROLES, has_role
 from orders.models import Product
 
@@ -192,7 +193,7 @@ EMPTY = "---------"
 
 def _id_choice(label: str, empty: str = EMPTY) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        choices=[("", empty)],
+        choices=PlainChoices([("", empty)]),
         coerce=int,
         empty_value=None,
         required=False,
@@ -208,7 +209,9 @@ def _id_choice(label: str, empty: str = EMPTY) -> forms.TypedChoiceField:
 class GridFilterForm(forms.Form):
     """The monthly grid's filters (a GET form): month (today's unless chosen), product,
     area, route, marketer, paid or not. The drop-downs' choices are read in one query
-    (ChoiceLists) as plain (id, label) rows: no model instances (issue 18)."""
+    (ChoiceLists) as plain (id, label) rows, given as they are (PlainChoices); the
+    controls are drawn in Python (controls_html): no model instances, no template per
+    widget or option (issue 18)."""
 
     month = MonthField(required=False, label="Month")
     product = _id_choice("Product", "All products")
@@ -216,7 +219,7 @@ class GridFilterForm(forms.Form):
     delivery_boy = _id_choice("Delivery boy")
     marketing_staff = _id_choice("Marketing staff")
     payment_status = forms.ChoiceField(
-        choices=[("", "All"), *STATUS_LABELS.items()],
+        choices=PlainChoices([("", "All"), *STATUS_LABELS.items()]),
         required=False,
         label="Payment",
         widget=QuickSelect,
@@ -227,8 +230,15 @@ class GridFilterForm(forms.Form):
         lists = GRID_CHOICES.read("product", "area", "delivery_boy", "marketing_staff")
         for name, choices in lists.items():
             field = self.fields[name]
-            field.choices = [field.choices[0], *choices]
+            field.choices = PlainChoices([field.choices.pairs[0], *choices])
         self.product_names = dict(lists["product"])
+
+    def controls_html(self) -> SafeString:
+        """Each filter as a <div> of its label and control (labelled_control), laid out
+        as the template's loop over the fields laid them out."""
+        return mark_safe(  # noqa: S308 - every value is escaped  # nosec B308 B703
+            "".join(f"\n  {labelled_control(self, name)}\n  " for name in self.fields)
+        )
 
     @property
     def product_name(self) -> str:

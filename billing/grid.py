@@ -37,10 +37,6 @@ from customers.models import Customer
 from deliveries.models import Delivery
 from earlybird.units import number_text
 
-PER_PAGE = 50  # customers per window: a page renders in a few milliseconds
-MAX_PAGE = 100_000  # a larger ?page= is past the end anyway
-EXPORT_CHUNK = 500  # customers per round of queries when exporting a whole month
-
 NO_BILL = "no_bill"
 STATUS_LABELS = {**PaymentStatus.LABELS, NO_BILL: "No bill"}
 

@@ -296,32 +296,41 @@ class Pivot:
     def __init__(self, columns: list[Column]):
         self.size = len(columns)
         self.weeks = [column.is_week for column in columns]
-        week_at = {column.week: i for i, column in enumerate(columns) if column.is_week}
-        # Day of the month -> (its column, its week's column).
-        self.at = {
-            column.day.day: (i, week_at[column.week])
+        # Day of the month -> its column; each week's column with its days' columns.
+        self.at = {column.day.day: i for i, column in enumerate(columns) if column.day}
+        self.week_days = [
+            (i, [j for j, day in enumerate(columns) if day.day and day.week == column.week])
             for i, column in enumerate(columns)
-            if column.day
-        }
+            if column.is_week
+        ]
 
-    def new_row(self, name: str, unit: str, sort_order: int) -> ProductRow:
-        cells = [None] * self.size
-        return ProductRow(name, unit, cells, Decimal("0"), ZERO, self.weeks, (sort_order, name))
-
-    def add(
-        self, row: ProductRow, days: list[int], quantities: list[Decimal], amount: Decimal
-    ) -> None:
-        """The quantities of these days of the month (a day twice: its two shifts), and
-        their amount."""
-        cells, at = row.cells, self.at
+    def row(
+        self,
+        name: str,
+        unit: str,
+        sort_order: int,
+        days: list[int],
+        quantities: list[Decimal],
+        amount: Decimal,
+    ) -> ProductRow:
+        """A product's row of these days of the month (a day twice: its two shifts, added
+        up) and their amount. The weeks and the month are added up from the days, once."""
+        cells, at = [None] * self.size, self.at
         for day, quantity in zip(days, quantities, strict=True):
-            day_column, week_column = at[day]
-            cell = cells[day_column]
-            cells[day_column] = quantity if cell is None else cell + quantity
-            cell = cells[week_column]
-            cells[week_column] = quantity if cell is None else cell + quantity
-        row.quantity = sum(quantities, row.quantity)
-        row.amount += amount
+            column = at[day]
+            cell = cells[column]
+            cells[column] = quantity if cell is None else cell + quantity
+        month = Decimal("0")
+        for week_column, day_columns in self.week_days:
+            week = None
+            for column in day_columns:
+                cell = cells[column]
+                if cell is not None:
+                    week = cell if week is None else week + cell
+            if week is not None:
+                cells[week_column] = week
+                month += week
+        return ProductRow(name, unit, cells, month, ZERO + amount, self.weeks, (sort_order, name))
 
 
 def _rows(found: list[tuple], columns: list[Column], statuses: dict | None) -> list[CustomerRow]:
@@ -375,8 +384,6 @@ def _rows(found: list[tuple], columns: list[Column], statuses: dict | None) -> l
             )
             rows.append(row)
         if product is not None:
-            line = pivot.new_row(product, unit, sort_order)
-            pivot.add(line, days, quantities, amount)
-            row.products.append(line)
+            row.products.append(pivot.row(product, unit, sort_order, days, quantities, amount))
             row.delivered_amount += amount
     return rows

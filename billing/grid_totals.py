@@ -50,8 +50,6 @@ def grid_totals(
     ids = [pk for pk, _ in customers]
     if not ids:
         return GridTotals(0, [], ZERO, ZERO, ZERO, ZERO)
-    pivot = Pivot(columns)
-    products: dict[int, ProductRow] = {}
     quantities = (
         billable(filters)
         .filter(among("customer_id", ids))
@@ -59,12 +57,23 @@ def grid_totals(
         .annotate(quantity=Sum("delivered_qty"), amount=Sum(billed_amount()))
         .order_by()
     )
+    # Per product: its name, unit and sort order, then its days, quantities and amounts.
+    products: dict[int, tuple] = {}
     for product_id, name, unit, sort_order, day, quantity, amount in quantities:
         product = products.get(product_id)
         if product is None:
-            product = products[product_id] = pivot.new_row(name, unit, sort_order)
-        pivot.add(product, [day.day], [quantity], amount)
-    rows = sorted(products.values(), key=lambda row: row.sort)
+            product = products[product_id] = (name, unit, sort_order, [], [], [])
+        product[3].append(day.day)
+        product[4].append(quantity)
+        product[5].append(amount)
+    pivot = Pivot(columns)
+    rows = sorted(
+        (
+            pivot.row(name, unit, sort_order, days, day_quantities, sum(amounts, ZERO))
+            for name, unit, sort_order, days, day_quantities, amounts in products.values()
+        ),
+        key=lambda row: row.sort,
+    )
     billed = (
         Bill.objects.filter(among("customer_id", ids), period=filters.period)
         .exclude(status=Bill.Status.VOID)
@@ -90,23 +99,31 @@ def grid_totals(
 
 
 def page_totals(rows: list[CustomerRow]) -> GridTotals:
-    """The totals of one window's rows, added up from them: no query."""
-    products: dict[tuple, ProductRow] = {}
+    """The totals of one window's rows, added up from them: no query. Each product's
+    day and week cells are added up column by column over its lines."""
+    groups: dict[tuple, list[ProductRow]] = {}
     for row in rows:
         for line in row.products:
-            total = products.get(line.sort)
-            if total is None:
-                empty = [None] * len(line.cells)
-                total = products[line.sort] = ProductRow(
-                    line.product, line.unit, empty, Decimal("0"), ZERO, line.weeks, line.sort
-                )
-            total.cells = [
-                a if b is None else (b if a is None else a + b)
-                for a, b in zip(total.cells, line.cells, strict=True)
-            ]
-            total.quantity += line.quantity
-            total.amount += line.amount
-    lines = [products[key] for key in sorted(products)]
+            group = groups.get(line.sort)
+            if group is None:
+                groups[line.sort] = [line]
+            else:
+                group.append(line)
+    lines = []
+    for key in sorted(groups):
+        group = groups[key]
+        first = group[0]
+        lines.append(
+            ProductRow(
+                first.product,
+                first.unit,
+                list(map(_column_total, *[line.cells for line in group])),
+                sum((line.quantity for line in group), Decimal("0")),
+                sum((line.amount for line in group), ZERO),
+                first.weeks,
+                key,
+            )
+        )
     return GridTotals(
         customers=len(rows),
         products=lines,
@@ -115,3 +132,12 @@ def page_totals(rows: list[CustomerRow]) -> GridTotals:
         paid=sum((row.paid for row in rows), ZERO),
         balance=sum((row.balance for row in rows), ZERO),
     )
+
+
+def _column_total(*cells: Decimal | None) -> Decimal | None:
+    """One column's cells added up (None: nothing in it)."""
+    total = None
+    for cell in cells:
+        if cell is not None:
+            total = cell if total is None else total + cell
+    return total

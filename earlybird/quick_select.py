@@ -1,12 +1,14 @@
-"""A <select> drawn in Python: Django's Select renders a template per option, which on
-the staff list pages (a few drop-downs of areas, routes and staff) cost more than the
-rows (issue 18). Same markup, same attributes; every value escaped. ChoiceLists reads
-the choices of several drop-downs in one query."""
+"""Filter controls drawn in Python: Django's Select renders a template per option, and a
+form's fields a template each, which on the staff list pages (a few drop-downs of areas,
+routes and staff) cost more than the rows (issue 18). Same markup, same attributes as
+Django's widgets; every value escaped. PlainChoices gives a field its choices as they
+are; ChoiceLists reads the choices of several drop-downs in one query."""
 
 from html import escape
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import pretty_name
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
@@ -28,12 +30,76 @@ class QuickSelect(forms.Select):
         out.append(">")
         for option, label in self.choices:
             option = "" if option is None else str(option)
-            selected = " selected" if option in chosen else ""
+            selected = ""
+            if option in chosen:  # the first option of the value only, as Django's
+                selected, chosen = " selected", ()
             out.append(
                 f'\n  <option value="{escape(option)}"{selected}>{escape(str(label))}</option>'
             )
         out.append("\n</select>")
         return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
+
+
+# Inputs drawn as django/forms/widgets/input.html draws them (nothing of their own).
+PLAIN_INPUTS = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.SearchInput)
+
+
+def labelled_control(form: forms.Form, name: str) -> str:
+    """`<div><label for="id_…">Label</label>{control}</div>`, what the template
+    `<div><label for="{{ f.id_for_label }}">{{ f.label }}</label>{{ f }}</div>` draws for
+    the field, without a template: a QuickSelect or a plain input drawn here, a refused
+    value marked aria-invalid as Django marks it (any other field: Django draws it)."""
+    field = form.fields[name]
+    widget = field.widget
+    label = escape(str(pretty_name(name) if field.label is None else field.label))
+    quick = isinstance(widget, QuickSelect) or type(widget) in PLAIN_INPUTS
+    if (
+        not quick
+        or form.prefix
+        or form.auto_id != "id_%s"
+        or field.required
+        or field.disabled
+        or field.localize
+        or field.show_hidden_initial
+        or "id" in widget.attrs
+        or widget.attrs.get("aria-describedby")
+    ):
+        bound = form[name]
+        return f'<div><label for="{escape(bound.id_for_label)}">{label}</label>{bound}</div>'
+    attrs, described = {}, []
+    if field.help_text:
+        described.append(f"id_{name}_helptext")
+    if form.is_bound and name in form.errors:
+        attrs["aria-invalid"] = "true"
+        described.append(f"id_{name}_error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    attrs["id"] = f"id_{name}"
+    # The value as BoundField.value() finds it.
+    value = form.get_initial_for_field(field, name)
+    if form.is_bound:
+        value = field.bound_data(widget.value_from_datadict(form.data, form.files, name), value)
+    value = field.prepare_value(value)
+    if isinstance(widget, QuickSelect):
+        control = widget.render(name, value, attrs)
+    else:
+        control = _input(widget, name, value, attrs)
+    return f'<div><label for="id_{name}">{label}</label>{control}</div>'
+
+
+def _input(widget: forms.widgets.Input, name: str, value, attrs: dict) -> str:
+    """An input as django/forms/widgets/input.html and attrs.html draw it."""
+    shown = widget.format_value(value)
+    out = [f'<input type="{escape(widget.input_type)}" name="{escape(name)}"']
+    if shown is not None:
+        out.append(f' value="{escape(str(shown))}"')
+    for key, attr in {**widget.attrs, **attrs}.items():
+        if attr is True:
+            out.append(f" {escape(str(key))}")
+        elif attr is not False:
+            out.append(f' {escape(str(key))}="{escape(str(attr))}"')
+    out.append(">")
+    return "".join(out)
 
 
 class PlainChoices(BaseChoiceIterator):

@@ -10,7 +10,7 @@ from billing.grid import STATUS_LABELS, GridFilters, grid_customers, month_colum
 from billing.grid_rows import grid_window
 from billing.grid_totals import grid_totals, page_totals
 from billing.pages import _query_without
-from billing.pages.grid_html import body_html, fields_html, foot_lines_html, head_html
+from billing.pages.grid_html import body_html, foot_html, head_html
 from earlybird.access import staff_required
 
 EMPTY_PAGE = Paginator([], 1).get_page(1)
@@ -46,15 +46,15 @@ def grid(request):
         "billing/grid.html",
         {
             "form": form,
-            "fields_html": fields_html(form),
+            "fields_html": form.controls_html(),
             "filters": filters,
             "columns": columns,
             "page": page,
             "rows": rows,
-            "head_html": head_html(columns),
+            "head_html": head_html(filters.period if filters else None),
             "body_html": body_html(rows, columns, filters.period) if filters else "",
             "totals": totals,
-            "foot_html": foot_lines_html(totals, columns, month_totals),
+            "foot_html": foot_html(totals, columns, month_totals),
             "month_totals": month_totals,
             # The header names the wallet only when the page has a customer prepaid today.
             "has_wallets": any(row.wallet is not None for row in rows),

@@ -6,14 +6,16 @@ quantity's text is made once, the URLs are reversed once. Same markup as the tem
 made; every text value is escaped here (the quantities and amounts are digits we
 formatted)."""
 
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from html import escape
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 
-from billing.grid import Column, CustomerRow, ProductRow, short_quantity
+from billing.grid import Column, CustomerRow, ProductRow, month_columns, short_quantity
 from billing.grid_totals import GridTotals
 from earlybird.templatetags.money import format_inr
 from earlybird.units import number_text
@@ -43,7 +45,9 @@ class _Page:
         # A product row's cells: one format string, a {} per column.
         self.cells = "".join(WEEK_CELL if c.is_week else DAY_CELL for c in columns)
         self.quantities = _Texts(_short_text).__getitem__
+        self.made: dict[tuple[str, ...], str] = {}
         self.amounts = _Texts(format_inr)
+        self.numbers = _Texts(number_text)  # a month's quantity: 30, 30.5, 31…
         # Products, units, areas, routes and statuses repeat down the page.
         self.text = _Texts(escape).__getitem__
 
@@ -51,7 +55,12 @@ class _Page:
         return self.amounts[str(amount)]
 
     def cells_of(self, line: ProductRow) -> str:
-        return self.cells.format(*map(self.quantities, map(str, line.cells)))
+        # Lines of the same quantities (a daily subscription) are made once a page.
+        key = tuple(map(str, line.cells))
+        cells = self.made.get(key)
+        if cells is None:
+            cells = self.made[key] = self.cells.format(*map(self.quantities, key))
+        return cells
 
     def line(self, line: ProductRow) -> str:
         """A product's name, its day and week cells, quantity and amount."""
@@ -60,26 +69,40 @@ class _Page:
         return (
             f'<td class="grid-product">{text(line.product)}'
             f'<span class="muted">{text(line.unit)}</span></td>{cells}'
-            f'<td class="num grid-total">{number_text(line.quantity)}</td>'
+            f'<td class="num grid-total">{self.numbers[str(line.quantity)]}</td>'
             f'<td class="num">{self.inr(line.amount)}</td>'
         )
 
 
 def _short_text(text: str) -> str:
-    """short_quantity of a cell's str() ("None": an empty cell)."""
-    return "" if text == "None" else short_quantity(Decimal(text))
+    """short_quantity of a cell's str() ("None": an empty cell). A whole number (the
+    week and month totals, mostly: "150.000") is its digits before the point."""
+    if text == "None":
+        return ""
+    whole, _, fraction = text.partition(".")
+    if whole.isdigit() and not fraction.strip("0"):
+        return whole
+    return short_quantity(Decimal(text))
 
 
 def _url_parts(view_name: str) -> tuple[str, str]:
-    """A page's URL around its id: one reversal per page, not one per row."""
-    before, after = reverse(view_name, args=[SAMPLE_ID]).split(str(SAMPLE_ID))
+    """A page's URL around its id: reversed once per process (for each URLconf and
+    script prefix), not once per row."""
+    return _reversed_parts(view_name, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=16)
+def _reversed_parts(view_name: str, urlconf, prefix: str) -> tuple[str, str]:
+    before, after = reverse(view_name, args=[SAMPLE_ID], urlconf=urlconf).split(str(SAMPLE_ID))
     return escape(before), escape(after)
 
 
-def head_html(columns: list[Column]) -> SafeString:
-    """The day and week <th> of the header row."""
+@lru_cache(maxsize=24)
+def head_html(period: date | None) -> SafeString:
+    """The day and week <th> of the header row of a month (None: no month), made once
+    per process (the days' names are not translated)."""
     out = []
-    for column in columns:
+    for column in month_columns(period) if period else []:
         title = escape(column.title)
         if column.is_week:
             out.append(f'<th class="num grid-week" title="{title}" scope="col">{column.label}</th>')
@@ -164,44 +187,59 @@ def _account(
     return "".join(out)
 
 
-def foot_lines_html(totals: GridTotals | None, columns: list[Column], month_totals: bool) -> str:
-    """The foot's product lines (each day, week and the month), laid out as the
-    template's loop laid them out."""
-    if not totals or not totals.products:
+def foot_html(totals: GridTotals | None, columns: list[Column], month_totals: bool) -> str:
+    """The <tfoot> (none without totals): each product's line (each day, week and the
+    month), then all products' amount, bills, payments and balance, laid out as the
+    template laid them out."""
+    if not totals:
         return ""
-    page = _Page(columns)
+    inr = format_inr
     count = totals.customers
-    which = "every page" if month_totals else "this page"
+    who = (
+        f'Total<span class="muted">{count} customer{"" if count == 1 else "s"}, '
+        f"{'every page' if month_totals else 'this page'}</span>"
+    )
+    first = "" if totals.products else " grid-first"
+    alone = "" if totals.products else f'<th class="grid-who" scope="row">{who}</th>'
+    return mark_safe(  # noqa: S308 - every value is escaped or formatted here  # nosec B308 B703
+        "\n  <tfoot>\n    "
+        f"{_foot_lines(totals, columns, who)}\n"
+        f'    <tr class="grid-totals{first}">\n'
+        f"      {alone}\n"
+        f'      <th class="grid-product" scope="row" colspan="{len(columns) + 2}">All products</th>\n'
+        f'      <td class="num" id="grid-total-amount">{inr(totals.delivered_amount)}</td>\n'
+        '      <td class="num grid-account">\n'
+        '        <span class="grid-line" id="grid-total-billed"><span class="grid-k">bills</span> '
+        f"{inr(totals.billed)}</span>\n"
+        '        <span class="grid-line" id="grid-total-paid"><span class="grid-k">paid</span> '
+        f"{inr(totals.paid)}</span>\n"
+        '        <strong class="grid-line" id="grid-total-balance"><span class="grid-k">bal.</span> '
+        f"{inr(totals.balance)}</strong>\n"
+        "      </td>\n"
+        "    </tr>\n"
+        "  </tfoot>\n  "
+    )
+
+
+def _foot_lines(totals: GridTotals, columns: list[Column], who: str) -> str:
+    """The foot's product lines, the first headed by the count of customers."""
+    page = _Page(columns)
     out = []
     for n, line in enumerate(totals.products):
         first = (
-            '<th class="grid-who" scope="rowgroup" '
-            f'rowspan="{len(totals.products) + 1}">Total<span class="muted">'
-            f"{count} customer{'' if count == 1 else 's'}, {which}</span></th>"
+            f'<th class="grid-who" scope="rowgroup" rowspan="{len(totals.products) + 1}">{who}</th>'
             if n == 0
             else ""
         )
-        cells = page.cells_of(line)
         out.append(
             f'\n    <tr class="grid-totals{" grid-first" if n == 0 else ""}">\n'
             f"      {first}\n"
-            f'      <th class="grid-product" scope="row">{escape(line.product)}'
-            f'<span class="muted">{escape(line.unit)}</span></th>\n'
-            f"      {cells}\n"
+            f'      <th class="grid-product" scope="row">{page.text(line.product)}'
+            f'<span class="muted">{page.text(line.unit)}</span></th>\n'
+            f"      {page.cells_of(line)}\n"
             f'      <td class="num grid-total">{number_text(line.quantity)}</td>\n'
             f'      <td class="num">{page.inr(line.amount)}</td>\n'
             "      <td></td>\n"
             "    </tr>\n    "
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
-
-
-def fields_html(form) -> SafeString:
-    """The filter form's fields, laid out as the template's loop laid them out."""
-    return mark_safe(  # noqa: S308 - labels escaped, fields are Django's safe HTML  # nosec B308 B703
-        "".join(
-            f'\n  <div><label for="{escape(field.id_for_label)}">{escape(str(field.label))}</label>'
-            f"{field}</div>\n  "
-            for field in form
-        )
-    )
+    return "".join(out)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from billing import exports, grid
+from billing import exports, grid_rows
 from billing.models import Bill
 from billing.services import issue_bill, run_billing
 from billing.tests.factories import PaymentFactory, accounts_user, deliver, deliver_days
@@ -67,8 +67,8 @@ def customer_rows(rows: list) -> list:
 def test_the_csv_has_every_customer_of_the_month_not_just_a_page(
     accounts_client, month, monkeypatch
 ):
-    monkeypatch.setattr(grid, "EXPORT_CHUNK", 2)  # several rounds of queries
-    monkeypatch.setattr(grid, "PER_PAGE", 1)
+    monkeypatch.setattr(grid_rows, "EXPORT_CHUNK", 2)  # several rounds of queries
+    monkeypatch.setattr(grid_rows, "PER_PAGE", 1)
 
     response = accounts_client.get(reverse("billing:grid_csv"), {"month": "2026-01"})
 
@@ -178,7 +178,7 @@ def test_only_accounts_and_admins_export(client, name, role):
 def test_the_csv_ends_with_the_totals_of_every_day_week_product_and_the_money(
     accounts_client, month, monkeypatch
 ):
-    monkeypatch.setattr(grid, "EXPORT_CHUNK", 2)  # totals over every chunk, not the last
+    monkeypatch.setattr(grid_rows, "EXPORT_CHUNK", 2)  # totals over every chunk, not the last
 
     header, *rows = read_csv(accounts_client.get(reverse("billing:grid_csv"), {"month": "2026-01"}))
 

@@ -7,9 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from billing.forms import GridFilterForm
 from billing.grid import NO_BILL, GridFilters, grid_customers, month_columns, short_quantity
 from billing.grid_rows import PER_PAGE, grid_rows, grid_window
 from billing.grid_totals import grid_totals
@@ -527,3 +530,35 @@ def test_a_product_that_is_not_sold_is_a_filter_error(client):
 
     assert response.context["filters"] is None and response.context["rows"] == []
     assert "Select a valid choice" in response.content.decode()
+
+
+# The filter controls as the grid's template drew them with Django's widgets, before they
+# were drawn in Python (GridFilterForm.controls_html): the markup must stay the same.
+DJANGO_DRAWN = Template(
+    "{% for field in form %}\n"
+    '  <div><label for="{{ field.id_for_label }}">{{ field.label }}</label>{{ field }}</div>\n'
+    "  {% endfor %}"
+)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        None,
+        "month=2026-01&page=2",
+        "month=2026-13&area=x&product=%3Cb%3E%26%22%27",
+        "month=%22%3E%3Cb%3E&payment_status=bogus&delivery_boy=999999",
+        "month=2026-01&payment_status=no_bill&marketing_staff=x",
+        "month=2026-01&month=2026-02&payment_status=paid&payment_status=unpaid",
+        "month=2026-01&area={area}&product={milk}&delivery_boy={boy}&marketing_staff={mira}",
+    ],
+)
+def test_the_filter_controls_are_drawn_as_djangos_widgets_draw_them(query, milk):
+    area = AreaFactory(name='Hill <b>&"')
+    boy = DeliveryBoyFactory(name="Suresh")
+    mira = UserFactory(roles=[MARKETING], username="mira", first_name="Mira", last_name="<K>")
+    if query:
+        query = query.format(area=area.pk, milk=milk.pk, boy=boy.pk, mira=mira.pk)
+    form = GridFilterForm(QueryDict(query) if query else None, initial={"month": "2026-01"})
+    form.is_valid()
+    assert form.controls_html() == DJANGO_DRAWN.render(Context({"form": form}))
