@@ -155,8 +155,8 @@ def pages(accounts: dict, client_number: int) -> list[tuple[str, str, str | None
     return [
         (FLOOR, "/healthz", None),
         (SIGNED_IN_FLOOR, "/", boy["session"]),
-        (f"route page, {len(boy['stops'])} stops", boy["route"], boy["session"]),
-        (f"route page, {len(big['stops'])} stops", big["route"], big["session"]),
+        (f"route page, {len(boy['stops'])}-stop route", boy["route"], boy["session"]),
+        (f"route page, {len(big['stops'])}-stop route (a window)", big["route"], big["session"]),
         ("customer list", accounts["customers_url"] + "?page=7", staff),
         ("monthly grid", accounts["grid_url"], staff),
     ]
@@ -393,11 +393,11 @@ def database_checks(day: str) -> dict:
 
 def print_tables(result: dict) -> None:
     print("Unsaturated (closed loop; ratio = the page's p50 / the trivial view's p50, same run)")
-    print(f"{'page':<26} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>7} "
+    print(f"{'page':<38} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>7} "
           f"{'p95 ms':>7} {'floor p50':>9} {'ratio':>6} {'signed-in':>9} {'ratio':>6}")  # fmt: skip
     for line in result["unsaturated"]:
         print(
-            f"{line['page']:<26} {line['clients']:>7} {line['requests']:>8} {line['errors']:>6} "
+            f"{line['page']:<38} {line['clients']:>7} {line['requests']:>8} {line['errors']:>6} "
             f"{line['p50_ms']:>7.1f} {line['p95_ms']:>7.1f} {line['floor_p50_ms']:>9.1f} "
             f"{line['ratio']:>6.2f} {line['signed_in_floor_p50_ms']:>9.1f} "
             f"{line['signed_in_ratio']:>6.2f}"
