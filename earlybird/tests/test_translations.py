@@ -127,7 +127,7 @@ def test_the_walk_finds_the_strings_of_every_phone_folder_and_what_they_include(
     assert Message("Skip a day") in messages
     days = "About <strong>%(days)s day</strong> of milk at your usual %(daily)s a day"
     assert any(m.msgid == days and m.plural for m in messages)  # a plural, trimmed
-    assert Message("Mon", "weekday") in messages  # with its context
+    assert Message("Day by day") in messages
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -150,6 +150,7 @@ PHONE_CODE = (
     "earlybird/i18n.py",
 )
 GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+PGETTEXT_CALLS = {"pgettext", "pgettext_lazy"}  # (context, message)
 
 
 def code_messages() -> dict[Message, set[str]]:
@@ -159,16 +160,23 @@ def code_messages() -> dict[Message, set[str]]:
     for pattern in PHONE_CODE:
         for path in sorted(base.glob(pattern)):
             for node in ast.walk(ast.parse(path.read_text())):
+                name = getattr(getattr(node, "func", None), "id", None)
+                context = None
+                if name in PGETTEXT_CALLS and len(node.args) == 2:
+                    context, *args = node.args
+                    if not isinstance(context, ast.Constant):
+                        continue
+                    context = context.value
+                elif name in GETTEXT_CALLS:
+                    args = node.args
+                else:
+                    continue
                 if not (
-                    isinstance(node, ast.Call)
-                    and getattr(node.func, "id", None) in GETTEXT_CALLS
-                    and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)
+                    args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
                 ):
                     continue
-                plural = node.args[1].value if node.func.id.startswith("ngettext") else None
-                message = Message(node.args[0].value, plural=plural)
+                plural = node.args[1].value if name.startswith("ngettext") else None
+                message = Message(args[0].value, context, plural=plural)
                 found.setdefault(message, set()).add(str(path.relative_to(base)))
     return found
 
@@ -177,6 +185,7 @@ def test_the_code_walk_finds_the_messages_of_the_route_and_the_sync():
     messages = code_messages()
     assert Message("Undo") in messages  # deliveries/views/boy.py, built without a template
     assert Message("Choose why it was not delivered.") in messages  # the sync's answer
+    assert Message("Mon", "weekday") in messages  # web/portal/calendar_html.py, its context
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

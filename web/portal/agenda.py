@@ -28,13 +28,16 @@ from deliveries import holds
 from deliveries.models import Delivery
 from deliveries.selectors import holds_between
 from earlybird.units import quantity_text
-from orders.models import CustomerPrice, Order, ProductPrice
+from orders.models import Order
 from orders.schedule import OrderSchedule, due_on, schedule_of
-from web.portal.selectors import CALENDAR_DAYS_AHEAD, open_orders
+from web.portal.selectors import CALENDAR_DAYS_AHEAD, delivered_rows, open_orders, price_rows
 from web.portal.words import amount_of
 
 _PAUSED = Order.Status.PAUSED.value
 _ACTIVE = Order.Status.ACTIVE.value
+_CONFIRMED = frozenset(Delivery.CONFIRMED_STATUSES)
+_STATUSES = dict(Delivery.Status.choices)
+_REASONS = dict(Delivery.Reason.choices)
 _SHOWN_STATUS = {
     Delivery.Status.DELIVERED: gettext_lazy("Delivered"),
     Delivery.Status.PARTIAL: gettext_lazy("Partly delivered"),
@@ -154,13 +157,9 @@ class PriceBook:
 
     def __init__(self, *, customer: Customer, product_ids: set[int]):
         self._rows: dict[tuple[bool, int], list[tuple[date, Decimal]]] = defaultdict(list)
-        own = CustomerPrice.objects.filter(customer=customer, product_id__in=product_ids)
-        general = ProductPrice.objects.filter(product_id__in=product_ids)
-        for is_own, rows in ((True, own), (False, general)):
-            for product_id, since, price in rows.order_by("-effective_from").values_list(
-                "product_id", "effective_from", "price"
-            ):
-                self._rows[(is_own, product_id)].append((since, price))
+        rows = price_rows(customer_id=customer.pk, product_ids=product_ids)
+        for is_own, product_id, since, price in rows:
+            self._rows[(is_own, product_id)].append((since, price))
 
     def on(self, product_id: int, day: date) -> Decimal | None:
         for is_own in (True, False):
@@ -184,14 +183,8 @@ def delivery_calendar(
         orders = open_orders(customer=customer, today=today, until=end)
 
     delivered: dict[date, list[CalendarItem]] = defaultdict(list)
-    rows = (
-        Delivery.objects.filter(customer=customer, date__gte=start, date__lte=today)
-        .exclude(status=Delivery.Status.CANCELLED)
-        .select_related("product")
-        .order_by("date", "shift", "product__sort_order", "product__name", "pk")
-    )
-    for row in rows:
-        delivered[row.date].append(_delivered_item(row))
+    for row in delivered_rows(customer_id=customer.pk, start=start, end=today):
+        delivered[row[0]].append(_delivered_item(*row))
 
     product_ids = {line.product_id for order in orders for line in order.lines.all()}
     prices = PriceBook(customer=customer, product_ids=product_ids)
@@ -221,19 +214,21 @@ def delivery_calendar(
     )
 
 
-def _delivered_item(row: Delivery) -> CalendarItem:
-    confirmed = row.status in Delivery.CONFIRMED_STATUSES
-    charged = row.delivered_qty if confirmed else row.ordered_qty
+def _delivered_item(
+    day, shift, status, ordered_qty, delivered_qty, unit_price, reason, product, unit
+) -> CalendarItem:
+    """A delivery row (selectors.delivered_rows) as the calendar shows it."""
+    charged = delivered_qty if status in _CONFIRMED else ordered_qty
     return CalendarItem(
-        product=row.product.name,
-        quantity=row.ordered_qty,
-        shift=row.shift,
-        unit=row.product.unit,
-        amount=amount_of(charged, row.unit_price),
-        status=row.status,
-        status_label=_SHOWN_STATUS.get(row.status, row.get_status_display()),
-        delivered_qty=row.delivered_qty,
-        reason=row.get_reason_display() if row.reason else "",
+        product=product,
+        quantity=ordered_qty,
+        shift=shift,
+        unit=unit,
+        amount=amount_of(charged, unit_price),
+        status=status,
+        status_label=_SHOWN_STATUS.get(status) or _STATUSES.get(status, status),
+        delivered_qty=delivered_qty,
+        reason=str(_REASONS.get(reason, reason)) if reason else "",
     )
 
 

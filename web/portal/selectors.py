@@ -9,12 +9,14 @@ Each read runs a fixed number of queries, whatever the number of orders, days or
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import DecimalField, F, Func, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from billing.models import Bill
 from customers.models import Customer
+from earlybird.prepared import prepared_cursor
 from orders.models import DayOverride, Order, OrderLine, OrderPause, Product
 from orders.selectors import with_prices
 from orders.services import customer_cutoff_passed
@@ -101,6 +103,47 @@ def prices_on(*, customer: Customer, product_ids, on: date) -> dict:
     """{product id: what the customer pays for one unit `on` a day}. One query."""
     rows = priced(Product.objects.filter(pk__in=list(product_ids)), customer=customer, on=on)
     return {pk: price for pk, price in rows.values_list("pk", "your_price")}
+
+
+# --- the calendar's rows: plain statements, one text whatever the customer -----------------
+
+# A customer's delivery rows from one day to another (cancelled ones left out), in the
+# calendar's order, with their product's name and unit: tuples, no model instances.
+_DELIVERED = """
+SELECT d.date, d.shift, d.status, d.ordered_qty, d.delivered_qty, d.unit_price, d.reason,
+       p.name, p.unit
+  FROM deliveries_delivery d JOIN orders_product p ON p.id = d.product_id
+ WHERE d.customer_id = %s AND d.date BETWEEN %s AND %s AND d.status <> 'cancelled'
+ ORDER BY d.date, d.shift, p.sort_order, p.name, d.id
+"""
+
+# Every price of some products: the customer's own (true) and the products' (false),
+# latest first.
+_PRICES = """
+SELECT true, product_id, effective_from, price FROM orders_customerprice
+ WHERE customer_id = %s AND product_id = ANY(%s)
+UNION ALL
+SELECT false, product_id, effective_from, price FROM orders_productprice
+ WHERE product_id = ANY(%s)
+ ORDER BY 3 DESC
+"""
+
+
+def delivered_rows(*, customer_id: int, start: date, end: date) -> list[tuple]:
+    """(date, shift, status, ordered_qty, delivered_qty, unit_price, reason, product name,
+    unit) of the customer's deliveries from `start` to `end`, not cancelled. One query."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_DELIVERED, [customer_id, start, end])
+        return cursor.fetchall()
+
+
+def price_rows(*, customer_id: int, product_ids) -> list[tuple[bool, int, date, Decimal]]:
+    """(the customer's own?, product id, effective from, price) of every price of these
+    products, latest first. One query."""
+    ids = sorted(product_ids)
+    with prepared_cursor() as cursor:
+        cursor.execute(_PRICES, [customer_id, ids, ids])
+        return cursor.fetchall()
 
 
 # --- money: the balance, the bills and a bill's statement are billing's reads ----------

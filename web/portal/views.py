@@ -37,6 +37,7 @@ from orders.schedule import SERVED_CUSTOMER_STATUSES
 from web.portal import selectors
 from web.portal.access import customer_required
 from web.portal.agenda import delivery_calendar
+from web.portal.calendar_html import deliveries_html
 from web.portal.forms import ExtraForm, OneTimeOrderForm, PauseForm, SkipForm
 from web.portal.wallet import wallet_context
 from web.portal.words import (
@@ -159,11 +160,13 @@ def home(request, customer: Customer):
         describe(order, lambda product_id, day=day: calendar.prices.on(product_id, day))
     bills = list(billing.issued_bills(customer=customer)[:RECENT_BILLS])
     view = request.GET.get("view")
+    view = view if view in VIEWS else ""
     context = {
         "customer": customer,
         "today": today,
         "calendar": calendar,
-        "view": view if view in VIEWS else "",
+        **deliveries_html(calendar, agenda=view != "month", month=view != "agenda"),
+        "view": view,
         "subscriptions": [o for o in orders if o.kind == Order.Kind.SUBSCRIPTION],
         "one_time_orders": [
             o for o in orders if o.kind == Order.Kind.ONE_TIME and o.start_date >= today

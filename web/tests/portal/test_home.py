@@ -177,3 +177,60 @@ def test_the_home_page_runs_the_same_queries_for_1_and_10_subscriptions(client, 
     many, response = queries_for(other)
     assert len(response.context["subscriptions"]) == 10
     assert few == many
+
+
+# The home page's reads: a fixed number, whatever the days, orders, prices and holds.
+HOME_QUERIES = 17  # 16, and one more for a prepaid wallet with a held day
+
+
+def _busy(customer, *, orders: int, days: int, clock):
+    """`orders` subscriptions (each its own product, price change and own price, a pause,
+    a skip and an extra) and as many one-time orders, `days` days delivered, a hold ahead
+    and behind, prepaid with a wallet and a low-balance hold."""
+    from billing.services.wallet import set_billing_mode
+    from billing.wallet_models import WalletEntry
+    from deliveries.models import Hold
+    from orders.models import CustomerPrice, ProductPrice
+
+    for n in range(orders):
+        product = ProductFactory(name=f"Product {n} of {customer.pk}")
+        ProductPrice.objects.create(product=product, price=Decimal("40"), effective_from=d(20))
+        CustomerPrice.objects.create(
+            customer=customer, product=product, price=Decimal("25"), effective_from=d(1)
+        )
+        order = SubscriptionFactory(customer=customer, product=product, start_date=d(1))
+        line = order.lines.get()
+        DayOverride.objects.create(line=line, date=d(12 + n), quantity=Decimal(0))
+        DayOverride.objects.create(line=line, date=d(19 + n), quantity=Decimal("4"))
+        pause_order(order=order, start_date=d(25), end_date=d(26))
+        create_one_time_order(
+            customer=customer, delivery_date=d(14 + n), lines=[LineSpec(product, 1)]
+        )
+    for n in range(days):
+        clock(dt.datetime(2026, 3, 1 + n, 6, 0, tzinfo=IST))
+        generate_deliveries(day=d(1 + n))
+    clock(BEFORE_CUTOFF)
+    set_billing_mode(customer=customer, mode="prepaid", effective_from=d(1))
+    WalletEntry.objects.create(customer=customer, kind="opening", amount=Decimal(50), date=d(1))
+    for day in (d(9), d(16), d(17)):
+        Hold.objects.create(
+            customer=customer, date=day, reason="low_balance", amount=Decimal(9), shifts=["morning"]
+        )
+    issued_bill(customer, total=Decimal("10"))
+
+
+@pytest.mark.parametrize("view", ["", "agenda", "month"])
+def test_the_home_page_reads_do_not_grow_with_days_or_orders(
+    client, owner, clock, django_assert_max_num_queries, view
+):
+    _busy(owner, orders=1, days=1, clock=clock)
+    busy = CustomerFactory()
+    _busy(busy, orders=6, days=9, clock=clock)
+
+    for customer, products in ((owner, 1), (busy, 6)):
+        client.force_login(customer.user)
+        with django_assert_max_num_queries(HOME_QUERIES):
+            response = client.get(reverse("me:home"), {"view": view} if view else {})
+        page = page_of(response)
+        assert f"Product {products - 1} of {customer.pk}" in page
+        assert "Paused: low balance" in page
