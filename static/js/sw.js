@@ -146,7 +146,7 @@ self.addEventListener("message", function (event) {
     if (!data.windows || !response.ok) return null;
     return response.text().then(function (html) {
       return Promise.all(windowLinks(html, url).filter(function (link) {
-        if (kept.indexOf(link) !== -1) return false;
+        if (kept.indexOf(link) !== -1 || !isCachedPage(new URL(link))) return false;
         kept.push(link);
         return true;
       }).map(function (link) {
