@@ -178,18 +178,32 @@ class WalletSummary:
 def wallet_summary(*, customer: Customer, today: date | None = None) -> WalletSummary:
     """Everything the wallet section says about one customer: four queries (the wallet's
     figures, the billing modes, the usual daily amount, the holds), five when held."""
-    today = today or timezone.localdate()
+    return _summary(customer, today or timezone.localdate(), only_shown=False)
+
+
+def shown_wallet_summary(*, customer: Customer, today: date | None = None) -> WalletSummary | None:
+    """wallet_summary if the customer's pages show a wallet (`shown`), else None. A customer
+    who never had a billing mode set and has no wallet entry — most of a postpaid dairy —
+    costs one query, not four."""
+    summary = _summary(customer, today or timezone.localdate(), only_shown=True)
+    return summary if summary is not None and summary.shown else None
+
+
+def _summary(customer: Customer, today: date, *, only_shown: bool) -> WalletSummary | None:
     own = Wallet.objects.filter(customer=OuterRef("pk"))
     figures = (
         with_wallet_balances(Customer.objects.filter(pk=customer.pk))
         .annotate(
             has_entries=Exists(WalletEntry.objects.filter(customer=OuterRef("pk"))),
+            has_modes=Exists(BillingMode.objects.filter(customer=OuterRef("pk"))),
             credit_limit=Subquery(own.values("credit_limit")[:1]),
             own_low_days=Subquery(own.values("low_balance_days")[:1]),
         )
-        .values("wallet_balance", "has_entries", "credit_limit", "own_low_days")
+        .values("wallet_balance", "has_entries", "has_modes", "credit_limit", "own_low_days")
         .get()
     )
+    if only_shown and not (figures["has_entries"] or figures["has_modes"]):
+        return None  # postpaid always, nothing coming, no history: no wallet to show
     modes = list(BillingMode.objects.filter(customer=customer).order_by("effective_from"))
     current = next((m for m in reversed(modes) if m.effective_from <= today), None)
     coming = next((m for m in modes if m.effective_from > today), None)

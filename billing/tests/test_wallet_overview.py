@@ -14,6 +14,7 @@ from billing.models import BillingMode, WalletEntry
 from billing.selectors.wallet_overview import (
     days_covered,
     low_balance_report,
+    shown_wallet_summary,
     suggested_recharge,
     usual_daily_amounts,
     wallet_entries,
@@ -182,6 +183,34 @@ def test_a_change_of_mode_set_for_later_is_shown(accounts):
     assert summary.mode == "postpaid" and summary.shown
     assert (summary.next_mode.mode, summary.next_mode.effective_from) == ("prepaid", later)
     assert (summary.credit_limit, summary.low_balance_days) == (Decimal("200.00"), 5)
+
+
+@pytest.mark.parametrize(
+    "history", ["none", "prepaid now", "prepaid later", "back to postpaid", "postpaid set"]
+)
+def test_the_shown_summary_is_the_summary_when_shown_and_one_query_when_never_set(
+    accounts, history
+):
+    customer = CustomerFactory()
+    if history == "prepaid now":
+        prepaid(customer)
+    elif history == "prepaid later":
+        prepaid(customer, since=today() + dt.timedelta(days=2))
+    elif history == "back to postpaid":
+        prepaid(customer, since=today() - dt.timedelta(days=5))
+        recharge(customer, "300", accounts, on=today() - dt.timedelta(days=5))
+        set_billing_mode(customer=customer, mode="postpaid", effective_from=today())
+    elif history == "postpaid set":
+        set_billing_mode(customer=customer, mode="postpaid", effective_from=today())
+
+    with CaptureQueriesContext(connection) as queries:
+        shown = shown_wallet_summary(customer=customer)
+
+    full = wallet_summary(customer=customer)
+    assert shown == (full if full.shown else None)
+    assert full.shown == (history in ("prepaid now", "prepaid later", "back to postpaid"))
+    if history == "none":
+        assert len(queries) == 1
 
 
 def test_entries_come_newest_first_with_the_balance_after_each(accounts):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from billing.gateway import online_payments_enabled
 from billing.gateway.forms import RechargeForm
-from billing.selectors.wallet_overview import wallet_entries, wallet_summary
+from billing.selectors.wallet_overview import shown_wallet_summary, wallet_entries
 from billing.upi import qr_svg, upi_link
 from customers.models import Customer
 from earlybird.templatetags.money import format_inr
@@ -29,14 +29,13 @@ ENTRIES_PER_PAGE = 20
 
 def wallet_context(customer: Customer) -> dict:
     """What the home page's wallet card needs: the summary (None when there is no wallet)."""
-    summary = wallet_summary(customer=customer)
-    return {"wallet": summary if summary.shown else None}
+    return {"wallet": shown_wallet_summary(customer=customer)}
 
 
 @customer_required
 def wallet(request, customer: Customer):
-    summary = wallet_summary(customer=customer)
-    if not summary.shown:  # the monthly bill: nothing to show or recharge
+    summary = shown_wallet_summary(customer=customer)
+    if summary is None:  # the monthly bill: nothing to show or recharge
         return render(request, "customers/me/wallet.html", {"customer": customer, "wallet": None})
     online = online_payments_enabled()
     asked = not online and "amount" in request.GET
