@@ -14,18 +14,13 @@ from legacy_import import services
 from legacy_import.importer.base import checksum_and_substance, checksum_of
 from legacy_import.importer.confirmations import replay, settle
 from legacy_import.models import ImportIssue, ImportRun, LegacyRecord
-from legacy_import.services import import_legacy
-from legacy_import.sources import open_source
-from legacy_import.tests.legacy_dump import generate, write
+from legacy_import.tests import rerun_dump
+from legacy_import.tests.rerun_dump import run
 from orders.models import Order
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 11, 18)
 
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    return write(generate(customers=40, months=2), tmp_path_factory.mktemp("replay") / "json")
+folder = rerun_dump.folder  # the fixture
 
 
 @pytest.fixture
@@ -47,10 +42,6 @@ def settled(monkeypatch):
 
     monkeypatch.setattr(services, "_import", each_run)
     return runs
-
-
-def run(folder, **options):
-    return import_legacy(open_source(folder), today=TODAY, reconcile=False, **options)
 
 
 def kept_issues() -> list[tuple]:

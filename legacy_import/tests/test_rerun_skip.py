@@ -16,18 +16,13 @@ from deliveries.models import Delivery
 from legacy_import import services
 from legacy_import.importer.confirmations import settle, unchanged
 from legacy_import.models import ImportRun, LegacyRecord
-from legacy_import.services import import_legacy
-from legacy_import.sources import open_source
-from legacy_import.tests.legacy_dump import generate, write
+from legacy_import.tests import rerun_dump
+from legacy_import.tests.rerun_dump import run
 from orders.models import DayOverride, Order, OrderLine, OrderPause
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date(2026, 11, 18)
 
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    return write(generate(customers=40, months=2), tmp_path_factory.mktemp("skip") / "json")
+folder = rerun_dump.folder  # the fixture
 
 
 @pytest.fixture
@@ -41,10 +36,6 @@ def skipped(monkeypatch):
 
     monkeypatch.setattr(settle, "skip_unchanged_days", spy)
     return seen
-
-
-def run(folder, **options):
-    return import_legacy(open_source(folder), today=TODAY, reconcile=False, **options)
 
 
 def issues(report) -> list[tuple]:
