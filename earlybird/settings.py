@@ -213,6 +213,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "earlybird.sessions"  # database sessions, read in one plain statement
+# The busiest pages are filled into a frame kept per process (earlybird.frames); off, they
+# are drawn by their template in full every time.
+KEEP_PAGE_FRAMES = env.bool("KEEP_PAGE_FRAMES", default=True)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "

@@ -28,6 +28,11 @@ STORAGES = {
 # tests about hashing set PASSWORD_HASHERS themselves.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
+# Page tests read what a view passed its template (response.context), which a page filled
+# into a kept frame does not render again: frames are off, and earlybird/tests/test_frames.py
+# turns them on to compare each framed page with its full drawing, byte for byte.
+KEEP_PAGE_FRAMES = False
+
 # The test database is kept between runs (--reuse-db) under a name that says which
 # migrations built it: add, edit or remove one and the next run builds a new database,
 # never a stale schema. Each xdist worker, and each TOX_PARALLEL_ENV, adds its suffix;

@@ -30,6 +30,7 @@ from deliveries.models import Delivery, DeliveryBoy, Hold
 from deliveries.services import Confirmer, offline
 from deliveries.views.boy_stop import page_fragments, stop_html
 from earlybird import plain_reads
+from earlybird.frames import render_framed
 from earlybird.idempotency import is_issued_form_key, issue_form_key
 from orders.models import Order
 
@@ -193,17 +194,26 @@ def route_today(request, boy: DeliveryBoy):
     page = selectors_boy.route_page(
         delivery_boy=boy, day=day, shift=shift, **_window_asked(request)
     )
-    context = {
-        "boy": boy,
+    # The page's frame is kept per day, shift and person (earlybird.frames); the rest is
+    # each request's.
+    frame = {
         "day": day,
         "shift": shift,
-        "page": page,
+        "has_stops": bool(page.page_stops),
+        "generated": page.generated,
+        **shift_labels(shift),
+    }
+    holes = {
+        "done": str(page.done),
+        "total": str(page.to_deliver),
+        "left": str(page.left),
+        "done_elsewhere": str(page.done_elsewhere),
+        "total_elsewhere": str(page.to_deliver_elsewhere),
         "stops_html": stops_html(request, page.page_stops, confirmable=True),
         "windows_html": windows_html(page, shift),
         "once": issue_form_key(user=request.user, operation=ACT),
-        **shift_labels(shift),
     }
-    return render(request, "deliveries/boy/route.html", context)
+    return render_framed(request, "deliveries/boy/route.html", frame, holes)
 
 
 @delivery_boy_required

@@ -7,6 +7,8 @@ Thin: access helper (404 for outsiders) → form → service → message + redir
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -15,6 +17,8 @@ from customers.services import activate_customer, update_customer
 from deliveries.services.routes import create_customer_on_route
 from earlybird.access import staff_can, staff_required
 from earlybird.forms import add_service_errors
+from earlybird.frames import render_framed
+from earlybird.pager import pager_html
 from web.portal.access import link_lifetime, set_password_link
 from web.staff.customers import selectors
 from web.staff.customers.forms import CustomerCreateForm, CustomerFilterForm, CustomerForm
@@ -32,17 +36,18 @@ def customer_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "customers/list.html",
-        {
-            "form": form,
-            "filters": form.controls_html(),
-            "page": page,
-            "rows": rows_html(page.object_list),
-            "query": query.urlencode(),
-            "can": staff_can(request.user),
-        },
+    query = query.urlencode()
+    clear = format_html('<a href="{}">Clear</a>', reverse("customers:list")) if query else ""
+    holes = {
+        "count": str(page.paginator.count),
+        "filters": form.controls_html(),
+        "rows": rows_html(page.object_list),
+        "clear": clear,
+        "pager": pager_html(page, query),
+    }
+    frame = {"can_edit": staff_can(request.user)["edit"]}
+    return render_framed(
+        request, "customers/list.html", frame, holes, drawn_from={"form": form, "page": page}
     )
 
 
