@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib import messages
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
