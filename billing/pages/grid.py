@@ -1,19 +1,19 @@
 """The monthly grid (customers × days per product) and its CSV and Excel exports."""
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 
 from billing.exports import grid_csv, grid_xlsx
 from billing.forms import GridFilterForm, this_month
-from billing.grid import STATUS_LABELS, GridFilters, grid_customers, month_columns
+from billing.grid import GridFilters, grid_customers, month_columns
 from billing.grid_rows import grid_window
 from billing.grid_totals import grid_totals, page_totals
 from billing.pages import _query_without
-from billing.pages.grid_html import body_html, foot_html, head_html
+from billing.pages.grid_html import actions_html, body_html, foot_html, head_html
 from earlybird.access import staff_required
+from earlybird.frames import render_framed
+from earlybird.pager import pager_html
 
-EMPTY_PAGE = Paginator([], 1).get_page(1)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,37 +32,37 @@ def grid(request):
     the window's totals (or, asked with ?totals=month, every page's); filters; constant
     queries."""
     form, filters = _grid_filters(request)
-    columns = month_columns(filters.period) if filters else []
-    page = grid_window(filters, request.GET.get("page"), columns=columns) if filters else EMPTY_PAGE
+    if filters is None:  # the form says what is wrong: drawn in full
+        context = {"form": form, "fields_html": form.controls_html(), "filters": None, "rows": []}
+        return render(request, "billing/grid.html", context)
+    columns = month_columns(filters.period)
+    page = grid_window(filters, request.GET.get("page"), columns=columns)
     rows, totals = list(page.object_list), None
     month_totals = request.GET.get("totals") == "month"
-    if month_totals and filters:
+    if month_totals:
         customers = grid_customers(filters)
         totals = grid_totals(filters, customers, columns) if customers else None
     elif rows:
         totals = page_totals(rows)
-    return render(
-        request,
-        "billing/grid.html",
-        {
-            "form": form,
-            "fields_html": form.controls_html(),
-            "filters": filters,
-            "columns": columns,
-            "page": page,
-            "rows": rows,
-            "head_html": head_html(filters.period if filters else None),
-            "body_html": body_html(rows, columns, filters.period) if filters else "",
-            "totals": totals,
-            "foot_html": foot_html(totals, columns, month_totals),
-            "month_totals": month_totals,
-            # The header names the wallet only when the page has a customer prepaid today.
-            "has_wallets": any(row.wallet is not None for row in rows),
-            "query": _query_without(request, "page"),
-            "query_without_totals": _query_without(request, "page", "totals"),
-            "labels": STATUS_LABELS,
-        },
-    )
+    query = _query_without(request, "page")
+    holes = {
+        "fields_html": form.controls_html(),
+        "actions_html": actions_html(
+            page,
+            query,
+            _query_without(request, "page", "totals"),
+            month_totals,
+            form.product_name if filters.product_id else None,
+        ),
+        "head_html": head_html(filters.period),
+        "body_html": body_html(rows, columns, filters.period),
+        "foot_html": foot_html(totals, columns, month_totals),
+        "pager": pager_html(page, query),
+    }
+    # The header names the wallet only when the page has a customer prepaid today.
+    frame = {"period": filters.period, "has_wallets": any(row.wallet is not None for row in rows)}
+    drawn_from = {"form": form, "filters": filters, "page": page, "rows": rows, "totals": totals}
+    return render_framed(request, "billing/grid.html", frame, holes, drawn_from=drawn_from)
 
 
 def _export_filters(request) -> GridFilters:

@@ -97,6 +97,16 @@ def _reversed_parts(view_name: str, urlconf, prefix: str) -> tuple[str, str]:
     return escape(before), escape(after)
 
 
+def _plain_url(view_name: str) -> str:
+    """A URL without arguments, escaped: reversed once per process (and URLconf, prefix)."""
+    return _reversed_plain(view_name, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=16)
+def _reversed_plain(view_name: str, urlconf, prefix: str) -> str:
+    return escape(reverse(view_name, urlconf=urlconf))
+
+
 @lru_cache(maxsize=24)
 def head_html(period: date | None) -> SafeString:
     """The day and week <th> of the header row of a month (None: no month), made once
@@ -243,3 +253,36 @@ def _foot_lines(totals: GridTotals, columns: list[Column], who: str) -> str:
             "    </tr>\n    "
         )
     return "".join(out)
+
+
+def actions_html(
+    page, query: str, query_without_totals: str, month_totals: bool, product_name: str | None
+) -> SafeString:
+    """The line above the grid: how many customers, the link between this page's totals
+    and every page's, the exports; `product_name` when one product is chosen. The
+    queries: the page's without its page number (and without its totals)."""
+    count = page.paginator.count
+    on_page = f", {len(page.object_list)} on this page" if page.has_other_pages() else ""
+    at_page = f"&amp;page={page.number}" if page.number > 1 else ""
+    if month_totals:
+        totals = f'<a href="?{escape(query_without_totals)}{at_page}">Totals of this page</a>'
+    else:
+        joined = f"{escape(query)}&amp;" if query else ""
+        totals = f'<a href="?{joined}totals=month{at_page}">Totals of every page</a>'
+    only = (
+        f'<span class="muted">· {escape(product_name)} only; the bill, paid and balance are'
+        " the whole account.</span>"
+        if product_name is not None
+        else ""
+    )
+    csv, xlsx = _plain_url("billing:grid_csv"), _plain_url("billing:grid_xlsx")
+    return mark_safe(  # noqa: S308 - every value is escaped  # nosec B308 B703
+        '<p class="grid-actions no-print">\n'
+        f"  <strong>{count}</strong> customer{'' if count == 1 else 's'}{on_page} ·\n"
+        f"  {totals} ·\n"
+        "  Export the whole month, with its totals:\n"
+        f'  <a class="button" href="{csv}?{escape(query)}">CSV</a>\n'
+        f'  <a class="button" href="{xlsx}?{escape(query)}">Excel (.xlsx)</a>\n'
+        f"  {only}\n"
+        "</p>"
+    )

@@ -10,11 +10,15 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from billing.services import issue_bills, run_billing
+from billing.tests.factories import accounts_user
+from billing.tests.test_grid import JAN, bulk_month
 from customers.tests.factories import UserFactory
 from deliveries.models import Delivery
 from deliveries.tests.factories import DeliveryBoyFactory
 from deliveries.tests.route_fixtures import bulk_route
 from earlybird import frames, roles
+from orders.tests.factories import ProductFactory
 from web.tests.customer_pages import bulk_customers, login, staff
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +135,32 @@ def test_the_customer_list_from_its_frame_is_the_page_its_template_draws(client)
     assert "New customer" in drawn(client, url, kept=True)
     login(client, users[3])
     assert "New customer" not in drawn(client, url, kept=True)
+
+
+def test_the_grid_from_its_frame_is_the_page_its_template_draws(client):
+    milk = ProductFactory(name="Cow milk <500 ml>", price="30.00", sort_order=1)
+    curd = ProductFactory(name="Curd 200 g", price="25.00", sort_order=2)
+    bulk_month(first=1, count=60, products=[milk, curd])
+    run_billing(period=JAN)
+    issue_bills(period=JAN)
+    url = reverse("billing:grid")
+    for user in (accounts_user(), staff(roles.ADMIN, username="admin-<a>")):
+        login(client, user)
+        for query in (
+            {},
+            {"month": "2026-01"},
+            {"month": "2026-01", "page": "2"},
+            {"month": "2026-01", "totals": "month", "page": "2"},
+            {"month": "2026-01", "product": str(milk.pk)},
+            {"month": "2026-01", "payment_status": "unpaid"},
+            {"month": "2026-02"},
+        ):
+            framed, full = framed_and_full(client, url, **query)
+            assert framed == full
+    assert (
+        "Cow milk &lt;500 ml&gt; only"
+        in framed_and_full(client, url, month="2026-01", product=str(milk.pk))[0]
+    )
 
 
 def test_a_kept_frame_is_kept_by_person_and_language_not_shared(client):

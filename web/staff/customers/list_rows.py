@@ -43,7 +43,14 @@ def rows_html(customers: list[ListRow]) -> SafeString:
     return mark_safe("\n".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
 
 
+# Rows kept per process: a few pages of customers (about 400 bytes each).
+ROWS_KEPT = 4096
+
+
+@lru_cache(maxsize=ROWS_KEPT)
 def _row(c: ListRow, url: tuple[str, str]) -> str:
+    """A customer's <tr>, made once per process for each set of values it shows (the row
+    is the key: a customer whose balance or name changed gets a new one)."""
     route = (
         f'{escape(c.route)} <span class="muted">#{c.position}</span>'
         if c.route is not None

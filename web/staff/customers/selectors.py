@@ -33,11 +33,11 @@ RECENT_PAYMENTS = 20
 RECENT_ONE_TIME_DAYS = 60
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class ListRow:
     """A customer as the list shows it (web/staff/customers/list_rows.py): read as plain
     values, not five model instances per row; with its balance, billing mode today and
-    wallet balance."""
+    wallet balance. Equal rows draw the same markup, which the list keeps by row."""
 
     pk: int
     name: str
