@@ -8,21 +8,22 @@ same throttle so that the person sees why: "Too many failed attempts; try again 
 minutes." rather than "wrong password".
 """
 
+from contextvars import ContextVar
+
 from asgiref.sync import sync_to_async
 from django import forms
+from django.contrib import auth
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import SimpleLazyObject
 
 from earlybird import plain_reads, throttle
 from earlybird.phones import InvalidPhone, normalise_phone
-from earlybird.roles import remember_roles
-
-# The names of the user's groups (`t`: the user's row), as an array.
-_ROLES_SQL = """ARRAY(SELECT g.name FROM auth_group g
-                     JOIN auth_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = t.id)"""
+from earlybird.roles import ROLES_SQL, remember_roles
 
 
 class PhoneOrUsernameBackend(ModelBackend):
@@ -47,8 +48,13 @@ class PhoneOrUsernameBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The request's signed-in user, with their role names read in the same plain
-        statement (every page asks for them: earlybird.roles)."""
-        found = plain_reads.one(get_user_model(), "t.id = %s", [user_id], also=_ROLES_SQL)
+        statement (every page asks for them: earlybird.roles); none at all when the
+        request's session read them already (SessionUserMiddleware)."""
+        session = _request_session.get()
+        user = getattr(session, "signed_in", None)
+        if user is not None and str(user.pk) == str(user_id):
+            return user if self.user_can_authenticate(user) else None
+        found = plain_reads.one(get_user_model(), "t.id = %s", [user_id], also=ROLES_SQL)
         if found is None or not self.user_can_authenticate(found[0]):
             return None
         user, (group_names,) = found
@@ -88,3 +94,27 @@ class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
     """For admin.site.login_form."""
+
+
+# The session of the request whose user Django's get_user is looking up, if any.
+_request_session: ContextVar = ContextVar("earlybird_request_session", default=None)
+
+
+def _session_user(request):
+    """Django's own get_user (the session's login, its password hash checked), given the
+    user the session was read with (earlybird.sessions) while it runs."""
+    if not hasattr(request, "_cached_user"):
+        token = _request_session.set(request.session)
+        try:
+            request._cached_user = auth.get_user(request)
+        finally:
+            _request_session.reset(token)
+    return request._cached_user
+
+
+class SessionUserMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, whose user comes from the session's own read."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _session_user(request))

@@ -63,6 +63,12 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 }
 
 
+# The names of the user's groups (`t`: the user's row), as an array: read with the user
+# (earlybird.auth, earlybird.sessions).
+ROLES_SQL = """ARRAY(SELECT g.name FROM auth_group g
+                    JOIN auth_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = t.id)"""
+
+
 def role_names(user: AbstractBaseUser | AnonymousUser) -> set[str]:
     if not user.is_authenticated:
         return set()

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "earlybird.auth.SessionUserMiddleware",  # Django's, given the user the session read
     "earlybird.i18n.UserLanguageMiddleware",  # the signed-in person's saved language
     "earlybird.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -178,10 +178,12 @@ def _deliveries(lines, stops: dict[int, int], boy_users: dict[int, int], first, 
 
 def _sessions(users) -> dict[int, str]:
     """{user id: session key}: a signed-in session for each user, as login() writes it."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     keys = {}
     for user in users:
         session = SessionStore()

@@ -237,10 +237,10 @@ def test_a_batch_runs_a_bounded_number_of_queries_per_action(client, boy):
     assert {r["result"] for r in results} == {"done"}
     per_action = len(one.captured_queries)
     assert len(ten.captured_queries) <= 10 * per_action
-    # What grows with the batch is the actions' own work, not the stops drawn again: 4
-    # queries per request are not the action's (session, user with roles, delivery boy,
-    # and the stops drawn again in one query, route_rows.route_window).
-    assert len(ten.captured_queries) - per_action <= 9 * (per_action - 4)
+    # What grows with the batch is the actions' own work, not the stops drawn again: 3
+    # queries per request are not the action's (the session with its user and roles, the
+    # delivery boy, and the stops drawn again in one query, route_rows.route_window).
+    assert len(ten.captured_queries) - per_action <= 9 * (per_action - 3)
 
 
 def test_bottles_collected_at_a_stop_are_recorded_and_shown(client, boy):

@@ -1,15 +1,18 @@
-"""The reads every request makes, by plain statements (earlybird.plain_reads): the
-session, the signed-in user with their roles, the delivery boy of /d/ — each what
-Django's own would read, refused the same way."""
+"""The reads every request makes, by plain statements (earlybird.plain_reads,
+earlybird.sessions): the session with its signed-in user and their roles in one, the
+delivery boy of /d/ — each what Django's own would read, refused the same way."""
 
 import datetime as dt
 
 import pytest
-from django.contrib.sessions.models import Session
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from earlybird import plain_reads, roles
+from earlybird.models import Session
 from earlybird.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -61,4 +64,59 @@ def test_a_changed_password_signs_the_other_sessions_out(client):
     client.force_login(user)
     user.set_password("another-Secret-9")
     user.save()
+    assert client.get(reverse("home")).url.startswith(reverse("login"))
+
+
+def test_the_session_and_its_user_with_their_roles_are_one_statement(client):
+    user = make_user(roles.SUPPORT, roles.ACCOUNTS)
+    client.force_login(user)
+    assert Session.objects.get(user=user)  # the login saved its user's id
+    with CaptureQueriesContext(connection) as read:
+        response = client.get(reverse("home"))  # a redirect by role: no query of its own
+    assert response.url == reverse("dashboard")
+    assert len(read.captured_queries) == 1
+    store = SessionStore(client.session.session_key)
+    store.load()
+    assert store.signed_in == user
+    assert store.signed_in._earlybird_roles == {roles.SUPPORT, roles.ACCOUNTS}
+
+
+def test_a_role_taken_away_counts_at_the_next_request(client):
+    user = make_user(roles.SUPPORT)
+    client.force_login(user)
+    assert client.get(reverse("home")).url == reverse("dashboard")
+    user.groups.set(Group.objects.filter(name=roles.CUSTOMER))
+    assert client.get(reverse("home")).url == reverse("me:home")
+
+
+def test_a_session_without_its_user_column_is_still_signed_in(client):
+    """A session saved before the column (copied by the migration without a user, say)
+    is read as Django reads it: its user by a second statement."""
+    user = make_user(roles.SUPPORT)
+    client.force_login(user)
+    Session.objects.filter(user=user).update(user=None)
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(reverse("home")).url == reverse("dashboard")
+    assert len(read.captured_queries) == 2
+
+
+def test_a_session_names_its_user_only_as_its_data_does(client):
+    """The column follows the data: logging out drops the row, another login its own."""
+    first, second = make_user(roles.SUPPORT), make_user(roles.SUPPORT)
+    client.force_login(first)
+    client.force_login(second)  # a new session key for the second
+    assert Session.objects.get(pk=client.session.session_key).user == second
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(user=second).exists()
+    store = SessionStore()
+    store["_auth_user_id"] = "not a number"
+    store.save()
+    assert Session.objects.get(pk=store.session_key).user is None
+
+
+def test_a_deleted_user_takes_their_sessions_with_them(client):
+    user = make_user(roles.SUPPORT)
+    client.force_login(user)
+    user.delete()
+    assert not Session.objects.filter(pk=client.session.session_key).exists()
     assert client.get(reverse("home")).url.startswith(reverse("login"))

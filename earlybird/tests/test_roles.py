@@ -22,8 +22,8 @@ def test_the_role_groups_exist_with_their_permissions():
 
 
 def test_a_request_reads_the_user_and_their_roles_in_one_query_and_afresh_each_time(client):
-    """earlybird.auth.get_user: every page asks for the roles, so they come with the
-    user; a role taken away counts from the next request on."""
+    """earlybird.sessions: every page asks for the roles, so they come with the session
+    and its user; a role taken away counts from the next request on."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -35,7 +35,7 @@ def test_a_request_reads_the_user_and_their_roles_in_one_query_and_afresh_each_t
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("home")).url == reverse("dashboard")
     tables = " ".join(q["sql"] for q in queries.captured_queries)
-    assert len(queries.captured_queries) == 2, tables  # the session, the user with roles
+    assert len(queries.captured_queries) == 1, tables  # the session, its user with roles
     assert "auth_group" in tables
     staff.groups.clear()
     assert client.get(reverse("home")).url == reverse("admin:index")  # no role any more
