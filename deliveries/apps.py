@@ -6,7 +6,11 @@ class DeliveriesConfig(AppConfig):
 
     def ready(self):
         from customers.signals import customer_status_changed
+        from deliveries.models import DeliveryBoy
+        from earlybird.sessions import read_with_user
         from orders.signals import schedule_changed
+
+        read_with_user(DeliveryBoy)  # /d/'s "whose route": no query of its own
 
         schedule_changed.connect(_refresh_after_schedule_edit, dispatch_uid="deliveries-refresh")
         customer_status_changed.connect(

@@ -3,11 +3,18 @@ signed-in user carries the user's id as a column, so one plain statement reads t
 session, its user and their roles (issue 18: every signed-in request made two reads
 before its page's own; building ORM queries cost more than running them). The rest —
 saving, expiry, clearing — is Django's own. SESSION_ENGINE names this module;
-earlybird.auth.SessionUserMiddleware hands the user read here to Django's login check."""
+earlybird.auth.SessionUserMiddleware hands the user read here to Django's login check.
+
+The same statement reads the user's own row of the models apps name (read_with_user: the
+delivery boy of /d/, the customer of /me/), each by its one-to-one `user`: the pages
+asking "whose pages are these" then ask no query (user_row)."""
+
+from functools import lru_cache
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from earlybird.prepared import prepared_cursor
@@ -48,25 +55,60 @@ class SessionStore(db.SessionStore):
             user = user_model.from_db(
                 connection.alias, user_columns, row[n : n + len(user_columns)]
             )
-            remember_roles(user, row[-1])
+            start = n + len(user_columns)
+            rows = {}
+            for model in _WITH_USER:  # each model's columns, then the roles
+                columns = _columns(model)
+                values = row[start : start + len(columns)]
+                found = values[columns.index(model._meta.pk.attname)] is not None
+                rows[model] = model.from_db(connection.alias, columns, values) if found else None
+                start += len(columns)
+            remember_roles(user, row[start])
+            user._earlybird_rows = rows
             self.signed_in = user
         return session
 
 
+# The models whose row of the signed-in user the session reads (read_with_user).
+_WITH_USER: list[type[Model]] = []
+NOT_READ = object()
+
+
+def read_with_user(model: type[Model]) -> None:
+    """Read the signed-in user's row of `model` (its `user` a one-to-one field) with
+    every session, from now on (an app's AppConfig.ready)."""
+    if model not in _WITH_USER:
+        _WITH_USER.append(model)
+        _statement.cache_clear()
+
+
+def user_row(user, model: type[Model]):
+    """The user's row of `model` as their session read it (None: they have none), or
+    NOT_READ when it was not (no session, or `model` not named): read it yourself."""
+    return getattr(user, "_earlybird_rows", {}).get(model, NOT_READ)
+
+
+def _columns(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+@lru_cache(maxsize=1)
 def _statement() -> tuple[str, list[str], list[str]]:
-    """The session (alias s) and its user (t) with their roles; the columns are the
-    models' own, so a field added later is read too."""
+    """The session (alias s), its user (t), the user's rows of _WITH_USER (x0, x1…),
+    the user's roles; the columns are the models' own, so a field added later is read
+    too."""
     from earlybird.models import Session
 
     user_model = get_user_model()
-    session_columns = [field.attname for field in Session._meta.concrete_fields]
-    user_columns = [field.attname for field in user_model._meta.concrete_fields]
-    select = ", ".join(
-        [*(f"s.{c}" for c in session_columns), *(f"t.{c}" for c in user_columns), ROLES_SQL]
-    )
+    session_columns, user_columns = _columns(Session), _columns(user_model)
+    select = [*(f"s.{c}" for c in session_columns), *(f"t.{c}" for c in user_columns)]
+    joins = []
+    for n, model in enumerate(_WITH_USER):
+        select.extend(f"x{n}.{c}" for c in _columns(model))
+        joins.append(f" LEFT JOIN {model._meta.db_table} x{n} ON x{n}.user_id = t.id")
     sql = (
-        f"SELECT {select} FROM {Session._meta.db_table} s"  # noqa: S608 - our SQL, values as parameters
-        f" LEFT JOIN {user_model._meta.db_table} t ON t.id = s.user_id"
+        f"SELECT {', '.join([*select, ROLES_SQL])} FROM {Session._meta.db_table} s"  # noqa: S608 - our SQL, values as parameters
+        f" LEFT JOIN {user_model._meta.db_table} t ON t.id = s.user_id{''.join(joins)}"
         " WHERE s.session_key = %s AND s.expire_date > %s LIMIT 1"
     )
     return sql, session_columns, user_columns

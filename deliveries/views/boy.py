@@ -32,6 +32,7 @@ from deliveries.views.boy_stop import page_fragments, stop_html
 from earlybird import plain_reads
 from earlybird.frames import render_framed
 from earlybird.idempotency import is_issued_form_key, issue_form_key
+from earlybird.sessions import NOT_READ, user_row
 from orders.models import Order
 
 ACT = "boy:act"  # the operation the page's one-time key is issued for
@@ -42,10 +43,13 @@ def delivery_boy_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("boy:login"))
-        found = plain_reads.one(DeliveryBoy, "t.user_id = %s AND t.is_active", [request.user.pk])
-        if found is None:
+        boy = user_row(request.user, DeliveryBoy)
+        if boy is NOT_READ:  # a session read without it
+            found = plain_reads.one(DeliveryBoy, "t.user_id = %s", [request.user.pk])
+            boy = found[0] if found else None
+        if boy is None or not boy.is_active:
             raise Http404("No such page.")
-        return view(request, found[0], *args, **kwargs)
+        return view(request, boy, *args, **kwargs)
 
     return wrapper
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from billing.models import Bill
 from customers.models import Customer
 from earlybird.prepared import prepared_cursor
+from earlybird.sessions import NOT_READ, user_row
 from orders.models import DayOverride, Order, OrderLine, OrderPause, Product
 from orders.selectors import with_prices
 from orders.services import customer_cutoff_passed
@@ -28,9 +29,13 @@ _FINISHED = (Order.Status.STOPPED, Order.Status.CANCELLED)
 
 
 def customer_of(user) -> Customer | None:
+    """The signed-in user's customer, as their session read it (earlybird.sessions)."""
     if not user.is_authenticated:
         return None
-    return Customer.objects.filter(user=user).select_related("area").first()
+    customer = user_row(user, Customer)
+    if customer is NOT_READ:  # a session read without it
+        customer = Customer.objects.filter(user=user).first()
+    return customer
 
 
 def first_open_day(*, now=None) -> date:
