@@ -36,7 +36,7 @@ _START, _END = f"\ue000{_NONCE}:", "\ue001"
 CSRF, PATH = "csrf_token", "full_path"
 
 KEPT = 512  # frames per process: a few KB each
-_frames: dict[tuple, tuple[str | int, ...]] = {}
+_frames: dict[tuple, tuple[str, ...]] = {}
 _lock = threading.Lock()
 
 

@@ -1,6 +1,7 @@
-"""One model instance read by a plain statement, for the reads every request makes (the
-signed-in user, the delivery boy of /d/): building an ORM query cost more than running
-it (issue 18). The columns are the model's own, so a field added later is read too."""
+"""One model instance read by a plain statement, for hot reads (the signed-in user or the
+delivery boy of /d/ when the session's statement did not read them: earlybird.sessions):
+building an ORM query cost more than running it (issue 18). The columns are the model's
+own, so a field added later is read too."""
 
 from django.db import connection
 from django.db.models import Model
