@@ -35,7 +35,7 @@ _NONCE = secrets.token_hex(4)
 _START, _END = f"\ue000{_NONCE}:", "\ue001"
 CSRF, PATH = "csrf_token", "full_path"
 
-KEPT = 512  # frames per process: a few KB each
+KEPT = 1024  # frames per process: a few KB each
 _frames: dict[tuple, tuple[str, ...]] = {}
 _lock = threading.Lock()
 
