@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
@@ -33,8 +34,7 @@ RECENT_PAYMENTS = 20
 RECENT_ONE_TIME_DAYS = 60
 
 
-@dataclass(slots=True, frozen=True)
-class ListRow:
+class ListRow(NamedTuple):
     """A customer as the list shows it (web/staff/customers/list_rows.py): read as plain
     values, not five model instances per row; with its balance, billing mode today and
     wallet balance. Equal rows draw the same markup, which the list keeps by row."""
