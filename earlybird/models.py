@@ -140,7 +140,8 @@ class Session(AbstractBaseSession):
     """Django's database session with its signed-in user as a column (set whenever the
     session is saved, from its data): the session and its user, with their roles, are
     read by one statement on every request (earlybird.sessions). A user deleted takes
-    their sessions with them."""
+    their sessions with them. No foreign key in the database: a session still naming a
+    user deleted meanwhile must save without error (its user then reads as nobody)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,6 +149,7 @@ class Session(AbstractBaseSession):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_constraint=False,
     )
 
     class Meta(AbstractBaseSession.Meta):

@@ -120,3 +120,17 @@ def test_a_deleted_user_takes_their_sessions_with_them(client):
     user.delete()
     assert not Session.objects.filter(pk=client.session.session_key).exists()
     assert client.get(reverse("home")).url.startswith(reverse("login"))
+
+
+def test_a_session_naming_a_user_gone_meanwhile_saves_and_signs_nobody_in(client):
+    """A request whose user was deleted while it ran may still write its session (a
+    message, a language): no error, and the session signs nobody in."""
+    store = SessionStore()
+    store["_auth_user_id"] = "999999"
+    store["_auth_user_backend"] = "earlybird.auth.PhoneOrUsernameBackend"
+    store.save()
+    with connection.cursor() as cursor:  # what the commit would check, checked now
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert Session.objects.get(pk=store.session_key).user_id == 999999
+    client.cookies["sessionid"] = store.session_key
+    assert client.get(reverse("home")).url.startswith(reverse("login"))
