@@ -225,9 +225,10 @@ class GridFilterForm(forms.Form):
         widget=QuickSelect,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        lists = GRID_CHOICES.read("product", "area", "delivery_boy", "marketing_staff")
+        names = ("product", "area", "delivery_boy", "marketing_staff")
+        lists = GRID_CHOICES.read(*names, user=user)
         for name, choices in lists.items():
             field = self.fields[name]
             field.choices = PlainChoices([field.choices.pairs[0], *choices])

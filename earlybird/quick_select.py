@@ -13,6 +13,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
 from earlybird.prepared import prepared_cursor
+from earlybird.reference import version_seen_by
 
 
 class QuickSelect(forms.Select):
@@ -121,14 +122,27 @@ class ChoiceLists:
     """The choices of a form's drop-downs read in one query (UNION ALL), not one query per
     drop-down (issue 18). Each list is a queryset's `values_list(sort number, sort text,
     value, label)`; the lists come back each in (sort number, sort text, value) order.
-    Their SQL is compiled once per set of lists: the same text on every page view."""
+    Their SQL is compiled once per set of lists: the same text on every page view.
+
+    Read for a signed-in user, the lists are kept per process under the reference
+    version their session read (earlybird.reference) and read again when it moves: every
+    table they come from carries its trigger (a test holds the two together)."""
+
+    every: list["ChoiceLists"] = []  # each one made, for that test
 
     def __init__(self, **querysets: QuerySet):
         self.querysets = querysets
         self.compiled: dict[tuple[str, ...], tuple[str, tuple]] = {}
+        self.kept: dict[tuple[str, ...], tuple[int, dict[str, tuple]]] = {}
+        ChoiceLists.every.append(self)
 
-    def read(self, *names: str) -> dict[str, list[tuple]]:
-        """{name: [(value, label)]} of the named lists."""
+    def read(self, *names: str, user=None) -> dict[str, tuple[tuple, ...]]:
+        """{name: ((value, label), …)} of the named lists (as `user`'s request may see
+        them kept, or read now)."""
+        version = version_seen_by(user) if user is not None else None
+        kept = self.kept.get(names)
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
         if names not in self.compiled:
             self.compiled[names] = self._compile(names)
         sql, params = self.compiled[names]
@@ -137,7 +151,10 @@ class ChoiceLists:
             cursor.execute(sql, params)
             for n, value, label in cursor.fetchall():
                 lists[names[n]].append((value, label))
-        return lists
+        read = {name: tuple(values) for name, values in lists.items()}
+        if version is not None:
+            self.kept[names] = (version, read)
+        return read
 
     def _compile(self, names: tuple[str, ...]) -> tuple[str, tuple]:
         parts, params = [], []

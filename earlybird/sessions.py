@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from earlybird.prepared import prepared_cursor
+from earlybird.reference import VERSION_SQL, remember_version
 from earlybird.roles import ROLES_SQL, remember_roles
 
 
@@ -64,6 +65,7 @@ class SessionStore(db.SessionStore):
                 rows[model] = model.from_db(connection.alias, columns, values) if found else None
                 start += len(columns)
             remember_roles(user, row[start])
+            remember_version(user, row[start + 1])
             user._earlybird_rows = rows
             self.signed_in = user
         return session
@@ -95,7 +97,7 @@ def _columns(model: type[Model]) -> list[str]:
 @lru_cache(maxsize=1)
 def _statement() -> tuple[str, list[str], list[str]]:
     """The session (alias s), its user (t), the user's rows of _WITH_USER (x0, x1…),
-    the user's roles; the columns are the models' own, so a field added later is read
+    the user's roles, the reference lists' version (earlybird.reference); the columns are the models' own, so a field added later is read
     too."""
     from earlybird.models import Session
 
@@ -107,7 +109,7 @@ def _statement() -> tuple[str, list[str], list[str]]:
         select.extend(f"x{n}.{c}" for c in _columns(model))
         joins.append(f" LEFT JOIN {model._meta.db_table} x{n} ON x{n}.user_id = t.id")
     sql = (
-        f"SELECT {', '.join([*select, ROLES_SQL])} FROM {Session._meta.db_table} s"  # noqa: S608 - our SQL, values as parameters
+        f"SELECT {', '.join([*select, ROLES_SQL, VERSION_SQL])} FROM {Session._meta.db_table} s"  # noqa: S608 - our SQL, values as parameters
         f" LEFT JOIN {user_model._meta.db_table} t ON t.id = s.user_id{''.join(joins)}"
         " WHERE s.session_key = %s AND s.expire_date > %s LIMIT 1"
     )

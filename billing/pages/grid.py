@@ -20,7 +20,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _grid_filters(request) -> tuple[GridFilterForm, GridFilters | None]:
     """The grid's filters from the query string (today's month unless another is
     chosen); None when they do not make sense."""
-    form = GridFilterForm(request.GET or None, initial={"month": f"{this_month():%Y-%m}"})
+    form = GridFilterForm(
+        request.GET or None, initial={"month": f"{this_month():%Y-%m}"}, user=request.user
+    )
     if not form.is_bound:
         return form, GridFilters(period=this_month())
     return form, form.filters() if form.is_valid() else None

@@ -64,7 +64,8 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         marketers = bool(role_names(user) & {ADMIN, SUPPORT, ACCOUNTS})
-        lists = FILTER_CHOICES.read("area", "boy", *(("marketer",) if marketers else ()))
+        names = ("area", "boy", *(("marketer",) if marketers else ()))
+        lists = FILTER_CHOICES.read(*names, user=user)
         self.fields["area"].choices = PlainChoices([("", "Any area"), *lists["area"]])
         self.fields["delivery_boy"].choices = PlainChoices(
             [("", "Any route"), ("none", "On no route"), *lists["boy"]]

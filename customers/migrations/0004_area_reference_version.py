@@ -1,0 +1,20 @@
+"""The areas are a drop-down of staff pages: a change to them moves the reference
+lists' version (earlybird.reference, earlybird migration 0008)."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("customers", "0003_name_order_index"),
+        ("earlybird", "0008_reference_version"),
+    ]
+
+    operations = [
+        migrations.RunSQL(
+            "CREATE TRIGGER earlybird_reference_changed"
+            " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON customers_area"
+            " FOR EACH STATEMENT EXECUTE FUNCTION earlybird_reference_changed()",
+            "DROP TRIGGER IF EXISTS earlybird_reference_changed ON customers_area",
+        ),
+    ]
