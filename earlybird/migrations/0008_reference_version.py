@@ -45,10 +45,13 @@ class Migration(migrations.Migration):
             INSERT INTO earlybird_referenceversion VALUES (1, nextval('earlybird_reference_number'));
             -- A number never handed out before (a sequence does not roll back): a list kept
             -- under a number a rolled-back change showed its own transaction is never used.
+            -- An upsert: a row emptied by hand comes back at the next change (until then
+            -- the number reads NULL and nothing is kept).
             CREATE FUNCTION earlybird_reference_changed() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                UPDATE earlybird_referenceversion
-                   SET number = nextval('earlybird_reference_number') WHERE id = 1;
+                INSERT INTO earlybird_referenceversion
+                     VALUES (1, nextval('earlybird_reference_number'))
+                ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number;
                 RETURN NULL;
             END $$;
             """

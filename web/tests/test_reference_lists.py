@@ -105,3 +105,23 @@ def test_the_grid_shows_a_new_product_at_the_next_request(client):
     client.get(url)
     ProductFactory(name="Paneer 200 g")
     assert ">Paneer 200 g</option>" in client.get(url).content.decode()
+
+
+def test_with_the_version_row_emptied_nothing_is_kept_until_the_next_change_restores_it(client):
+    login(client, staff(roles.ADMIN))  # (a new user: a change)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM earlybird_referenceversion")
+    assert version() is None
+    url = reverse("customers:list")
+    client.get(url)
+    assert len(queries_of(client, url)) == 3  # the drop-downs read every time
+    AreaFactory(name="Gachibowli")  # a change: the row is back
+    assert version() is not None
+    assert ">Gachibowli</option>" in client.get(url).content.decode()
+    assert len(queries_of(client, url)) == 2
+
+
+def queries_of(client, url) -> list:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return queries.captured_queries
