@@ -22,3 +22,15 @@ def version_seen_by(user) -> int | None:
     """The number this request read with its session; None: none was read (keep
     nothing, read the lists)."""
     return getattr(user, "_earlybird_reference", None)
+
+
+def watch(table: str, events: str = "INSERT OR UPDATE OR DELETE OR TRUNCATE"):
+    """The migration operation putting the version's trigger on `table` (the function it
+    runs is earlybird migration 0008's)."""
+    from django.db import migrations
+
+    return migrations.RunSQL(
+        f"CREATE TRIGGER {TRIGGER} AFTER {events} ON {table}"
+        " FOR EACH STATEMENT EXECUTE FUNCTION earlybird_reference_changed()",
+        f"DROP TRIGGER IF EXISTS {TRIGGER} ON {table}",
+    )

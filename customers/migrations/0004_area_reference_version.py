@@ -3,18 +3,9 @@ lists' version (earlybird.reference, earlybird migration 0008)."""
 
 from django.db import migrations
 
+from earlybird.reference import watch
+
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("customers", "0003_name_order_index"),
-        ("earlybird", "0008_reference_version"),
-    ]
-
-    operations = [
-        migrations.RunSQL(
-            "CREATE TRIGGER earlybird_reference_changed"
-            " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON customers_area"
-            " FOR EACH STATEMENT EXECUTE FUNCTION earlybird_reference_changed()",
-            "DROP TRIGGER IF EXISTS earlybird_reference_changed ON customers_area",
-        ),
-    ]
+    dependencies = [("customers", "0003_name_order_index"), ("earlybird", "0008_reference_version")]
+    operations = [watch("customers_area")]

@@ -3,18 +3,9 @@ lists' version (earlybird.reference, earlybird migration 0008)."""
 
 from django.db import migrations
 
+from earlybird.reference import watch
+
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("deliveries", "0005_drop_covered_indexes"),
-        ("earlybird", "0008_reference_version"),
-    ]
-
-    operations = [
-        migrations.RunSQL(
-            "CREATE TRIGGER earlybird_reference_changed"
-            " AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON deliveries_deliveryboy"
-            " FOR EACH STATEMENT EXECUTE FUNCTION earlybird_reference_changed()",
-            "DROP TRIGGER IF EXISTS earlybird_reference_changed ON deliveries_deliveryboy",
-        ),
-    ]
+    dependencies = [("deliveries", "0005_drop_covered_indexes"), ("earlybird", "0008_reference_version")]
+    operations = [watch("deliveries_deliveryboy")]

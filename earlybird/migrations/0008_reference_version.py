@@ -5,27 +5,10 @@ deliveries and orders add the trigger to theirs."""
 
 from django.db import migrations
 
-WATCHED_HERE = {
-    "auth_user": "INSERT OR DELETE OR TRUNCATE OR UPDATE OF username, first_name, last_name, is_active",
-    "auth_user_groups": "INSERT OR DELETE OR TRUNCATE OR UPDATE",
-    "auth_group": "INSERT OR DELETE OR TRUNCATE OR UPDATE",
-}
+from earlybird.reference import watch
 
-
-def triggers(watched: dict[str, str]) -> tuple[str, str]:
-    """The SQL adding (and removing) the version's trigger on each table."""
-    add = "".join(
-        f"CREATE TRIGGER earlybird_reference_changed AFTER {events} ON {table}"
-        " FOR EACH STATEMENT EXECUTE FUNCTION earlybird_reference_changed();"
-        for table, events in watched.items()
-    )
-    drop = "".join(
-        f"DROP TRIGGER IF EXISTS earlybird_reference_changed ON {table};" for table in watched
-    )
-    return add, drop
-
-
-ADD, DROP = triggers(WATCHED_HERE)
+# A login writes last_login only: the users' trigger watches what a list shows.
+USERS = "INSERT OR DELETE OR TRUNCATE OR UPDATE OF username, first_name, last_name, is_active"
 
 
 class Migration(migrations.Migration):
@@ -54,13 +37,14 @@ class Migration(migrations.Migration):
                 ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number;
                 RETURN NULL;
             END $$;
+            """,
             """
-            + ADD,
-            DROP
-            + """
             DROP FUNCTION earlybird_reference_changed();
             DROP TABLE earlybird_referenceversion;
             DROP SEQUENCE earlybird_reference_number;
             """,
         ),
+        watch("auth_user", USERS),
+        watch("auth_user_groups"),
+        watch("auth_group"),
     ]
