@@ -32,6 +32,12 @@ class SessionStore(db.SessionStore):
 
         return Session
 
+    @classmethod
+    def clear_expired(cls) -> int:
+        """Delete the expired sessions (`clearsessions`, the nightly job): how many."""
+        expired = cls.get_model_class().objects.filter(expire_date__lt=timezone.now())
+        return expired.delete()[0]
+
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
         user_id = str(data.get(SESSION_KEY, ""))

@@ -259,12 +259,14 @@ WALLET_LOW_BALANCE_DAYS = env.int("WALLET_LOW_BALANCE_DAYS", default=3)
 
 # Scheduled jobs, run by the workers (earlybird/jobs.py, docs/deploy.md), at local times:
 # tomorrow's deliveries every evening (after the customers' cut-off), billing of the month
-# just ended on the 1st (then the reconciliation check), overdue reminders every day.
+# just ended on the 1st (then the reconciliation check), overdue reminders every day, the
+# expired sessions cleared every night.
 GENERATE_DELIVERIES_AT = datetime.time.fromisoformat(
     env.str("GENERATE_DELIVERIES_AT", default="21:15")
 )
 BILLING_RUN_AT = datetime.time.fromisoformat(env.str("BILLING_RUN_AT", default="02:00"))
 OVERDUE_REMINDERS_AT = datetime.time.fromisoformat(env.str("OVERDUE_REMINDERS_AT", default="10:00"))
+CLEAR_SESSIONS_AT = datetime.time.fromisoformat(env.str("CLEAR_SESSIONS_AT", default="03:30"))
 # A worker that starts (or comes back) within this many hours after a scheduled time
 # still queues that job; a longer outage skips it until its next time.
 PROCRASTINATE_PERIODIC_DEFAULTS = {"max_delay": env.int("JOBS_CATCH_UP_HOURS", default=6) * 3600}
