@@ -13,10 +13,10 @@ from functools import lru_cache
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
-from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from earlybird import plain_reads
 from earlybird.prepared import prepared_cursor
 from earlybird.reference import VERSION_SQL, remember_version
 from earlybird.roles import ROLES_SQL, remember_roles
@@ -48,30 +48,27 @@ class SessionStore(db.SessionStore):
         self.signed_in = None
         row = None
         if self.session_key:
-            sql, session_columns, user_columns = _statement()
             with prepared_cursor() as cursor:
-                cursor.execute(sql, [self.session_key, timezone.now()])
+                cursor.execute(_statement(), [self.session_key, timezone.now()])
                 row = cursor.fetchone()
         if row is None:  # unknown or expired: a new session, as Django does
             self._session_key = None
             return None
-        model, user_model = self.model, get_user_model()
-        n = len(session_columns)
-        session = model.from_db(connection.alias, session_columns, row[:n])
-        if row[n] is not None:  # the user's id: their row was found
-            user = user_model.from_db(
-                connection.alias, user_columns, row[n : n + len(user_columns)]
-            )
-            start = n + len(user_columns)
-            rows = {}
-            for model in _WITH_USER:  # each model's columns, then the roles
-                columns = _columns(model)
-                values = row[start : start + len(columns)]
-                found = values[columns.index(model._meta.pk.attname)] is not None
-                rows[model] = model.from_db(connection.alias, columns, values) if found else None
-                start += len(columns)
-            remember_roles(user, row[start])
-            remember_version(user, row[start + 1])
+        # The row: the session's columns, its user's, each _WITH_USER model's, the user's
+        # roles, the reference version (_statement).
+        values = iter(row)
+        session, user = (
+            plain_reads.instance(model, [next(values) for _ in plain_reads.columns(model)])
+            for model in (self.model, get_user_model())
+        )
+        rows = {
+            model: plain_reads.instance(model, [next(values) for _ in plain_reads.columns(model)])
+            for model in _WITH_USER
+        }
+        roles, version = values
+        if user is not None:
+            remember_roles(user, roles)
+            remember_version(user, version)
             user._earlybird_rows = rows
             self.signed_in = user
         return session
@@ -96,27 +93,22 @@ def user_row(user, model: type[Model]):
     return getattr(user, "_earlybird_rows", {}).get(model, NOT_READ)
 
 
-def _columns(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 @lru_cache(maxsize=1)
-def _statement() -> tuple[str, list[str], list[str]]:
+def _statement() -> str:
     """The session (alias s), its user (t), the user's rows of _WITH_USER (x0, x1…),
-    the user's roles, the reference lists' version (earlybird.reference); the columns are the models' own, so a field added later is read
-    too."""
+    the user's roles and the reference lists' version (earlybird.reference); the columns
+    are the models' own (plain_reads.columns), so a field added later is read too."""
     from earlybird.models import Session
 
     user_model = get_user_model()
-    session_columns, user_columns = _columns(Session), _columns(user_model)
-    select = [*(f"s.{c}" for c in session_columns), *(f"t.{c}" for c in user_columns)]
-    joins = []
-    for n, model in enumerate(_WITH_USER):
-        select.extend(f"x{n}.{c}" for c in _columns(model))
-        joins.append(f" LEFT JOIN {model._meta.db_table} x{n} ON x{n}.user_id = t.id")
-    sql = (
+    parts = [("s", Session), ("t", user_model), *((f"x{n}", m) for n, m in enumerate(_WITH_USER))]
+    select = [f"{alias}.{c}" for alias, model in parts for c in plain_reads.columns(model)]
+    joins = "".join(
+        f" LEFT JOIN {model._meta.db_table} {alias} ON {alias}.user_id = t.id"
+        for alias, model in parts[2:]
+    )
+    return (
         f"SELECT {', '.join([*select, ROLES_SQL, VERSION_SQL])} FROM {Session._meta.db_table} s"  # noqa: S608 - our SQL, values as parameters
-        f" LEFT JOIN {user_model._meta.db_table} t ON t.id = s.user_id{''.join(joins)}"
+        f" LEFT JOIN {user_model._meta.db_table} t ON t.id = s.user_id{joins}"
         " WHERE s.session_key = %s AND s.expire_date > %s LIMIT 1"
     )
-    return sql, session_columns, user_columns
