@@ -65,7 +65,7 @@ def render_framed(
     `holes` (each request's: a SafeString as it is, anything else escaped). `drawn_from`:
     the objects the values were read from, passed to the template only when it is drawn
     in full, for whoever reads the response's context (tests); the template never uses
-    them (test_frames compares both drawings)."""
+    them (web/tests/test_page_frames.py compares both drawings)."""
     filled = {name: conditional_escape(value) for name, value in holes.items()}
     if not settings.KEEP_PAGE_FRAMES or len(get_messages(request)):
         context = {**(drawn_from or {}), **frame, **filled}
@@ -103,11 +103,8 @@ def _frame(request, template_name: str, frame: dict, holes: dict) -> tuple[str, 
     context[CSRF] = marker(CSRF)
     context["request"] = _FrameRequest(request)
     text = get_template(template_name).render(context, request)
-    parts = []
-    for i, piece in enumerate(text.split(_START)):
-        if i == 0:
-            parts.append(piece)
-            continue
-        name, _sep, rest = piece.partition(_END)
-        parts.extend((name, rest))
+    first, *marked = text.split(_START)
+    parts = [first]
+    for piece in marked:  # "name<end>text that follows"
+        parts.extend(piece.partition(_END)[::2])
     return tuple(parts)
