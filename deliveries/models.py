@@ -182,6 +182,13 @@ class Delivery(TimeStampedModel):
                 condition=Q(status__in=["delivered", "partial"]),
                 name="deliveries_billable_date",
             ),
+            # By customer: whether one had a billable delivery in a month is one probe of
+            # this index (the grid of a month not billed yet, billing.grid).
+            models.Index(
+                fields=["customer", "date"],
+                condition=Q(status__in=["delivered", "partial"]),
+                name="deliveries_billable_customer",
+            ),
             # The few rows that moved a container: bottle balances sum only these.
             models.Index(
                 fields=["customer", "date"],

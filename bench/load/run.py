@@ -11,7 +11,8 @@ of 40), serves it with gunicorn as `make serve` does, and measures in two parts:
    framework's floor), the signed-in trivial view (GET / as a delivery boy: session,
    user and roles read, a redirect answered), the route page of a 40-stop and of a
    400-stop route (the page shows one window of 40 stops: deliveries/route_rows.py), the
-   staff customer list and the monthly grid. Each page's p50 against the trivial view's
+   staff customer list and the monthly grid (last month, billed; and this month, not
+   billed yet: the page staff open first). Each page's p50 against the trivial view's
    p50 of the same run is the figure that counts (the one against the signed-in floor is
    printed beside it): with this few clients nothing waits in a queue.
 2. Saturation: an open loop (requests sent at a fixed rate whatever the answers, a mix
@@ -158,7 +159,8 @@ def pages(accounts: dict, client_number: int) -> list[tuple[str, str, str | None
         (f"route page, {len(boy['stops'])}-stop route", boy["route"], boy["session"]),
         (f"route page, {len(big['stops'])}-stop route (a window)", big["route"], big["session"]),
         ("customer list", accounts["customers_url"] + "?page=7", staff),
-        ("monthly grid", accounts["grid_url"], staff),
+        ("monthly grid, last month (billed)", accounts["grid_url"], staff),
+        ("monthly grid, this month (not billed yet)", accounts["grid_this_month_url"], staff),
     ]
 
 
@@ -224,7 +226,8 @@ class Mix:
             (20, self.route),
             (15, lambda: ("customer /me/", "GET", "/me/", self.pick_customer(), None)),
             (8, lambda: ("customer list", "GET", self.list_page(), staff, None)),
-            (4, lambda: ("monthly grid", "GET", accounts["grid_url"], staff, None)),
+            (2, lambda: ("monthly grid", "GET", accounts["grid_url"], staff, None)),
+            (2, lambda: ("monthly grid", "GET", accounts["grid_this_month_url"], staff, None)),
             (18, lambda: (FLOOR, "GET", "/healthz", None, None)),
         ]
         self.weights = [weight for weight, _ in self.choices]

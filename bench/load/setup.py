@@ -276,6 +276,8 @@ def build(*, customers: int, accounts_file: Path) -> dict:
         "customers": [sessions[p.user_id] for p in shown],
         "write_url": _write_url(),
         "grid_url": f"/staff/billing/grid/?month={last_month:%Y-%m}",
+        # The page staff open first: this month, delivered up to yesterday, not billed yet.
+        "grid_this_month_url": f"/staff/billing/grid/?month={this_month:%Y-%m}",
         "customers_url": "/staff/customers/",
         "day": today.isoformat(),
         "customer_count": customers,
