@@ -581,6 +581,21 @@ def test_the_rows_are_read_by_one_statement_text_whatever_the_page(milk, two_pro
     assert (len(first), len(second), len(february), len(unpaid), len(chosen)) == (2, 1, 0, 2, 1)
 
 
+def test_the_windows_statement_is_planned_once_not_for_every_page(milk, two_products):
+    """Prepared on its connection, the window's statement must keep one generic plan: with
+    the page's size and offset in sight, the server planned every execution again."""
+    for number in range(20):
+        grid_window(GridFilters(period=JAN), str(number % 3 + 1), per_page=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE 'WITH given%%'"
+        )
+        (generic, custom), *others = cursor.fetchall()
+
+    assert others == [] and generic >= 10 and custom <= 5
+
+
 def test_a_product_that_is_not_sold_is_a_filter_error(client):
     client.force_login(accounts_user())
 

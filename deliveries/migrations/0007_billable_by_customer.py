@@ -1,6 +1,6 @@
-"""Whether a customer had a billable delivery in a month, one probe of an index (the grid
-of a month not billed yet; issue 18). Built CONCURRENTLY: deliveries is the largest
-table, and confirmations must not wait for the build."""
+"""Whether a customer had a billable delivery in a month, one probe of an index, and what
+their month billed read from that index alone (the grid; issue 18). Built CONCURRENTLY:
+deliveries is the largest table, and confirmations must not wait for the build."""
 
 from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("status__in", ["delivered", "partial"])),
                 fields=["customer", "date"],
+                include=["product", "delivered_qty", "unit_price"],
                 name="deliveries_billable_customer",
             ),
         ),
