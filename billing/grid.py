@@ -163,6 +163,7 @@ class CustomerRow:
     paid: Decimal  # payments dated in the month
     balance: Decimal  # owed today (negative: credit)
     payment_status: str  # PaymentStatus or NO_BILL
+    kept_as: tuple = ()  # the key it is kept by, with its markup (billing.grid_pivot)
 
     @property
     def wallet(self) -> Decimal | None:

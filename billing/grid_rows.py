@@ -4,7 +4,8 @@
 (their ids in route order, and the count of all), then in the same statement their rows
 — their accounts (billing's balance and wallet formulas), their live bill and its
 payment status (billing's coverage) and their quantities per product with each
-delivery's day, a row per customer and product, pivoted here into the month's columns.
+delivery's day, a row per customer and product, made into the grid's rows by
+billing.grid_pivot (a window's kept by value).
 The payment status filter needs every customer's status first (billing.grid's
 grid_customers, two queries), then the same statement reads the page's customers;
 `grid_rows` and `all_grid_rows` (exports, a chunk of customers at a time) too.
@@ -16,7 +17,6 @@ connection (DB_PREPARE_THRESHOLD) and keeps a generic plan.
 
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
@@ -25,14 +25,10 @@ from django.utils import timezone
 
 from billing.grid import (
     LIVE_BILL,
-    NO_BILL,
     ROUTE_ORDER,
     Column,
     CustomerRow,
-    GridBill,
-    GridCustomer,
     GridFilters,
-    ProductRow,
     billable,
     grid_customers,
     live_bill_params,
@@ -40,9 +36,10 @@ from billing.grid import (
     month_count,
     month_customers_sql,
 )
-from billing.selectors import ZERO, bill_payments, billed_amount, with_balances
+from billing.grid_pivot import customer_rows
+from billing.selectors import bill_payments, billed_amount, with_balances
 from billing.selectors.balances import money_or_zero
-from billing.selectors.bills import bill_coverage_sql, coverage_of
+from billing.selectors.bills import bill_coverage_sql
 from billing.selectors.wallet_overview import with_wallet_column
 from billing.services.periods import month_end
 from customers.models import Customer
@@ -131,7 +128,9 @@ def _window(
             f"WITH {window}{sql}", (*month_params, per_page, (number - 1) * per_page, *params)
         )
         found = cursor.fetchall()
-    return _rows(found, columns, None), found[0][0] if found else 0
+    return customer_rows(found, filters.period, columns, None, keep=True), (
+        found[0][0] if found else 0
+    )
 
 
 # --- the rows' statement ---------------------------------------------------------------
@@ -189,7 +188,7 @@ def _given(
     sql, params = _statement(period, product_id, timezone.localdate())
     with prepared_cursor() as cursor:
         cursor.execute(f"WITH {GIVEN}{sql}", (ids, *params))
-        return _rows(cursor.fetchall(), columns, statuses)
+        return customer_rows(cursor.fetchall(), period, columns, statuses)
 
 
 @lru_cache(maxsize=16)
@@ -263,7 +262,8 @@ def _accounts_sql(period: date, today: date) -> tuple[str, tuple]:
 @lru_cache(maxsize=8)
 def _quantities_sql(period: date, product_id: int | None) -> tuple[str, tuple]:
     """Per customer and product of the page: the days and quantities of its deliveries
-    as two arrays (a day twice: its two shifts, added up by the pivot) and their amount
+    as two arrays, in their text (the key its row is kept by, billing.grid_pivot; a day
+    twice: its two shifts, added up by the pivot) and their amount
     (each delivery rounded as billing does). Read customer by customer (a lateral join:
     the index on customer and date, whatever the planner guesses of a month's size —
     over the page's ids at once, a generic plan scanned the whole month). The arrays are
@@ -280,112 +280,9 @@ def _quantities_sql(period: date, product_id: int | None) -> tuple[str, tuple]:
     sql = (
         "SELECT m.id AS customer_id, d.product_id, d.days, d.quantities, d.amount"  # noqa: S608
         # The day of the month by date arithmetic (extract() makes a numeric per row).
-        " FROM given m CROSS JOIN LATERAL (SELECT product_id, array_agg(date - %s::date + 1),"
-        " array_agg(quantity), sum(amount)"
+        " FROM given m CROSS JOIN LATERAL (SELECT product_id,"
+        " array_agg(date - %s::date + 1)::text, array_agg(quantity)::text, sum(amount)"
         f" FROM ({day_sql}) x (product_id, date, quantity, amount)"
         " GROUP BY product_id) d (product_id, days, quantities, amount)"
     )
     return sql, (period, *day_params)
-
-
-# --- from the statement's rows to the grid's ---------------------------------------------
-
-
-class Pivot:
-    """Quantities by day of the month spread over the month's columns, week totals
-    added."""
-
-    def __init__(self, columns: list[Column]):
-        self.size = len(columns)
-        self.weeks = [column.is_week for column in columns]
-        # Day of the month -> its column; each week's column with its days' columns.
-        self.at = {column.day.day: i for i, column in enumerate(columns) if column.day}
-        self.week_days = [
-            (i, [j for j, day in enumerate(columns) if day.day and day.week == column.week])
-            for i, column in enumerate(columns)
-            if column.is_week
-        ]
-
-    def row(
-        self,
-        name: str,
-        unit: str,
-        sort_order: int,
-        days: list[int],
-        quantities: list[Decimal],
-        amount: Decimal,
-    ) -> ProductRow:
-        """A product's row of these days of the month (a day twice: its two shifts, added
-        up) and their amount. The weeks and the month are added up from the days, once."""
-        cells, at = [None] * self.size, self.at
-        for day, quantity in zip(days, quantities, strict=True):
-            column = at[day]
-            cell = cells[column]
-            cells[column] = quantity if cell is None else cell + quantity
-        month = Decimal("0")
-        for week_column, day_columns in self.week_days:
-            week = None
-            for column in day_columns:
-                cell = cells[column]
-                if cell is not None:
-                    week = cell if week is None else week + cell
-            if week is not None:
-                cells[week_column] = week
-                month += week
-        return ProductRow(name, unit, cells, month, ZERO + amount, self.weeks, (sort_order, name))
-
-
-def _rows(found: list[tuple], columns: list[Column], statuses: dict | None) -> list[CustomerRow]:
-    """CustomerRows from the statement's rows (a customer's rows follow each other);
-    their payment status from `statuses`, else from the rows' coverage."""
-    pivot = Pivot(columns)
-    rows: list[CustomerRow] = []
-    row = None
-    for (
-        _,  # the window's count
-        pk,
-        name,
-        code,
-        phone,
-        area,
-        marketer,
-        boy,
-        mode,
-        wallet,
-        paid,
-        balance,
-        bill_id,
-        bill_code,
-        bill_status,
-        bill_total,
-        total,
-        through,
-        paid_ever,
-        product,
-        unit,
-        sort_order,
-        days,
-        quantities,
-        amount,
-    ) in found:
-        if row is None or row.customer.pk != pk:
-            if statuses is not None:
-                status = statuses[pk]
-            elif total is not None:
-                status = coverage_of(total, through, paid_ever).status
-            else:
-                status = NO_BILL
-            row = CustomerRow(
-                customer=GridCustomer(pk, name, code, phone, area, marketer, boy, mode, wallet),
-                products=[],
-                delivered_amount=ZERO,
-                bill=GridBill(bill_id, bill_code, bill_status, bill_total) if bill_id else None,
-                paid=paid,
-                balance=balance,
-                payment_status=status,
-            )
-            rows.append(row)
-        if product is not None:
-            row.products.append(pivot.row(product, unit, sort_order, days, quantities, amount))
-            row.delivered_amount += amount
-    return rows

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, F, Func, Sum, Value
 
 from billing.grid import Column, CustomerRow, GridFilters, ProductRow, billable, month_columns
-from billing.grid_rows import Pivot
+from billing.grid_pivot import Pivot
 from billing.models import Bill
 from billing.selectors import ZERO, bill_payments, billed_amount
 from billing.selectors.balances import balance_totals

@@ -6,6 +6,7 @@ quantity's text is made once, the URLs are reversed once. Same markup as the tem
 made; every text value is escaped here (the quantities and amounts are digits we
 formatted)."""
 
+import threading
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -14,6 +15,7 @@ from html import escape
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from billing.grid import Column, CustomerRow, ProductRow, month_columns, short_quantity
 from billing.grid_totals import GridTotals
@@ -124,6 +126,13 @@ def head_html(period: date | None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
 
 
+# Rows' markup kept per process, by the row's key (billing.grid_pivot: everything it
+# shows), the language and the URLs' prefix: a view draws only the rows that changed.
+KEPT = 4096
+_kept: dict[tuple, str] = {}
+_lock = threading.Lock()
+
+
 def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeString:
     """Every <tr> of the body: a customer's products, their account in the last cell."""
     if not rows:
@@ -132,25 +141,50 @@ def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeStr
             f'<tr><td colspan="{len(columns) + 5}" class="muted">No customer had a delivery '
             f"or a bill in {month} with these filters.</td></tr>"
         )
-    page = _Page(columns)
-    ledger, bill_page = _url_parts("billing:ledger"), _url_parts("billing:bill_detail")
-    paid_title = escape(f"Paid in {date_format(period, 'F')}")
-    no_delivery = (
-        f'<td class="grid-product muted">no delivery</td>{page.cells.format(*[""] * len(columns))}'
-        '<td class="grid-total"></td><td></td>'
-    )
+    drawing = None
+    where = (get_language(), get_urlconf(), get_script_prefix())
     out = []
     for row in rows:
-        lines = row.products
-        span = len(lines) or 1
-        out.append('<tr class="grid-first">')
-        out.append(_who(row, span, ledger, page.text))
-        out.append(page.line(lines[0]) if lines else no_delivery)
-        out.append(_account(row, span, bill_page, paid_title, page))
-        out.append("</tr>\n")
-        for line in lines[1:]:
-            out.append(f"<tr>{page.line(line)}</tr>\n")
+        key = (row.kept_as, *where) if row.kept_as else None
+        markup = _kept.get(key) if key else None
+        if markup is None:
+            drawing = drawing or _Drawing(columns, period)
+            markup = drawing.row(row)
+            if key:
+                with _lock:
+                    if len(_kept) >= KEPT:
+                        _kept.clear()
+                    _kept[key] = markup
+        out.append(markup)
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
+
+
+class _Drawing:
+    """What drawing a row of this month takes, made once per page (if a row is drawn)."""
+
+    def __init__(self, columns: list[Column], period):
+        self.page = _Page(columns)
+        self.ledger = _url_parts("billing:ledger")
+        self.bill_page = _url_parts("billing:bill_detail")
+        self.paid_title = escape(f"Paid in {date_format(period, 'F')}")
+        self.no_delivery = (
+            f'<td class="grid-product muted">no delivery</td>'
+            f"{self.page.cells.format(*[''] * len(columns))}"
+            '<td class="grid-total"></td><td></td>'
+        )
+
+    def row(self, row: CustomerRow) -> str:
+        page, lines = self.page, row.products
+        span = len(lines) or 1
+        out = [
+            '<tr class="grid-first">',
+            _who(row, span, self.ledger, page.text),
+            page.line(lines[0]) if lines else self.no_delivery,
+            _account(row, span, self.bill_page, self.paid_title, page),
+            "</tr>\n",
+        ]
+        out.extend(f"<tr>{page.line(line)}</tr>\n" for line in lines[1:])
+        return "".join(out)
 
 
 def _who(row: CustomerRow, span: int, ledger: tuple[str, str], text) -> str:

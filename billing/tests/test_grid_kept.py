@@ -1,0 +1,84 @@
+"""A window's grid rows and their markup are kept by value (billing.grid_pivot,
+billing.pages.grid_html): what did not change is reused, and any change to what a row
+shows draws that row again."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from billing import grid_pivot
+from billing.grid import GridFilters, month_columns
+from billing.grid_rows import grid_window
+from billing.pages import grid_html
+from billing.tests.factories import PaymentFactory, deliver
+from customers.tests.factories import CustomerFactory
+from orders.tests.factories import ProductFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+NOV = dt.date(2026, 11, 1)
+
+
+def window():
+    rows = list(grid_window(GridFilters(period=NOV), "1").object_list)
+    return {row.customer.pk: row for row in rows}, rows
+
+
+def drawn(rows) -> str:
+    return grid_html.body_html(rows, month_columns(NOV), NOV)
+
+
+def drawn_afresh(rows) -> str:
+    grid_html._kept.clear()
+    return drawn(rows)
+
+
+def test_unchanged_rows_are_reused_and_a_change_draws_its_row_again():
+    milk = ProductFactory(name="Cow milk 500 ml", price="30.00")
+    asha, bala = CustomerFactory(name="Asha"), CustomerFactory(name="Bala")
+    orders = {
+        c: SubscriptionFactory(customer=c, product=milk, start_date=NOV) for c in (asha, bala)
+    }
+    for customer in (asha, bala):
+        deliver(orders[customer], NOV.replace(day=2))
+    grid_pivot._kept.clear()
+    first, first_rows = window()
+    first_markup = drawn_afresh(first_rows)
+
+    again, again_rows = window()
+    assert again[asha.pk] is first[asha.pk] and again[bala.pk] is first[bala.pk]
+    assert drawn(again_rows) == first_markup
+
+    deliver(orders[asha], NOV.replace(day=3), "0.5")  # a quantity
+    PaymentFactory(customer=bala, amount=Decimal("7.00"), paid_on=NOV.replace(day=4))  # money
+    changed, changed_rows = window()
+
+    assert changed[asha.pk] is not first[asha.pk] and changed[bala.pk] is not first[bala.pk]
+    by_day = {
+        column.day.day: cell
+        for column, cell in zip(month_columns(NOV), changed[asha.pk].products[0].cells, strict=True)
+        if column.day
+    }
+    assert (by_day[2], by_day[3]) == (Decimal("1.000"), Decimal("0.500"))
+    assert changed[bala.pk].paid == Decimal("7.00")
+    markup = drawn(changed_rows)
+    assert markup != first_markup and markup == drawn_afresh(changed_rows)
+    assert "₹7.00" in markup
+
+
+def test_the_same_rows_in_another_month_are_not_taken_for_these():
+    """The days of a month are its own columns: the same quantities on the same days of
+    another month (another layout of weeks) are another row."""
+    milk = ProductFactory(name="Cow milk 500 ml", price="30.00")
+    asha = CustomerFactory(name="Asha")
+    order = SubscriptionFactory(customer=asha, product=milk, start_date=dt.date(2026, 10, 1))
+    deliver(order, dt.date(2026, 10, 5))
+    deliver(order, NOV.replace(day=5))
+    grid_pivot._kept.clear()
+
+    october = grid_window(GridFilters(period=dt.date(2026, 10, 1)), "1").object_list[0]
+    november = grid_window(GridFilters(period=NOV), "1").object_list[0]
+
+    assert october is not november
+    assert october.products[0].cells != november.products[0].cells
