@@ -7,9 +7,9 @@ from billing.exports import grid_csv, grid_xlsx
 from billing.forms import GridFilterForm, this_month
 from billing.grid import GridFilters, grid_customers, month_columns
 from billing.grid_rows import grid_window
-from billing.grid_totals import grid_totals, page_totals
+from billing.grid_totals import grid_totals
 from billing.pages import _query_without
-from billing.pages.grid_html import actions_html, body_html, foot_html, head_html
+from billing.pages.grid_html import actions_html, body_html, foot_html, head_html, window_foot
 from earlybird.access import staff_required
 from earlybird.frames import render_framed
 from earlybird.pager import pager_html
@@ -39,13 +39,14 @@ def grid(request):
         return render(request, "billing/grid.html", context)
     columns = month_columns(filters.period)
     page = grid_window(filters, request.GET.get("page"), columns=columns)
-    rows, totals = list(page.object_list), None
+    rows, totals, foot = list(page.object_list), None, ""
     month_totals = request.GET.get("totals") == "month"
     if month_totals:
         customers = grid_customers(filters)
         totals = grid_totals(filters, customers, columns) if customers else None
+        foot = foot_html(totals, columns, month_totals)
     elif rows:
-        totals = page_totals(rows)
+        totals, foot = window_foot(rows, columns)
     query = _query_without(request, "page")
     holes = {
         "fields_html": form.controls_html(),
@@ -58,7 +59,7 @@ def grid(request):
         ),
         "head_html": head_html(filters.period),
         "body_html": body_html(rows, columns, filters.period),
-        "foot_html": foot_html(totals, columns, month_totals),
+        "foot_html": foot,
         "pager": pager_html(page, query),
     }
     # The header names the wallet only when the page has a customer prepaid today.

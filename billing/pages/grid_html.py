@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from billing.grid import Column, CustomerRow, ProductRow, month_columns, short_quantity
-from billing.grid_totals import GridTotals
+from billing.grid_totals import GridTotals, page_totals
 from earlybird.templatetags.money import format_inr
 from earlybird.units import number_text
 
@@ -229,6 +229,25 @@ def _account(
         f"{page.text(row.status_label)}</span></td>"
     )
     return "".join(out)
+
+
+_feet: dict[tuple, tuple[GridTotals, str]] = {}
+
+
+def window_foot(rows: list[CustomerRow], columns: list[Column]) -> tuple[GridTotals, str]:
+    """A window's totals (added up from its rows) and its <tfoot>: kept by its rows'
+    keys when every row is a kept one (the same rows add up to the same foot)."""
+    key = tuple(row.kept_as for row in rows)
+    found = _feet.get(key) if all(key) else None
+    if found is None:
+        totals = page_totals(rows)
+        found = (totals, foot_html(totals, columns, False))
+        if all(key):
+            with _lock:
+                if len(_feet) >= KEPT // 16:
+                    _feet.clear()
+                _feet[key] = found
+    return found
 
 
 def foot_html(totals: GridTotals | None, columns: list[Column], month_totals: bool) -> str:

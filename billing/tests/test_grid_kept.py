@@ -10,6 +10,7 @@ import pytest
 from billing import grid_pivot
 from billing.grid import GridFilters, month_columns
 from billing.grid_rows import grid_window
+from billing.grid_totals import page_totals
 from billing.pages import grid_html
 from billing.tests.factories import PaymentFactory, deliver
 from customers.tests.factories import CustomerFactory
@@ -65,6 +66,28 @@ def test_unchanged_rows_are_reused_and_a_change_draws_its_row_again():
     markup = drawn(changed_rows)
     assert markup != first_markup and markup == drawn_afresh(changed_rows)
     assert "₹7.00" in markup
+
+
+def test_a_windows_foot_is_kept_with_its_rows_and_follows_a_change():
+    milk = ProductFactory(name="Cow milk 500 ml", price="30.00")
+    asha, bala = CustomerFactory(name="Asha"), CustomerFactory(name="Bala")
+    orders = {
+        c: SubscriptionFactory(customer=c, product=milk, start_date=NOV) for c in (asha, bala)
+    }
+    for customer in (asha, bala):
+        deliver(orders[customer], NOV.replace(day=2))
+    columns = month_columns(NOV)
+    first_totals, first_foot = grid_html.window_foot(window()[1], columns)
+
+    again = grid_html.window_foot(window()[1], columns)
+    deliver(orders[bala], NOV.replace(day=3))
+    rows = window()[1]
+    totals, foot = grid_html.window_foot(rows, columns)
+
+    assert again == (first_totals, first_foot) and again[0] is first_totals
+    assert first_totals.delivered_amount == Decimal("60.00")
+    assert totals.delivered_amount == Decimal("90.00")
+    assert foot == grid_html.foot_html(page_totals(rows), columns, False) != first_foot
 
 
 def test_the_same_rows_in_another_month_are_not_taken_for_these():
