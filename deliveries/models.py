@@ -182,15 +182,6 @@ class Delivery(TimeStampedModel):
                 condition=Q(status__in=["delivered", "partial"]),
                 name="deliveries_billable_date",
             ),
-            # By customer: whether one had a billable delivery in a month is one probe of
-            # this index, and what a month billed them is read from it alone (the grid,
-            # billing.grid and billing.grid_rows).
-            models.Index(
-                fields=["customer", "date"],
-                include=["product", "delivered_qty", "unit_price"],
-                condition=Q(status__in=["delivered", "partial"]),
-                name="deliveries_billable_customer",
-            ),
             # The few rows that moved a container: bottle balances sum only these.
             models.Index(
                 fields=["customer", "date"],
