@@ -8,17 +8,15 @@ the same rows read again give the same CustomerRow, and its markup is kept with 
 kept can be out of date. Most of a page's customers did not change since it was last
 drawn, so a view only pivots and draws the ones that did (issue 18)."""
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 from billing.grid import NO_BILL, Column, CustomerRow, GridBill, GridCustomer, ProductRow
 from billing.selectors import ZERO
 from billing.selectors.bills import coverage_of
+from earlybird.kept import Kept
 
-KEPT = 4096  # customer-months per process: a few KB each with their markup
-_kept: dict[tuple, CustomerRow] = {}
-_lock = threading.Lock()
+_kept = Kept(4096)  # customer-months per process: a few KB each with their markup
 
 
 class Pivot:
@@ -93,10 +91,7 @@ def customer_rows(
             row = _customer_row(found[first:end], pivot, status)
             if keep:
                 row.kept_as = key
-                with _lock:
-                    if len(_kept) >= KEPT:
-                        _kept.clear()
-                    _kept[key] = row
+                _kept.keep(key, row)
         rows.append(row)
         first = end
     return rows

@@ -16,7 +16,6 @@ the tests compare byte for byte.
 """
 
 import secrets
-import threading
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -28,6 +27,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from earlybird.kept import Kept
 from earlybird.roles import role_names
 
 # Private-use characters and a per-process nonce: no text of a page can forge a marker.
@@ -35,9 +35,7 @@ _NONCE = secrets.token_hex(4)
 _START, _END = f"\ue000{_NONCE}:", "\ue001"
 CSRF, PATH = "csrf_token", "full_path"
 
-KEPT = 1024  # frames per process: a few KB each
-_frames: dict[tuple, tuple[str, ...]] = {}
-_lock = threading.Lock()
+_frames = Kept(1024)  # frames per process: a few KB each
 
 
 def marker(name: str) -> SafeString:
@@ -86,11 +84,7 @@ def render_framed(
     )
     parts = _frames.get(key)
     if parts is None:
-        parts = _frame(request, template_name, frame, holes)
-        with _lock:
-            if len(_frames) >= KEPT:
-                _frames.clear()
-            _frames[key] = parts
+        parts = _frames.keep(key, _frame(request, template_name, frame, holes))
     values = {CSRF: get_token(request), PATH: conditional_escape(request.get_full_path()), **filled}
     # parts: the frame's text at even places, the names of the holes at odd ones.
     return HttpResponse(

@@ -6,7 +6,6 @@ quantity's text is made once, the URLs are reversed once. Same markup as the tem
 made; every text value is escaped here (the quantities and amounts are digits we
 formatted)."""
 
-import threading
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -19,6 +18,7 @@ from django.utils.translation import get_language
 
 from billing.grid import Column, CustomerRow, ProductRow, month_columns, short_quantity
 from billing.grid_totals import GridTotals, page_totals
+from earlybird.kept import Kept
 from earlybird.templatetags.money import format_inr
 from earlybird.units import number_text
 
@@ -128,9 +128,7 @@ def head_html(period: date | None) -> SafeString:
 
 # Rows' markup kept per process, by the row's key (billing.grid_pivot: everything it
 # shows), the language and the URLs' prefix: a view draws only the rows that changed.
-KEPT = 4096
-_kept: dict[tuple, str] = {}
-_lock = threading.Lock()
+_kept = Kept(4096)
 
 
 def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeString:
@@ -151,10 +149,7 @@ def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeStr
             drawing = drawing or _Drawing(columns, period)
             markup = drawing.row(row)
             if key:
-                with _lock:
-                    if len(_kept) >= KEPT:
-                        _kept.clear()
-                    _kept[key] = markup
+                _kept.keep(key, markup)
         out.append(markup)
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped  # nosec B308 B703
 
@@ -231,7 +226,7 @@ def _account(
     return "".join(out)
 
 
-_feet: dict[tuple, tuple[GridTotals, str]] = {}
+_feet = Kept(256)  # windows' feet
 
 
 def window_foot(rows: list[CustomerRow], columns: list[Column]) -> tuple[GridTotals, str]:
@@ -243,10 +238,7 @@ def window_foot(rows: list[CustomerRow], columns: list[Column]) -> tuple[GridTot
         totals = page_totals(rows)
         found = (totals, foot_html(totals, columns, False))
         if all(key):
-            with _lock:
-                if len(_feet) >= KEPT // 16:
-                    _feet.clear()
-                _feet[key] = found
+            _feet.keep(key, found)
     return found
 
 

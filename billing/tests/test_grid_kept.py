@@ -35,7 +35,9 @@ def drawn_afresh(rows) -> str:
     return drawn(rows)
 
 
-def test_unchanged_rows_are_reused_and_a_change_draws_its_row_again():
+@pytest.fixture
+def asha_and_bala():
+    """Two customers with milk delivered on 2 November; kept rows forgotten."""
     milk = ProductFactory(name="Cow milk 500 ml", price="30.00")
     asha, bala = CustomerFactory(name="Asha"), CustomerFactory(name="Bala")
     orders = {
@@ -44,6 +46,11 @@ def test_unchanged_rows_are_reused_and_a_change_draws_its_row_again():
     for customer in (asha, bala):
         deliver(orders[customer], NOV.replace(day=2))
     grid_pivot._kept.clear()
+    return asha, bala, orders
+
+
+def test_unchanged_rows_are_reused_and_a_change_draws_its_row_again(asha_and_bala):
+    asha, bala, orders = asha_and_bala
     first, first_rows = window()
     first_markup = drawn_afresh(first_rows)
 
@@ -68,14 +75,8 @@ def test_unchanged_rows_are_reused_and_a_change_draws_its_row_again():
     assert "₹7.00" in markup
 
 
-def test_a_windows_foot_is_kept_with_its_rows_and_follows_a_change():
-    milk = ProductFactory(name="Cow milk 500 ml", price="30.00")
-    asha, bala = CustomerFactory(name="Asha"), CustomerFactory(name="Bala")
-    orders = {
-        c: SubscriptionFactory(customer=c, product=milk, start_date=NOV) for c in (asha, bala)
-    }
-    for customer in (asha, bala):
-        deliver(orders[customer], NOV.replace(day=2))
+def test_a_windows_foot_is_kept_with_its_rows_and_follows_a_change(asha_and_bala):
+    _, bala, orders = asha_and_bala
     columns = month_columns(NOV)
     first_totals, first_foot = grid_html.window_foot(window()[1], columns)
 

@@ -176,7 +176,7 @@ def test_a_kept_frame_is_kept_by_person_and_language_not_shared(client):
 
 
 def test_the_frames_kept_are_bounded(client, monkeypatch):
-    monkeypatch.setattr(frames, "KEPT", 2)
+    monkeypatch.setattr(frames._frames, "size", 2)
     url = reverse("customers:list")
     for _ in range(3):
         login(client, staff(roles.SUPPORT))
