@@ -16,7 +16,7 @@ from billing.selectors import ZERO
 from billing.selectors.bills import coverage_of
 from earlybird.kept import Kept
 
-_kept = Kept(4096)  # customer-months per process: a few KB each with their markup
+_kept = Kept(1024)  # customer-months per process: about 13 KB each with their markup
 
 
 class Pivot:

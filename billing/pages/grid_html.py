@@ -128,7 +128,7 @@ def head_html(period: date | None) -> SafeString:
 
 # Rows' markup kept per process, by the row's key (billing.grid_pivot: everything it
 # shows), the language and the URLs' prefix: a view draws only the rows that changed.
-_kept = Kept(4096)
+_kept = Kept(1024)  # rows' markup, about 2 KB each
 
 
 def body_html(rows: list[CustomerRow], columns: list[Column], period) -> SafeString:
