@@ -11,7 +11,15 @@ drawn, so a view only pivots and draws the ones that did (issue 18)."""
 from datetime import date
 from decimal import Decimal
 
-from billing.grid import NO_BILL, Column, CustomerRow, GridBill, GridCustomer, ProductRow
+from billing.grid import (
+    NO_BILL,
+    Column,
+    CustomerRow,
+    GridBill,
+    GridCustomer,
+    ProductRow,
+    month_columns,
+)
 from billing.selectors import ZERO
 from billing.selectors.bills import coverage_of
 from earlybird.kept import Kept
@@ -66,7 +74,6 @@ class Pivot:
 def customer_rows(
     found: list[tuple],
     period: date,
-    columns: list[Column],
     statuses: dict | None,
     *,
     keep: bool = False,
@@ -87,7 +94,7 @@ def customer_rows(
         key = (period, status, *(values[1:] for values in found[first:end]))
         row = _kept.get(key) if keep else None
         if row is None:
-            pivot = pivot or Pivot(columns)
+            pivot = pivot or Pivot(month_columns(period))
             row = _customer_row(found[first:end], pivot, status)
             if keep:
                 row.kept_as = key

@@ -26,13 +26,11 @@ from django.utils import timezone
 from billing.grid import (
     LIVE_BILL,
     ROUTE_ORDER,
-    Column,
     CustomerRow,
     GridFilters,
     billable,
     grid_customers,
     live_bill_params,
-    month_columns,
     month_count,
     month_customers_sql,
 )
@@ -55,20 +53,17 @@ def grid_window(
     filters: GridFilters,
     number,
     per_page: int | None = None,
-    columns: list[Column] | None = None,
 ) -> Page:
     """One page of the grid: its object_list the rows (CustomerRow) of a window of
     customers in route order. One statement — but the payment status filter needs every
     customer's status first (grid_customers), and a page past the end costs a count and
     the last page."""
     per_page = per_page or PER_PAGE
-    columns = columns or month_columns(filters.period)
     if filters.payment_status:
         page = Paginator(grid_customers(filters), per_page).get_page(number)
         rows = grid_rows(
             period=filters.period,
             customers=list(page.object_list),
-            columns=columns,
             product_id=filters.product_id,
         )
         return Page(rows, page.number, page.paginator)
@@ -76,10 +71,10 @@ def grid_window(
         number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
-    rows, count = _window(filters, number, per_page, columns)
+    rows, count = _window(filters, number, per_page)
     if not rows and number > 1:  # past the end: the last page, as Paginator.get_page does
         number = max(-(-month_count(filters) // per_page), 1)
-        rows, count = _window(filters, number, per_page, columns)
+        rows, count = _window(filters, number, per_page)
     return Page(rows, number, Paginator(range(count), per_page))
 
 
@@ -87,14 +82,12 @@ def grid_rows(
     *,
     period: date,
     customers: list[tuple[int, str]],
-    columns: list[Column] | None = None,
     product_id: int | None = None,
 ) -> list[CustomerRow]:
     """The grid rows of these customers (as grid_customers lists them, with their payment
     status), in that order: one statement, whatever the number of customers, products
     and days."""
-    columns = columns or month_columns(period)
-    return _given(period, product_id, [pk for pk, _ in customers], columns, dict(customers))
+    return _given(period, product_id, [pk for pk, _ in customers], dict(customers))
 
 
 def all_grid_rows(
@@ -103,19 +96,15 @@ def all_grid_rows(
     """Every row of the filtered month, a chunk of customers at a time (for exports)."""
     if customers is None:
         customers = grid_customers(filters)
-    columns = month_columns(filters.period)
     for first in range(0, len(customers), EXPORT_CHUNK):
         yield from grid_rows(
             period=filters.period,
             customers=customers[first : first + EXPORT_CHUNK],
-            columns=columns,
             product_id=filters.product_id,
         )
 
 
-def _window(
-    filters: GridFilters, number: int, per_page: int, columns: list[Column]
-) -> tuple[list[CustomerRow], int]:
+def _window(filters: GridFilters, number: int, per_page: int) -> tuple[list[CustomerRow], int]:
     """The rows of page `number` and the count of all the month's customers, in one
     statement: the window (its ids in route order, and the count) is its first part."""
     month_sql, month_params = month_customers_sql(filters)
@@ -128,9 +117,7 @@ def _window(
             f"WITH {window}{sql}", (*month_params, per_page, (number - 1) * per_page, *params)
         )
         found = cursor.fetchall()
-    return customer_rows(found, filters.period, columns, None, keep=True), (
-        found[0][0] if found else 0
-    )
+    return customer_rows(found, filters.period, None, keep=True), found[0][0] if found else 0
 
 
 # --- the rows' statement ---------------------------------------------------------------
@@ -179,7 +166,6 @@ def _given(
     period: date,
     product_id: int | None,
     ids: list[int],
-    columns: list[Column],
     statuses: dict[int, str] | None,
 ) -> list[CustomerRow]:
     """The rows of these customers, in this order: one statement."""
@@ -188,7 +174,7 @@ def _given(
     sql, params = _statement(period, product_id, timezone.localdate())
     with prepared_cursor() as cursor:
         cursor.execute(f"WITH {GIVEN}{sql}", (ids, *params))
-        return customer_rows(cursor.fetchall(), period, columns, statuses)
+        return customer_rows(cursor.fetchall(), period, statuses)
 
 
 @lru_cache(maxsize=16)

@@ -38,7 +38,7 @@ def grid(request):
         context = {"form": form, "fields_html": form.controls_html(), "filters": None, "rows": []}
         return render(request, "billing/grid.html", context)
     columns = month_columns(filters.period)
-    page = grid_window(filters, request.GET.get("page"), columns=columns)
+    page = grid_window(filters, request.GET.get("page"))
     rows, totals, foot = list(page.object_list), None, ""
     month_totals = request.GET.get("totals") == "month"
     if month_totals:

@@ -233,11 +233,13 @@ def window_foot(rows: list[CustomerRow], columns: list[Column]) -> tuple[GridTot
     """A window's totals (added up from its rows) and its <tfoot>: kept by its rows'
     keys when every row is a kept one (the same rows add up to the same foot)."""
     key = tuple(row.kept_as for row in rows)
-    found = _feet.get(key) if all(key) else None
+    if not all(key):
+        key = None
+    found = _feet.get(key) if key else None
     if found is None:
         totals = page_totals(rows)
         found = (totals, foot_html(totals, columns, False))
-        if all(key):
+        if key:
             _feet.keep(key, found)
     return found
 

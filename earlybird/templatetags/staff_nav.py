@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
 from earlybird.access import allows
+from earlybird.kept import Kept
 from earlybird.roles import role_names
 
 register = template.Library()
@@ -128,8 +129,7 @@ def _link(item: Item, user, view_name: str, here: Item | None) -> dict | None:
 
 # The rendered nav per (roles, is_staff, page, URL prefix): the same few hundred bytes
 # were worked out again on every staff page (~0.6 ms, a trivial view's whole time).
-_RENDERED: dict[tuple, str] = {}
-_RENDERED_MAX = 2000
+_RENDERED = Kept(2000)
 
 
 @register.simple_tag(takes_context=True)
@@ -141,9 +141,9 @@ def staff_nav(context) -> str:
     key = (frozenset(role_names(user)), user.is_staff, view_name, get_script_prefix())
     html = _RENDERED.get(key)
     if html is None:
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        html = _RENDERED[key] = get_template("staff/_nav.html").render(nav_entries(user, view_name))
+        html = _RENDERED.keep(
+            key, get_template("staff/_nav.html").render(nav_entries(user, view_name))
+        )
     return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) template  # nosec B308 B703
 
 
