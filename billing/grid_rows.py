@@ -41,6 +41,7 @@ from billing.selectors.bills import bill_coverage_sql
 from billing.selectors.wallet_overview import with_wallet_column
 from billing.services.periods import month_end
 from customers.models import Customer
+from earlybird import changes
 from earlybird.prepared import prepared_cursor
 from orders.models import Product
 
@@ -113,10 +114,11 @@ def _window(filters: GridFilters, number: int, per_page: int) -> tuple[list[Cust
     window = WINDOW.format(month=month_sql.replace("%s", "(SELECT %s)"), order=ROUTE_ORDER)
     sql, params = _statement(filters.period, filters.product_id, timezone.localdate())
     with prepared_cursor() as cursor:
-        cursor.execute(
-            f"WITH {window}{sql}", (*month_params, per_page, (number - 1) * per_page, *params)
+        found = changes.fetchall(
+            cursor,
+            f"WITH {window}{sql}",
+            (*month_params, per_page, (number - 1) * per_page, *params),
         )
-        found = cursor.fetchall()
     return customer_rows(found, filters.period, None, keep=True), found[0][0] if found else 0
 
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from deliveries.models import Delivery, Hold
 from deliveries.selectors import Stop
+from earlybird import changes
 from earlybird.prepared import prepared_cursor
 
 WINDOW = 40  # stops per window of the route
@@ -249,8 +250,7 @@ def route_window(
         ),
     )
     with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = changes.fetchall(cursor, sql, params)
     route_stops, to_deliver, done, window = rows[0][:COUNT_COLUMNS]
     rows = [row[COUNT_COLUMNS:] for row in rows] if rows[0][COUNT_COLUMNS] is not None else []
     stops: list[StopRows] = []

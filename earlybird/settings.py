@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "earlybird.auth.SessionUserMiddleware",  # Django's, given the user the session read
+    "earlybird.changes.KeptReadsMiddleware",  # GET and HEAD may use kept reads
     "earlybird.i18n.UserLanguageMiddleware",  # the signed-in person's saved language
     "earlybird.access.AccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -216,6 +217,10 @@ SESSION_ENGINE = "earlybird.sessions"  # database sessions, read in one plain st
 # The busiest pages are filled into a frame kept per process (earlybird.frames); off, they
 # are drawn by their template in full every time.
 KEEP_PAGE_FRAMES = env.bool("KEEP_PAGE_FRAMES", default=True)
+# The grid's, the customer list's and the route page's rows are kept per process until a
+# table they read changes (earlybird.changes); off, every view reads them.
+KEEP_READS = env.bool("KEEP_READS", default=True)
+VERIFY_KEPT_READS = False  # tests: check each kept statement's tables are watched
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "

@@ -32,6 +32,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 # into a kept frame does not render again: frames are off, and earlybird/tests/test_frames.py
 # turns them on to compare each framed page with its full drawing, byte for byte.
 KEEP_PAGE_FRAMES = False
+# Kept reads stay on, so every page test reads through them; each statement kept is
+# first checked to read watched tables only (earlybird.changes).
+VERIFY_KEPT_READS = True
 
 # The test database is kept between runs (--reuse-db) under a name that says which
 # migrations built it: add, edit or remove one and the next run builds a new database,

@@ -50,6 +50,7 @@ def test_the_check_runs_once_per_statement_over_its_rows():
         ("billing_billingline_check_upd", False, "new_lines", "old_lines"),
         ("billing_billingline_not_prepaid_ins", False, "new_lines", None),
         ("billing_billingline_not_prepaid_upd", False, "new_lines", None),
+        ("earlybird_changed", False, None, None),  # kept reads' numbers (earlybird.changes)
     ]
 
 

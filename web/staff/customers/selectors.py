@@ -24,6 +24,7 @@ from billing.selectors.wallet_overview import with_wallet_column
 from customers import selectors as customer_selectors
 from customers.models import Customer
 from deliveries.models import Delivery
+from earlybird import changes
 from earlybird.months import month_after
 from earlybird.prepared import prepared_cursor
 from orders.models import CustomerPrice, Order
@@ -103,10 +104,10 @@ def _page_rows(customers: QuerySet, number: int, per_page: int) -> list[tuple[Li
         return []
     sql, rows_params = _page_sql(list_sql, int(per_page), timezone.localdate())
     with prepared_cursor() as cursor:
-        cursor.execute(sql, (*list_params, (number - 1) * per_page, *rows_params))
+        found = changes.fetchall(cursor, sql, (*list_params, (number - 1) * per_page, *rows_params))
         return [
             (ListRow(*values, balance.quantize(ZERO), mode, wallet), of)
-            for *values, balance, mode, wallet, of in cursor.fetchall()
+            for *values, balance, mode, wallet, of in found
         ]
 
 

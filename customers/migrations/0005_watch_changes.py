@@ -1,0 +1,15 @@
+"""The kept reads' trigger (earlybird.changes) on every table of customers's that pages read
+(its history tables are read by no page)."""
+
+from django.db import migrations
+
+from earlybird.changes import watch
+
+
+class Migration(migrations.Migration):
+    dependencies = [("customers", "0004_area_reference_version"), ("earlybird", "0009_change_slots")]
+
+    operations = [
+        watch("customers_area"),
+        watch("customers_customer"),
+    ]

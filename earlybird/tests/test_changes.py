@@ -1,0 +1,154 @@
+"""Kept reads (earlybird.changes): the watched tables' numbers move with every change and
+never come back, writers never wait for each other, a page read twice with nothing
+changed reads its rows once, and a change shows at once."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from billing.tests.factories import accounts_user, deliver
+from customers.models import Customer
+from customers.tests.factories import CustomerFactory
+from earlybird import changes
+from earlybird.tests.concurrency import Holder, Worker, wait_until_blocked
+from orders.tests.factories import ProductFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+NOV = dt.date(2026, 11, 1)
+# A statement on a watched table (no reference list's) that changes no row: its statement
+# trigger fires all the same.
+TOUCH = "UPDATE customers_customer SET name = name WHERE false"
+
+
+def numbers() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {changes.CHANGES_SQL}")
+        return cursor.fetchone()[0]
+
+
+def touch() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(TOUCH)
+
+
+def test_a_change_moves_the_numbers_and_a_read_does_not():
+    touch()
+    before = numbers()
+    assert before is not None
+    list(Customer.objects.all())
+    assert numbers() == before
+    CustomerFactory()
+    assert numbers() != before
+
+
+def test_numbers_a_rolled_back_change_showed_never_come_back():
+    touch()
+    before = numbers()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        touch()
+        seen_inside = numbers()
+        raise RuntimeError("roll back")
+    assert seen_inside != before
+    assert numbers() == before  # the change is gone, and so are its numbers
+    touch()
+    assert numbers() not in (before, seen_inside)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_changing_at_once_do_not_wait_for_each_other():
+    holder = Holder(touch, rollback=True)
+    holder.start_and_hold()
+    writer = Worker(touch, name="writer")
+    writer.start()
+    seen_blocked = wait_until_blocked(writer)
+    holder.release()
+    holder.finish()
+    writer.finish()
+    assert seen_blocked == {"writer": False}
+    assert writer.error is None and holder.error is None
+
+
+@pytest.fixture
+def grid_page(client):
+    milk = ProductFactory(name="Cow milk 500 ml", price="30.00")
+    order = SubscriptionFactory(customer=CustomerFactory(name="Asha"), product=milk, start_date=NOV)
+    deliver(order, NOV.replace(day=2))
+    client.force_login(accounts_user())
+    return order
+
+
+def _view(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_page_viewed_again_with_nothing_changed_reads_its_rows_once(client, grid_page):
+    url = reverse("billing:grid") + "?month=2026-11"
+    first, first_sql = _view(client, url)
+    again, again_sql = _view(client, url)
+    assert any("WITH given" in sql for sql in first_sql)
+    assert not any("WITH given" in sql for sql in again_sql)
+    assert again.context["rows"] == first.context["rows"]
+
+
+def test_a_change_shows_on_the_next_view(client, grid_page):
+    url = reverse("billing:grid") + "?month=2026-11"
+    first, _ = _view(client, url)
+    deliver(grid_page, NOV.replace(day=3))
+    after, after_sql = _view(client, url)
+    assert any("WITH given" in sql for sql in after_sql)
+    assert after.content != first.content
+    assert (
+        after.context["rows"][0].delivered_amount == 2 * first.context["rows"][0].delivered_amount
+    )
+
+
+COUNT = "SELECT count(*) FROM customers_customer"
+
+
+def _reads_twice(request):
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        for _ in range(2):
+            changes.fetchall(cursor, COUNT, [])
+    return HttpResponse(str(sum(query["sql"] == COUNT for query in queries.captured_queries)))
+
+
+@pytest.mark.parametrize(("method", "statements_run"), [("get", 1), ("post", 2)])
+def test_only_get_and_head_requests_keep_reads(method, statements_run):
+    touch()
+    request = getattr(RequestFactory(), method)("/")
+    request.user = accounts_user()
+    changes.remember_changes(request.user, numbers())
+    response = changes.KeptReadsMiddleware(_reads_twice)(request)
+    assert int(response.content) == statements_run
+
+
+@pytest.mark.parametrize(
+    ("sql", "refused"),
+    [
+        ("SELECT count(*) FROM messaging_message", "messaging_message"),
+        ("SELECT count(*) FROM customers_customer WHERE created_at < now()", "now"),
+    ],
+)
+def test_a_statement_reading_an_unwatched_table_or_the_clock_is_never_kept(sql, refused):
+    touch()
+    request = RequestFactory().get("/")
+    request.user = accounts_user()
+    changes.remember_changes(request.user, numbers())
+
+    def view(request):
+        with connection.cursor() as cursor:
+            changes.fetchall(cursor, sql, [])
+        return HttpResponse()
+
+    with pytest.raises(ImproperlyConfigured, match=refused):
+        changes.KeptReadsMiddleware(view)(request)
