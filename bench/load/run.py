@@ -4,7 +4,7 @@
     .venv/bin/python bench/load/run.py [--customers 1000] [--seconds 20] [--step-seconds 10]
 
 Builds the dairy (bench/load/setup.py: 1,000 customers, one route of 400 stops and routes
-of 40), serves it with gunicorn as `make serve` does, and measures in two parts:
+of 40), serves it with gunicorn as `make serve` does, and measures in three parts:
 
 1. Unsaturated, with 1 and then 4 closed-loop clients (each sends its next request when
    the last one is answered): every page in turn — the trivial view (/healthz, the
@@ -19,6 +19,8 @@ of 40), serves it with gunicorn as `make serve` does, and measures in two parts:
    of delivery boys loading their route and confirming stops, staff, customers and the
    floor), rate doubled step by step then narrowed: the highest rate at which p95 stays
    under 500 ms. Latency counts from when a request was due, so a late send is slow.
+3. Part 1 again against a server that keeps no reads (KEEP_READS=0, earlybird.changes):
+   each page as a view right after a change to its tables reads it, "(nothing kept)".
 
 Every simulated delivery boy asks for the shift he has stops in (the accounts file says
 which). The harness reads no markup: sessions are written by setup.py, the CSRF token is
@@ -58,7 +60,9 @@ FLOOR = "floor /healthz"
 SIGNED_IN_FLOOR = "signed-in floor GET /"
 
 
-def serve(port: int, workers: int, database: str = DATABASE) -> subprocess.Popen:
+def serve(
+    port: int, workers: int, database: str = DATABASE, *, keep_reads: bool = True
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -73,6 +77,7 @@ def serve(port: int, workers: int, database: str = DATABASE) -> subprocess.Popen
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "60",
         "WEB_CONCURRENCY": str(workers),
+        "KEEP_READS": "1" if keep_reads else "0",
     }
     python = Path(sys.executable)
     subprocess.run(
@@ -146,6 +151,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+AFRESH = " (nothing kept)"
+
+
 def pages(accounts: dict, client_number: int) -> list[tuple[str, str, str | None]]:
     """(name, path, session) of every measured page; client n uses its own 40-stop boy."""
     boys = accounts["delivery_boys"]
@@ -164,9 +172,9 @@ def pages(accounts: dict, client_number: int) -> list[tuple[str, str, str | None
     ]
 
 
-def unsaturated(client: Client, clients: int, seconds: float) -> list[dict]:
+def unsaturated(client: Client, clients: int, seconds: float, label: str = "") -> list[dict]:
     """Closed loop: each client goes round every page in a shuffled order until time is
-    up; the first round warms up and is not counted."""
+    up; the first round warms up and is not counted. `label` follows each page's name."""
     recorder = Recorder()
     deadline = time.perf_counter() + seconds
 
@@ -196,7 +204,7 @@ def unsaturated(client: Client, clients: int, seconds: float) -> list[dict]:
         p50 = statistics.median(times) if times else float("nan")
         rows.append(
             {
-                "page": name,
+                "page": name + label,
                 "clients": clients,
                 "requests": len(times),
                 "errors": recorder.errors.get(name, 0),
@@ -469,6 +477,16 @@ def main() -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # The pages again with nothing kept (KEEP_READS=0: earlybird.changes), as a view
+    # right after a change reads them: what the kept reads save, and what a busy
+    # morning's views cost.
+    server = serve(port, workers, args.database, keep_reads=False)
+    try:
+        for clients in (1, 4):
+            rows += unsaturated(client, clients, args.seconds, AFRESH)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
     result = {
         "customers": args.customers,
         "gunicorn_workers": workers,
@@ -501,7 +519,7 @@ def result_rows(result: dict) -> list[dict]:
             ),
         )
         for r in result["unsaturated"]
-        if r["page"] not in (FLOOR, SIGNED_IN_FLOOR)
+        if not r["page"].startswith((FLOOR, SIGNED_IN_FLOOR))
     ]
     best = result["saturation"]["max_rps_p95_under_500ms"]
     if best:

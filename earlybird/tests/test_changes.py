@@ -136,10 +136,13 @@ def test_only_get_and_head_requests_keep_reads(method, statements_run):
     ("sql", "refused"),
     [
         ("SELECT count(*) FROM messaging_message", "messaging_message"),
-        ("SELECT count(*) FROM customers_customer WHERE created_at < now()", "now"),
+        ("SELECT count(*) FROM customers_customer WHERE now() > '2026-01-01'", "now"),
+        ("SELECT orders_price_on(1, 1, '2026-11-02')", "orders_price_on"),
     ],
 )
-def test_a_statement_reading_an_unwatched_table_or_the_clock_is_never_kept(sql, refused):
+def test_a_statement_reading_an_unwatched_table_the_clock_or_our_functions_is_never_kept(
+    sql, refused
+):
     touch()
     request = RequestFactory().get("/")
     request.user = accounts_user()
