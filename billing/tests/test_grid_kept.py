@@ -1,18 +1,22 @@
 """A window's grid rows and their markup are kept by value (billing.grid_pivot,
 billing.pages.grid_html): what did not change is reused, and any change to what a row
-shows draws that row again."""
+shows draws that row again. The page reads its window's rows once until a table they
+come from changes (earlybird.changes)."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from billing import grid_pivot
 from billing.grid import GridFilters, month_columns
 from billing.grid_rows import grid_window
 from billing.grid_totals import page_totals
 from billing.pages import grid_html
-from billing.tests.factories import PaymentFactory, deliver
+from billing.tests.factories import PaymentFactory, accounts_user, deliver
 from customers.tests.factories import CustomerFactory
 from orders.tests.factories import ProductFactory, SubscriptionFactory
 
@@ -106,3 +110,40 @@ def test_the_same_rows_in_another_month_are_not_taken_for_these():
 
     assert october is not november
     assert october.products[0].cells != november.products[0].cells
+
+
+@pytest.fixture
+def grid_page(client):
+    milk = ProductFactory(name="Cow milk 500 ml", price="30.00")
+    order = SubscriptionFactory(customer=CustomerFactory(name="Asha"), product=milk, start_date=NOV)
+    deliver(order, NOV.replace(day=2))
+    client.force_login(accounts_user())
+    return order
+
+
+def _view(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_page_viewed_again_with_nothing_changed_reads_its_rows_once(client, grid_page):
+    url = reverse("billing:grid") + "?month=2026-11"
+    first, first_sql = _view(client, url)
+    again, again_sql = _view(client, url)
+    assert any("WITH given" in sql for sql in first_sql)
+    assert not any("WITH given" in sql for sql in again_sql)
+    assert again.context["rows"] == first.context["rows"]
+
+
+def test_a_change_shows_on_the_next_view(client, grid_page):
+    url = reverse("billing:grid") + "?month=2026-11"
+    first, _ = _view(client, url)
+    deliver(grid_page, NOV.replace(day=3))
+    after, after_sql = _view(client, url)
+    assert any("WITH given" in sql for sql in after_sql)
+    assert after.content != first.content
+    assert (
+        after.context["rows"][0].delivered_amount == 2 * first.context["rows"][0].delivered_amount
+    )

@@ -1,5 +1,5 @@
-"""The kept reads' trigger (earlybird.changes) on every table of customers's that pages read
-(its history tables are read by no page)."""
+"""The kept reads' trigger (earlybird.changes) on the customers app's tables that pages read
+(not its history tables: no page reads them)."""
 
 from django.db import migrations
 
@@ -7,7 +7,10 @@ from earlybird.changes import watch
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0004_area_reference_version"), ("earlybird", "0009_change_slots")]
+    dependencies = [
+        ("customers", "0004_area_reference_version"),
+        ("earlybird", "0009_change_slots"),
+    ]
 
     operations = [
         watch("customers_area"),

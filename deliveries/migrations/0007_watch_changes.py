@@ -1,5 +1,5 @@
-"""The kept reads' trigger (earlybird.changes) on every table of deliveries's that pages read
-(its history tables are read by no page)."""
+"""The kept reads' trigger (earlybird.changes) on the deliveries app's tables that pages read
+(not its history tables: no page reads them)."""
 
 from django.db import migrations
 
@@ -7,7 +7,10 @@ from earlybird.changes import watch
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deliveries", "0006_deliveryboy_reference_version"), ("earlybird", "0009_change_slots")]
+    dependencies = [
+        ("deliveries", "0006_deliveryboy_reference_version"),
+        ("earlybird", "0009_change_slots"),
+    ]
 
     operations = [
         watch("deliveries_deliveryboy"),

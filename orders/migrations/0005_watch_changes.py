@@ -1,5 +1,5 @@
-"""The kept reads' trigger (earlybird.changes) on every table of orders's that pages read
-(its history tables are read by no page)."""
+"""The kept reads' trigger (earlybird.changes) on the orders app's tables that pages read
+(not its history tables: no page reads them)."""
 
 from django.db import migrations
 
@@ -7,7 +7,10 @@ from earlybird.changes import watch
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0004_product_reference_version"), ("earlybird", "0009_change_slots")]
+    dependencies = [
+        ("orders", "0004_product_reference_version"),
+        ("earlybird", "0009_change_slots"),
+    ]
 
     operations = [
         watch("orders_product"),
