@@ -1,5 +1,6 @@
 """Reads kept per process until a table they read changes (issue 18: the grid, the
-customer list and the route page read the same rows again on every view).
+customer list and the route page read the same rows again on every view, and the staff
+pages their drop-down lists: earlybird.quick_select.ChoiceLists).
 
 Every table a kept read selects from carries a statement trigger (`watch`, the function
 is earlybird migration 0009's) that puts a new number from a sequence into the writing
@@ -31,7 +32,6 @@ CHANGES_SQL = (
     "(SELECT md5(string_agg(slot || ':' || number, ',' ORDER BY slot)) FROM earlybird_changeslot)"
 )
 TRIGGER = "earlybird_changed"  # on every table a kept read selects from
-BULK_SLOT = 0  # backends are numbered from 1: the slot of writes made with triggers off
 
 # A statement whose rows depend on more than its text, its values and the tables (the
 # clock, a sequence, chance) is never kept: ask for the date as a value.
@@ -56,19 +56,15 @@ def watch(table: str, events: str = "INSERT OR UPDATE OR DELETE OR TRUNCATE"):
     )
 
 
-def note_bulk_change(cursor) -> None:
-    """After writing with triggers off (session_replication_role = replica: benchmark
-    set-ups), move the numbers as the triggers would have."""
-    cursor.execute(
-        "INSERT INTO earlybird_changeslot VALUES (%s, nextval('earlybird_change_number'))"
-        " ON CONFLICT (slot) DO UPDATE SET number = EXCLUDED.number",
-        [BULK_SLOT],
-    )
-
-
 def remember_changes(user, numbers: str | None) -> None:
     """Keep the numbers read with the user's session on the user, for this request."""
     user._earlybird_changes = numbers
+
+
+def numbers_seen_by(user) -> str | None:
+    """The numbers this request read with its session; None: none were read, or nothing
+    was ever changed (keep nothing)."""
+    return getattr(user, "_earlybird_changes", None)
 
 
 class KeptReadsMiddleware:
@@ -108,7 +104,7 @@ def _numbers_read() -> str | None:
     request = _request_reads.get()
     if request is None or not settings.KEEP_READS:
         return None
-    return getattr(request.user, "_earlybird_changes", None)
+    return numbers_seen_by(request.user)
 
 
 def _hashable(value):

@@ -12,8 +12,8 @@ from django.forms.utils import pretty_name
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
+from earlybird.changes import numbers_seen_by
 from earlybird.prepared import prepared_cursor
-from earlybird.reference import version_seen_by
 
 
 class QuickSelect(forms.Select):
@@ -124,24 +124,24 @@ class ChoiceLists:
     value, label)`; the lists come back each in (sort number, sort text, value) order.
     Their SQL is compiled once per set of lists: the same text on every page view.
 
-    Read for a signed-in user, the lists are kept per process under the reference
-    version their session read (earlybird.reference) and read again when it moves: every
-    table they come from carries its trigger (a test holds the two together)."""
+    Read for a signed-in user, the lists are kept per process under the watched tables'
+    change numbers their session read (earlybird.changes) and read again when they move:
+    every table they come from carries its trigger (a test holds the two together)."""
 
     every: list["ChoiceLists"] = []  # each one made, for that test
 
     def __init__(self, **querysets: QuerySet):
         self.querysets = querysets
         self.compiled: dict[tuple[str, ...], tuple[str, tuple]] = {}
-        self.kept: dict[tuple[str, ...], tuple[int, dict[str, tuple]]] = {}
+        self.kept: dict[tuple[str, ...], tuple[str, dict[str, tuple]]] = {}
         ChoiceLists.every.append(self)
 
     def read(self, *names: str, user=None) -> dict[str, tuple[tuple, ...]]:
         """{name: ((value, label), …)} of the named lists (as `user`'s request may see
         them kept, or read now)."""
-        version = version_seen_by(user) if user is not None else None
+        numbers = numbers_seen_by(user) if user is not None else None
         kept = self.kept.get(names)
-        if version is not None and kept is not None and kept[0] == version:
+        if numbers is not None and kept is not None and kept[0] == numbers:
             return kept[1]
         if names not in self.compiled:
             self.compiled[names] = self._compile(names)
@@ -152,8 +152,8 @@ class ChoiceLists:
             for n, value, label in cursor.fetchall():
                 lists[names[n]].append((value, label))
         read = {name: tuple(values) for name, values in lists.items()}
-        if version is not None:
-            self.kept[names] = (version, read)
+        if numbers is not None:
+            self.kept[names] = (numbers, read)
         return read
 
     def _compile(self, names: tuple[str, ...]) -> tuple[str, tuple]:

@@ -19,7 +19,6 @@ from django.utils import timezone
 from earlybird import plain_reads
 from earlybird.changes import CHANGES_SQL, remember_changes
 from earlybird.prepared import prepared_cursor
-from earlybird.reference import VERSION_SQL, remember_version
 from earlybird.roles import ROLES_SQL, remember_roles
 
 
@@ -56,7 +55,7 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         # The row: the session's columns, its user's, each _WITH_USER model's, the user's
-        # roles, the reference version, the watched tables' change numbers (_statement).
+        # roles, the watched tables' change numbers (_statement).
         values = iter(row)
         session, user = (
             plain_reads.instance(model, [next(values) for _ in plain_reads.columns(model)])
@@ -66,10 +65,9 @@ class SessionStore(db.SessionStore):
             model: plain_reads.instance(model, [next(values) for _ in plain_reads.columns(model)])
             for model in _WITH_USER
         }
-        roles, version, changes = values
+        roles, changes = values
         if user is not None:
             remember_roles(user, roles)
-            remember_version(user, version)
             remember_changes(user, changes)
             user._earlybird_rows = rows
             self.signed_in = user
@@ -98,8 +96,7 @@ def user_row(user, model: type[Model]):
 @lru_cache(maxsize=1)
 def _statement() -> str:
     """The session (alias s), its user (t), the user's rows of _WITH_USER (x0, x1…),
-    the user's roles, the reference lists' version (earlybird.reference) and the watched
-    tables' change numbers (earlybird.changes); the columns
+    the user's roles and the watched tables' change numbers (earlybird.changes); the columns
     are the models' own (plain_reads.columns), so a field added later is read too."""
     from earlybird.models import Session
 
@@ -111,7 +108,7 @@ def _statement() -> str:
         for alias, model in parts[2:]
     )
     return (
-        f"SELECT {', '.join([*select, ROLES_SQL, VERSION_SQL, CHANGES_SQL])} FROM {Session._meta.db_table} s"  # noqa: S608 - our SQL, values as parameters
+        f"SELECT {', '.join([*select, ROLES_SQL, CHANGES_SQL])} FROM {Session._meta.db_table} s"  # noqa: S608 - our SQL, values as parameters
         f" LEFT JOIN {user_model._meta.db_table} t ON t.id = s.user_id{joins}"
         " WHERE s.session_key = %s AND s.expire_date > %s LIMIT 1"
     )

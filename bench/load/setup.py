@@ -37,7 +37,7 @@ def _clear() -> None:
             "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
             "WHERE schemaname = 'public' AND tablename NOT IN "
             "('django_migrations', 'django_content_type', 'auth_permission', 'auth_group', "
-            "'auth_group_permissions', 'django_site', 'earlybird_referenceversion')"
+            "'auth_group_permissions', 'django_site')"
         )
         tables = c.fetchone()[0]
         c.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")

@@ -374,7 +374,7 @@ def test_the_grid_takes_as_many_queries_for_1000_customers_as_for_10(
     bulk_month(first=1, count=10, products=[milk, curd])
     run_billing(period=JAN)
     issue_bills(period=JAN)
-    render_grid()  # the drop-downs read, then kept (earlybird.reference)
+    render_grid()  # the drop-downs read, then kept (earlybird.changes)
     small, few = render_grid()
     # The session with its user and roles; the window of customers and their rows
     # (accounts, bills and payment status, quantities) in one statement.

@@ -1,7 +1,9 @@
 """The watched tables' change numbers (earlybird.changes): a slot per server backend,
 given a new number from a sequence, in the same transaction, by a statement trigger on
-every table a kept read selects from. The users' table is watched here; the apps put
-the trigger on their own tables."""
+every table a kept read selects from (the pages' rows and the staff pages' drop-down
+lists: earlybird.quick_select). The users' tables are watched here; the apps put the
+trigger on their own tables. It replaces the drop-downs' version row (migration 0008 on
+a database that applied it): its function, with its triggers, its row and sequence go."""
 
 from django.db import migrations
 
@@ -12,11 +14,17 @@ USERS = "INSERT OR DELETE OR TRUNCATE OR UPDATE OF username, first_name, last_na
 
 
 class Migration(migrations.Migration):
-    dependencies = [("earlybird", "0008_reference_version")]
+    dependencies = [
+        ("earlybird", "0008_reference_version"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
 
     operations = [
         migrations.RunSQL(
             """
+            DROP FUNCTION IF EXISTS earlybird_reference_changed() CASCADE;
+            DROP TABLE IF EXISTS earlybird_referenceversion;
+            DROP SEQUENCE IF EXISTS earlybird_reference_number;
             CREATE SEQUENCE earlybird_change_number;
             CREATE TABLE earlybird_changeslot (
                 slot integer PRIMARY KEY,
@@ -49,4 +57,6 @@ class Migration(migrations.Migration):
             """,
         ),
         watch("auth_user", USERS),
+        watch("auth_user_groups"),
+        watch("auth_group"),
     ]

@@ -1,10 +1,10 @@
-"""Drop-down lists kept per process (earlybird.reference, quick_select.ChoiceLists): read
-again as soon as one of their tables changed, never older than the request that shows
-them, and every table they come from watched by the database."""
+"""Drop-down lists kept per process (quick_select.ChoiceLists, under earlybird.changes'
+numbers): read again as soon as one of their tables changed, never older than the
+request that shows them, and every table they come from watched by the database."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -12,7 +12,7 @@ from customers.models import Area
 from customers.tests.factories import AreaFactory, UserFactory
 from deliveries.models import DeliveryBoy
 from deliveries.tests.factories import DeliveryBoyFactory
-from earlybird import reference, roles
+from earlybird import changes, roles
 from earlybird.quick_select import ChoiceLists
 from orders.tests.factories import ProductFactory
 from web.tests.customer_pages import login, staff
@@ -22,14 +22,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _rows_read_every_time(settings):
-    """These tests count the drop-downs' reads among a page's: its rows are read every
-    time (earlybird.changes keeps them otherwise)."""
+    """These tests count the drop-downs' reads among a page's: the page's own rows are
+    read every time (KEEP_READS: earlybird.changes keeps them otherwise). (That a rolled
+    back change's numbers never come back: earlybird/tests/test_changes.py.)"""
     settings.KEEP_READS = False
 
 
-def version() -> int:
+def numbers() -> str | None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {reference.VERSION_SQL}")
+        cursor.execute(f"SELECT {changes.CHANGES_SQL}")
         return cursor.fetchone()[0]
 
 
@@ -50,7 +51,7 @@ def test_every_table_a_kept_list_is_read_from_carries_the_trigger():
         cursor.execute(
             "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
             " WHERE t.tgname = %s",
-            [reference.TRIGGER],
+            [changes.TRIGGER],
         )
         watched = {name for (name,) in cursor.fetchall()}
     read_from = set().union(*(tables_of(lists) for lists in ChoiceLists.every))
@@ -58,33 +59,23 @@ def test_every_table_a_kept_list_is_read_from_carries_the_trigger():
     assert read_from <= watched, read_from - watched
 
 
-def test_a_change_to_any_watched_table_moves_the_version_to_a_new_number():
-    seen = [version()]
+def test_a_change_to_any_list_table_moves_the_numbers_to_new_ones():
+    seen = [numbers()]
     area = AreaFactory(name="Kondapur")
-    seen.append(version())
+    seen.append(numbers())
     DeliveryBoy.objects.filter(pk=DeliveryBoyFactory().pk).update(name="Ravi K")
-    seen.append(version())
+    seen.append(numbers())
     ProductFactory()
-    seen.append(version())
+    seen.append(numbers())
     user = UserFactory(roles=[roles.MARKETING])
-    seen.append(version())
+    seen.append(numbers())
     user.groups.clear()
-    seen.append(version())
+    seen.append(numbers())
     Area.objects.filter(pk=area.pk).delete()
-    seen.append(version())
+    seen.append(numbers())
     assert len(set(seen)) == len(seen)
     type(user).objects.filter(pk=user.pk).update(last_login=None)  # a login: not a list's
-    assert version() == seen[-1]
-
-
-def test_a_number_a_rolled_back_change_showed_is_never_handed_out_again():
-    with transaction.atomic():
-        sid = transaction.savepoint()
-        AreaFactory()
-        shown = version()
-        transaction.savepoint_rollback(sid)
-    AreaFactory()
-    assert version() not in (shown,)
+    assert numbers() == seen[-1]
 
 
 def test_the_list_keeps_its_drop_downs_until_one_of_their_tables_changes(client):
@@ -114,16 +105,16 @@ def test_the_grid_shows_a_new_product_at_the_next_request(client):
     assert ">Paneer 200 g</option>" in client.get(url).content.decode()
 
 
-def test_with_the_version_row_emptied_nothing_is_kept_until_the_next_change_restores_it(client):
+def test_with_the_slots_emptied_nothing_is_kept_until_the_next_change_restores_them(client):
     login(client, staff(roles.ADMIN))  # (a new user: a change)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM earlybird_referenceversion")
-    assert version() is None
+        cursor.execute("DELETE FROM earlybird_changeslot")
+    assert numbers() is None
     url = reverse("customers:list")
     client.get(url)
     assert len(queries_of(client, url)) == 3  # the drop-downs read every time
-    AreaFactory(name="Gachibowli")  # a change: the row is back
-    assert version() is not None
+    AreaFactory(name="Gachibowli")  # a change: a slot is back
+    assert numbers() is not None
     assert ">Gachibowli</option>" in client.get(url).content.decode()
     assert len(queries_of(client, url)) == 2
 

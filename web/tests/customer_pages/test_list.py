@@ -20,7 +20,7 @@ from web.tests.customer_pages import bulk_customers, issue_bill, login, queries_
 pytestmark = pytest.mark.django_db
 
 # The session with its user and roles, then the page's rows with their count, balances
-# and wallets (the drop-downs' choices kept: earlybird.reference).
+# and wallets (the drop-downs' choices kept: earlybird.changes).
 MAX_LIST_QUERIES = 2
 
 
@@ -106,7 +106,7 @@ def test_the_list_runs_the_same_few_queries_for_10_and_500_customers(
     login(client, staff(roles.SUPPORT))
     url = reverse("customers:list")
     bulk_customers(10)
-    client.get(url)  # the drop-downs read, then kept (earlybird.reference)
+    client.get(url)  # the drop-downs read, then kept (earlybird.changes)
     with django_assert_max_num_queries(MAX_LIST_QUERIES):
         few = queries_for(client, url)
     bulk_customers(490)
